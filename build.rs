@@ -1,0 +1,148 @@
+//! Build script: finds the CPython 2.7 to build for, generates bindings to its headers, compiles
+//! the C shim, and turns the linked OpenSSL's version into cfgs.
+//!
+//! Each step is one function; `main` only orders them.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What we need to know about the target interpreter.
+struct Python27 {
+    include_dir: PathBuf,
+    lib_dir: PathBuf,
+}
+
+fn main() {
+    let python = find_python27();
+    emit_openssl_cfgs();
+    generate_bindings(&python);
+    compile_shim(&python);
+    link_python_for_tests(&python);
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/shim");
+    println!("cargo:rerun-if-env-changed=PYTHON27");
+}
+
+/// Interpreter search order: `$PYTHON27`, `python2.7-config`'s neighbour, pyenv's 2.7.18.
+fn find_python27() -> Python27 {
+    let candidates = python_candidates();
+    for exe in &candidates {
+        if let Some(found) = query_interpreter(exe) {
+            return found;
+        }
+    }
+    panic!(
+        "pep466: no CPython 2.7 found (tried {:?}); set PYTHON27 to a python2.7 executable",
+        candidates
+    );
+}
+
+fn python_candidates() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(exe) = env::var("PYTHON27") {
+        out.push(PathBuf::from(exe));
+        return out;
+    }
+    if let Some(prefix) = command_stdout("python2.7-config", &["--prefix"]) {
+        out.push(Path::new(prefix.trim()).join("bin/python2.7"));
+    }
+    if let Some(prefix) = command_stdout("pyenv", &["prefix", "2.7.18"]) {
+        out.push(Path::new(prefix.trim()).join("bin/python2.7"));
+    }
+    if let Ok(home) = env::var("HOME") {
+        out.push(Path::new(&home).join(".pyenv/versions/2.7.18/bin/python2.7"));
+    }
+    out.push(PathBuf::from("python2.7"));
+    out
+}
+
+fn query_interpreter(exe: &Path) -> Option<Python27> {
+    let script = "import sys, sysconfig\n\
+                  assert sys.version_info[:2] == (2, 7)\n\
+                  print(sysconfig.get_path('include'))\n\
+                  print(sysconfig.get_config_var('LIBDIR'))\n";
+    let text = command_stdout(exe.to_str()?, &["-c", script])?;
+    let mut lines = text.lines();
+    let include_dir = PathBuf::from(lines.next()?);
+    let lib_dir = PathBuf::from(lines.next()?);
+    include_dir.join("Python.h").exists().then_some(Python27 {
+        include_dir,
+        lib_dir,
+    })
+}
+
+fn command_stdout(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `openssl-sys` exports the linked version as `DEP_OPENSSL_VERSION_NUMBER` (hex). Version
+/// differences are keyed on these cfgs everywhere in the crate.
+fn emit_openssl_cfgs() {
+    for cfg in ["pep466_ossl300", "pep466_ossl400"] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    }
+    let version = env::var("DEP_OPENSSL_VERSION_NUMBER")
+        .ok()
+        .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
+        .expect("openssl-sys did not report DEP_OPENSSL_VERSION_NUMBER");
+    if version >= 0x3000_0000 {
+        println!("cargo:rustc-cfg=pep466_ossl300");
+    }
+    if version >= 0x4000_0000 {
+        println!("cargo:rustc-cfg=pep466_ossl400");
+    }
+}
+
+/// Bindings to the real headers, so debug builds' extra `PyObject` fields and the platform's
+/// `Py_ssize_t`/`long` sizes are always right.
+fn generate_bindings(python: &Python27) {
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("python27.rs");
+    bindgen::Builder::default()
+        .header("src/shim/bindgen.h")
+        .clang_arg(format!("-I{}", python.include_dir.display()))
+        .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
+        .allowlist_type("Py_buffer|PyThreadState|Py_ssize_t|PyCFunction|PyNumberMethods")
+        .allowlist_function("Py[A-Z].*|_Py[A-Z].*|_PyArg_.*")
+        .allowlist_var("Py_TPFLAGS_.*|METH_.*|T_OBJECT|T_OBJECT_EX|READONLY|PyBUF_.*")
+        .allowlist_var(
+            "Py[A-Z][A-Za-z]*_Type|PyExc_.*|_Py_NoneStruct|_Py_TrueStruct|_Py_ZeroStruct",
+        )
+        .blocklist_function(".*UCS[24].*")
+        .layout_tests(false)
+        .derive_default(true)
+        .generate_comments(false)
+        .generate()
+        .expect("bindgen failed on the CPython 2.7 headers")
+        .write_to_file(&out)
+        .expect("could not write bindings");
+}
+
+fn compile_shim(python: &Python27) {
+    cc::Build::new()
+        .file("src/shim/shim.c")
+        .include(&python.include_dir)
+        .warnings(true)
+        .extra_warnings(true)
+        .compile("pep466_shim");
+}
+
+/// Our test binaries run an embedded interpreter, so they (and only they) link libpython.
+/// The cdylib must not: CPython provides those symbols when it loads the module.
+fn link_python_for_tests(python: &Python27) {
+    println!(
+        "cargo:rustc-link-search=native={}",
+        python.lib_dir.display()
+    );
+    println!(
+        "cargo:rustc-link-arg-tests=-Wl,-rpath,{}",
+        python.lib_dir.display()
+    );
+    println!(
+        "cargo:rustc-env=PEP466_PYTHON_LIBDIR={}",
+        python.lib_dir.display()
+    );
+}

@@ -1,0 +1,310 @@
+//! The `HASH` type of `_hashlib`, the `new()` function and the `openssl_<name>` constructors.
+//!
+//! Thread safety: each object's context sits in a mutex. An update of 2048 bytes or more (2.7's
+//! `HASHLIB_GIL_MINSIZE`) runs with the GIL released; a smaller one takes the lock with the GIL
+//! held if it is free, and otherwise waits for it with the GIL released (2.7's `ENTER_HASHLIB`),
+//! so two threads hashing big buffers run in parallel and never deadlock.
+
+use crate::hashlib::names::{constructor_context, CONSTRUCTOR_NAMES};
+use crate::ossl::digest::{DigestCtx, MessageDigest};
+use crate::ossl::error::OsslError;
+use crate::py::args::{parse, BufferArg, ObjectArg};
+use crate::py::boundary::Args;
+use crate::py::err::Builtin;
+use crate::py::module::ModuleBuilder;
+use crate::py::object::PyObjectRef;
+use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::{py_function, py_getset, py_method, py_unary_slot};
+use std::ffi::CStr;
+use std::sync::{Mutex, TryLockError};
+
+/// Updates at least this long release the GIL (2.7's `HASHLIB_GIL_MINSIZE`).
+const GIL_MINSIZE: usize = 2048;
+
+pub(crate) struct HashObject {
+    /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
+    name: Owned,
+    ctx: Mutex<DigestCtx>,
+}
+
+static HASH_TYPE: TypeSlot = TypeSlot::new();
+
+impl PyClass for HashObject {
+    fn type_slot() -> &'static TypeSlot {
+        &HASH_TYPE
+    }
+}
+
+const HASH_DOC: &CStr = c"A hash represents the object used to calculate a checksum of a\n\
+string of information.\n\
+\n\
+Methods:\n\
+\n\
+update() -- updates the current digest with an additional string\n\
+digest() -- return the current digest value\n\
+hexdigest() -- return the current digest as a string of hexadecimal digits\n\
+copy() -- return a copy of the current hash object\n\
+\n\
+Attributes:\n\
+\n\
+name -- the hash algorithm being used by this object\n\
+digest_size -- number of bytes in this hashes output\n";
+
+pub(crate) const NEW_DOC: &CStr = c"Return a new hash object using the named algorithm.\n\
+An optional string argument may be provided and will be\n\
+automatically hashed.\n\
+\n\
+The MD5 and SHA1 algorithms are always supported.\n";
+
+py_method!(varargs hash_update, HashObject, update);
+py_method!(noargs hash_digest, HashObject, digest);
+py_method!(noargs hash_hexdigest, HashObject, hexdigest);
+py_method!(noargs hash_copy, HashObject, copy);
+py_getset!(get hash_name, HashObject, get_name);
+py_getset!(get hash_digest_size, HashObject, get_digest_size);
+py_getset!(get hash_block_size, HashObject, get_block_size);
+py_unary_slot!(hash_repr, HashObject, repr);
+
+pub(crate) fn ready_type() -> PyResult<Owned> {
+    TypeBuilder::new::<HashObject>(c"_hashlib.HASH", HASH_DOC)
+        .subclassable()
+        .method(
+            c"update",
+            MethodKind::VarArgs(hash_update),
+            c"Update this hash object's state with the provided string.",
+        )
+        .method(
+            c"digest",
+            MethodKind::NoArgs(hash_digest),
+            c"Return the digest value as a string of binary data.",
+        )
+        .method(
+            c"hexdigest",
+            MethodKind::NoArgs(hash_hexdigest),
+            c"Return the digest value as a string of hexadecimal digits.",
+        )
+        .method(
+            c"copy",
+            MethodKind::NoArgs(hash_copy),
+            c"Return a copy of the hash object.",
+        )
+        .getset(c"name", hash_name, None, c"algorithm name.")
+        .getset(c"digest_size", hash_digest_size, None, c"")
+        .getset(c"digestsize", hash_digest_size, None, c"")
+        .getset(c"block_size", hash_block_size, None, c"")
+        .repr(hash_repr)
+        .build::<HashObject>()
+}
+
+/// 2.7 raises ValueError with OpenSSL's text for failures inside OpenSSL.
+fn openssl_failure(err: OsslError) -> PyErr {
+    PyErr::new(Builtin::ValueError, &err.hashlib_message())
+}
+
+fn unsupported() -> PyErr {
+    PyErr::new(Builtin::ValueError, "unsupported hash type")
+}
+
+impl HashObject {
+    /// Runs `f` on the context under the object's lock, following the GIL rule above.
+    fn with_ctx<R: Send>(
+        &self,
+        py: Python<'_>,
+        release_gil: bool,
+        f: impl FnOnce(&mut DigestCtx) -> R + Send,
+    ) -> R {
+        let ctx = &self.ctx;
+        if !release_gil {
+            match ctx.try_lock() {
+                Ok(mut guard) => return f(&mut guard),
+                Err(TryLockError::Poisoned(p)) => return f(&mut p.into_inner()),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        py.allow_threads(move || f(&mut ctx.lock().unwrap_or_else(|e| e.into_inner())))
+    }
+}
+
+/// Makes a HASH object, hashing `data` first (with the GIL released when it is long; nobody
+/// else can see the object yet, so no lock is needed).
+fn new_hash(
+    py: Python<'_>,
+    name: Owned,
+    mut ctx: DigestCtx,
+    data: Option<&[u8]>,
+) -> PyResult<Owned> {
+    if let Some(data) = data.filter(|d| !d.is_empty()) {
+        let result = if data.len() >= GIL_MINSIZE {
+            py.allow_threads(|| ctx.update(data).map(|()| ctx))
+        } else {
+            ctx.update(data).map(|()| ctx)
+        };
+        ctx = result.map_err(openssl_failure)?;
+    }
+    create(HashObject {
+        name,
+        ctx: Mutex::new(ctx),
+    })
+}
+
+/// Python: `_hashlib.HASH.update`
+fn update(py: Python<'_>, slf: Slf<'_, HashObject>, args: Args<'_>) -> PyResult<Owned> {
+    let mut data = BufferArg::new();
+    parse(args, c"s*:update", None, &mut [&mut data])?;
+    let bytes = data.bytes().unwrap_or_default();
+    slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+        .map_err(openssl_failure)?;
+    Ok(value::none())
+}
+
+fn digest_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>) -> PyResult<Vec<u8>> {
+    slf.with_ctx(py, false, |ctx| ctx.digest())
+        .map_err(openssl_failure)
+}
+
+/// Python: `_hashlib.HASH.digest`
+fn digest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    value::bytes(&digest_bytes(py, &slf)?)
+}
+
+/// Python: `_hashlib.HASH.hexdigest`
+fn hexdigest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let raw = digest_bytes(py, &slf)?;
+    let mut hex = Vec::with_capacity(raw.len() * 2);
+    for b in raw {
+        hex.push(HEX[usize::from(b >> 4)]);
+        hex.push(HEX[usize::from(b & 15)]);
+    }
+    value::bytes(&hex)
+}
+
+/// Python: `_hashlib.HASH.copy`
+fn copy(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    let ctx = slf
+        .with_ctx(py, false, |ctx| ctx.try_clone())
+        .map_err(openssl_failure)?;
+    new_hash(py, slf.name.clone(), ctx, None)
+}
+
+/// Python: `_hashlib.HASH.name`
+fn get_name(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    Ok(slf.name.clone())
+}
+
+/// Python: `_hashlib.HASH.digest_size` (a long, as in 2.7)
+fn get_digest_size(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    let size = slf.with_ctx(py, false, |ctx| ctx.digest_size());
+    value::long(size as i64)
+}
+
+/// Python: `_hashlib.HASH.block_size` (a long, as in 2.7)
+fn get_block_size(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    let size = slf.with_ctx(py, false, |ctx| ctx.block_size());
+    value::long(size as i64)
+}
+
+/// Python: `repr(_hashlib.HASH)`: `<md5 HASH object @ 0x7f...>`
+fn repr(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+    let name = value::as_bytes(&slf.name)?;
+    let text = format!(
+        "<{} HASH object @ {:#x}>",
+        String::from_utf8_lossy(&name),
+        address(&slf.object())
+    );
+    value::bytes(text.as_bytes())
+}
+
+py_function!(keywords new_fn, new);
+
+/// Python: `_hashlib.new(name, string='')`
+fn new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    let (mut name_obj, mut data) = (ObjectArg::new(), BufferArg::new());
+    parse(
+        args,
+        c"O|s*:new",
+        Some(&[c"name", c"string"]),
+        &mut [&mut name_obj, &mut data],
+    )?;
+    let name_obj = name_obj.get().expect("required argument").to_owned();
+    let name = digest_name(&name_obj)?;
+    let md = MessageDigest::by_name(&name).ok_or_else(unsupported)?;
+    let ctx = DigestCtx::new(md).map_err(|_| unsupported())?;
+    new_hash(py, name_obj, ctx, data.bytes())
+}
+
+/// 2.7 converts the name with the `s` format: str, or unicode in the default encoding, without
+/// NUL bytes; anything else is "name must be a string".
+fn digest_name(obj: &Owned) -> PyResult<Vec<u8>> {
+    let type_error = || PyErr::new(Builtin::TypeError, "name must be a string");
+    if !(value::is_str(obj) || value::is_unicode(obj)) {
+        return Err(type_error());
+    }
+    let bytes = value::as_bytes(obj).map_err(|_| type_error())?;
+    if bytes.contains(&0) {
+        return Err(type_error());
+    }
+    Ok(bytes)
+}
+
+/// Shared body of `openssl_<name>([string])`.
+fn named_constructor(
+    py: Python<'_>,
+    args: Args<'_>,
+    index: usize,
+    format: &CStr,
+) -> PyResult<Owned> {
+    let mut data = BufferArg::new();
+    parse(args, format, None, &mut [&mut data])?;
+    let ctx = constructor_context(index).ok_or_else(unsupported)?;
+    let name = value::bytes(CONSTRUCTOR_NAMES[index].as_bytes())?;
+    new_hash(py, name, ctx, data.bytes())
+}
+
+macro_rules! constructors {
+    ($($index:literal $name:ident $wrapper:ident $format:literal $doc:literal;)*) => {
+        $(
+            /// Python: `_hashlib.openssl_<name>`
+            fn $name(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+                named_constructor(py, args, $index, $format)
+            }
+            py_function!(varargs $wrapper, $name);
+        )*
+
+        /// Adds the six `openssl_<name>` functions.
+        pub(crate) fn add_constructors(module: ModuleBuilder) -> ModuleBuilder {
+            module
+            $(
+                .function(
+                    // Names are "openssl_" + the constructor name.
+                    const_cstr(concat!("openssl_", stringify!($name), "\0")),
+                    MethodKind::VarArgs($wrapper),
+                    $doc,
+                )
+            )*
+        }
+    };
+}
+
+const fn const_cstr(s: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("not NUL-terminated"),
+    }
+}
+
+constructors! {
+    0 md5 openssl_md5_fn c"|s*:openssl_md5" c"Returns a md5 hash object; optionally initialized with a string";
+    1 sha1 openssl_sha1_fn c"|s*:openssl_sha1" c"Returns a sha1 hash object; optionally initialized with a string";
+    2 sha224 openssl_sha224_fn c"|s*:openssl_sha224" c"Returns a sha224 hash object; optionally initialized with a string";
+    3 sha256 openssl_sha256_fn c"|s*:openssl_sha256" c"Returns a sha256 hash object; optionally initialized with a string";
+    4 sha384 openssl_sha384_fn c"|s*:openssl_sha384" c"Returns a sha384 hash object; optionally initialized with a string";
+    5 sha512 openssl_sha512_fn c"|s*:openssl_sha512" c"Returns a sha512 hash object; optionally initialized with a string";
+}
+
+/// Referenced so the unused-import lint sees `PyObjectRef` used for `address`.
+#[allow(dead_code)]
+fn _uses(o: &Owned) -> bool {
+    o.is_none()
+}

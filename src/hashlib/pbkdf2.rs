@@ -1,0 +1,79 @@
+//! `_hashlib.pbkdf2_hmac`, with 2.7.18's argument checks in 2.7's order and wording.
+
+use crate::ossl::digest::{pbkdf2_hmac, MessageDigest};
+use crate::ossl::error::OsslError;
+use crate::py::args::{parse, BufferArg, LongArg, ObjectArg, StrArg};
+use crate::py::boundary::Args;
+use crate::py::err::Builtin;
+use crate::py::object::PyObjectRef;
+use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::py_function;
+use std::ffi::{c_int, CStr};
+
+pub(crate) const DOC: &CStr =
+    c"pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None) -> key\n\
+\n\
+Password based key derivation function 2 (PKCS #5 v2.0) with HMAC as\n\
+pseudorandom function.";
+
+py_function!(keywords pbkdf2_hmac_fn, pbkdf2_hmac_py);
+
+/// Python: `_hashlib.pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)`
+fn pbkdf2_hmac_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    let (mut name, mut password, mut salt) = (StrArg::new(), BufferArg::new(), BufferArg::new());
+    let (mut iterations, mut dklen) = (LongArg(0), ObjectArg::new());
+    parse(
+        args,
+        c"ss*s*l|O:pbkdf2_hmac",
+        Some(&[c"hash_name", c"password", c"salt", c"iterations", c"dklen"]),
+        &mut [
+            &mut name,
+            &mut password,
+            &mut salt,
+            &mut iterations,
+            &mut dklen,
+        ],
+    )?;
+    let fail = |ty, msg: &str| Err(PyErr::new(ty, msg));
+    let md = match MessageDigest::by_name(name.bytes().unwrap_or_default()) {
+        Some(md) => md,
+        None => return fail(Builtin::ValueError, "unsupported hash type"),
+    };
+    let password = password.bytes().unwrap_or_default();
+    let salt = salt.bytes().unwrap_or_default();
+    let int_max = c_int::MAX as usize;
+    if password.len() > int_max {
+        return fail(Builtin::OverflowError, "password is too long.");
+    }
+    if salt.len() > int_max {
+        return fail(Builtin::OverflowError, "salt is too long.");
+    }
+    if iterations.0 < 1 {
+        return fail(
+            Builtin::ValueError,
+            "iteration value must be greater than 0.",
+        );
+    }
+    if iterations.0 > c_int::MAX.into() {
+        return fail(Builtin::OverflowError, "iteration value is too great.");
+    }
+    let key_len = match dklen.get().filter(|d| !d.is_none()) {
+        None => md.size() as i64,
+        Some(d) => i64::from(value::long_as_long(&d)?),
+    };
+    if key_len < 1 {
+        return fail(Builtin::ValueError, "key length must be greater than 0.");
+    }
+    if key_len > c_int::MAX.into() {
+        return fail(Builtin::OverflowError, "key length is too great.");
+    }
+    let iterations = iterations.0 as u32;
+    let mut key = Vec::new();
+    if key.try_reserve_exact(key_len as usize).is_err() {
+        return fail(Builtin::MemoryError, "");
+    }
+    key.resize(key_len as usize, 0);
+    py.allow_threads(|| pbkdf2_hmac(md, password, salt, iterations, &mut key))
+        .map_err(|e: OsslError| PyErr::new(Builtin::ValueError, &e.hashlib_message()))?;
+    value::bytes(&key)
+}

@@ -1,0 +1,239 @@
+//! Message digests: name lookup (with a cache of provider implementations on OpenSSL 3),
+//! digest contexts, and PBKDF2.
+
+use crate::ossl::error::OsslError;
+use openssl_sys as sys;
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ptr::NonNull;
+use std::sync::Mutex;
+
+/// A digest algorithm. Points to OpenSSL's static table or to a fetched implementation that is
+/// cached, and so never freed, for the life of the process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MessageDigest(*const sys::EVP_MD);
+
+// SAFETY: EVP_MD objects are immutable once made and OpenSSL documents them as shareable.
+unsafe impl Send for MessageDigest {}
+// SAFETY: as above.
+unsafe impl Sync for MessageDigest {}
+
+/// Fetched implementations by canonical name. Fetching once avoids OpenSSL 3's implicit fetch
+/// on every `EVP_DigestInit_ex`, which dominates the cost of hashing short strings.
+static FETCHED: Mutex<Vec<(String, MessageDigest)>> = Mutex::new(Vec::new());
+
+impl MessageDigest {
+    /// What `EVP_get_digestbyname` accepts (any case, aliases), resolved to a usable
+    /// implementation. None when OpenSSL does not know the name or cannot provide it.
+    pub(crate) fn by_name(name: &[u8]) -> Option<MessageDigest> {
+        let cname = CString::new(name).ok()?;
+        // SAFETY: NUL-terminated name; returns a static EVP_MD or NULL.
+        let legacy = unsafe { sys::EVP_get_digestbyname(cname.as_ptr()) };
+        if legacy.is_null() {
+            return None;
+        }
+        provider_implementation(legacy)
+    }
+
+    pub(crate) fn size(self) -> usize {
+        // SAFETY: a valid EVP_MD.
+        unsafe { sys::EVP_MD_size(self.0) as usize }
+    }
+
+    pub(crate) fn block_size(self) -> usize {
+        // SAFETY: a valid EVP_MD.
+        unsafe { sys::EVP_MD_block_size(self.0) as usize }
+    }
+
+    pub(crate) fn as_ptr(self) -> *const sys::EVP_MD {
+        self.0
+    }
+}
+
+/// OpenSSL 3: fetch (once) the provider implementation behind a name-table entry. A fetch that
+/// fails (md4 without the legacy provider) means the digest is unusable.
+#[cfg(pep466_ossl300)]
+fn provider_implementation(legacy: *const sys::EVP_MD) -> Option<MessageDigest> {
+    extern "C" {
+        fn EVP_MD_get0_name(md: *const sys::EVP_MD) -> *const c_char;
+    }
+    // SAFETY: a valid EVP_MD from the name table; the name is static text.
+    let name = unsafe { CStr::from_ptr(EVP_MD_get0_name(legacy)) };
+    let key = name.to_string_lossy().to_ascii_uppercase();
+    let mut cache = FETCHED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, md)) = cache.iter().find(|(k, _)| *k == key) {
+        return Some(*md);
+    }
+    // SAFETY: default library context, NUL-terminated name, no property query.
+    let fetched =
+        unsafe { sys::EVP_MD_fetch(std::ptr::null_mut(), name.as_ptr(), std::ptr::null()) };
+    if fetched.is_null() {
+        OsslError::take();
+        return None;
+    }
+    let md = MessageDigest(fetched);
+    cache.push((key, md));
+    Some(md)
+}
+
+#[cfg(not(pep466_ossl300))]
+fn provider_implementation(legacy: *const sys::EVP_MD) -> Option<MessageDigest> {
+    let _ = &FETCHED;
+    Some(MessageDigest(legacy))
+}
+
+/// An `EVP_MD_CTX` that has been successfully initialised.
+pub(crate) struct DigestCtx(NonNull<sys::EVP_MD_CTX>);
+
+// SAFETY: an EVP_MD_CTX may move between threads; all use goes through &mut (or a Mutex).
+unsafe impl Send for DigestCtx {}
+
+impl DigestCtx {
+    fn alloc() -> Result<DigestCtx, OsslError> {
+        // SAFETY: plain allocation; NULL on failure.
+        NonNull::new(unsafe { sys::EVP_MD_CTX_new() })
+            .map(DigestCtx)
+            .ok_or_else(OsslError::take)
+    }
+
+    /// A fresh context. Initialisation is checked: OpenSSL 3 can return an EVP_MD whose init
+    /// fails, and hashing with such a context would give garbage.
+    pub(crate) fn new(md: MessageDigest) -> Result<DigestCtx, OsslError> {
+        let ctx = DigestCtx::alloc()?;
+        // SAFETY: valid context and digest; no engine.
+        match unsafe { sys::EVP_DigestInit_ex(ctx.0.as_ptr(), md.0, std::ptr::null_mut()) } {
+            1 => Ok(ctx),
+            _ => Err(OsslError::take()),
+        }
+    }
+
+    pub(crate) fn update(&mut self, mut data: &[u8]) -> Result<(), OsslError> {
+        // Fed in pieces of at most INT_MAX bytes, as 2.7 does, so any size works everywhere.
+        while !data.is_empty() {
+            let n = data.len().min(c_int::MAX as usize);
+            // SAFETY: initialised context; data valid for n bytes.
+            if unsafe { sys::EVP_DigestUpdate(self.0.as_ptr(), data.as_ptr().cast::<c_void>(), n) }
+                != 1
+            {
+                return Err(OsslError::take());
+            }
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    pub(crate) fn try_clone(&self) -> Result<DigestCtx, OsslError> {
+        let copy = DigestCtx::alloc()?;
+        // SAFETY: both valid; src initialised.
+        match unsafe { sys::EVP_MD_CTX_copy_ex(copy.0.as_ptr(), self.0.as_ptr()) } {
+            1 => Ok(copy),
+            _ => Err(OsslError::take()),
+        }
+    }
+
+    /// The digest so far; the context stays usable (a copy is finalised).
+    pub(crate) fn digest(&self) -> Result<Vec<u8>, OsslError> {
+        let copy = self.try_clone()?;
+        let mut out = vec![0u8; sys::EVP_MAX_MD_SIZE as usize];
+        let mut len: u32 = 0;
+        // SAFETY: initialised context; out has EVP_MAX_MD_SIZE bytes.
+        if unsafe { sys::EVP_DigestFinal_ex(copy.0.as_ptr(), out.as_mut_ptr(), &mut len) } != 1 {
+            return Err(OsslError::take());
+        }
+        out.truncate(len as usize);
+        Ok(out)
+    }
+
+    pub(crate) fn digest_size(&self) -> usize {
+        self.md().size()
+    }
+
+    pub(crate) fn block_size(&self) -> usize {
+        self.md().block_size()
+    }
+
+    fn md(&self) -> MessageDigest {
+        // SAFETY: an initialised context always has its digest.
+        MessageDigest(unsafe { sys::EVP_MD_CTX_md(self.0.as_ptr()) })
+    }
+}
+
+impl Drop for DigestCtx {
+    fn drop(&mut self) {
+        // SAFETY: we own the context.
+        unsafe { sys::EVP_MD_CTX_free(self.0.as_ptr()) }
+    }
+}
+
+/// PKCS#5 PBKDF2 with HMAC-`md`; `out.len()` is the key length. Sizes are checked by the caller
+/// against C int limits.
+pub(crate) fn pbkdf2_hmac(
+    md: MessageDigest,
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    out: &mut [u8],
+) -> Result<(), OsslError> {
+    let fits = |n: usize| c_int::try_from(n).ok();
+    let (Some(plen), Some(slen), Some(iter), Some(klen)) = (
+        fits(password.len()),
+        fits(salt.len()),
+        c_int::try_from(iterations).ok(),
+        fits(out.len()),
+    ) else {
+        return Err(OsslError::default());
+    };
+    // SAFETY: buffers valid for the given lengths; md valid.
+    let ok = unsafe {
+        sys::PKCS5_PBKDF2_HMAC(
+            password.as_ptr().cast::<c_char>(),
+            plen,
+            salt.as_ptr(),
+            slen,
+            iter,
+            md.0,
+            klen,
+            out.as_mut_ptr(),
+        )
+    };
+    match ok {
+        1 => Ok(()),
+        _ => Err(OsslError::take()),
+    }
+}
+
+extern "C" {
+    // Not bound by openssl-sys. Present in 1.1.1, 3.x and 4.x.
+    fn EVP_MD_do_all(
+        f: unsafe extern "C" fn(*const sys::EVP_MD, *const c_char, *const c_char, *mut c_void),
+        arg: *mut c_void,
+    );
+}
+
+/// The non-alias names in OpenSSL's digest name table, spelled OpenSSL's way (2.7's
+/// `openssl_md_meth_names` source), sorted.
+pub(crate) fn table_names() -> Vec<String> {
+    unsafe extern "C" fn collect(
+        md: *const sys::EVP_MD,
+        from: *const c_char,
+        _to: *const c_char,
+        arg: *mut c_void,
+    ) {
+        // Aliases come with a NULL md. Never unwind into OpenSSL.
+        let _ = std::panic::catch_unwind(|| {
+            if md.is_null() || from.is_null() {
+                return;
+            }
+            // SAFETY: arg is the Vec passed below; from is NUL-terminated text.
+            unsafe {
+                let names = &mut *arg.cast::<Vec<String>>();
+                names.push(CStr::from_ptr(from).to_string_lossy().into_owned());
+            }
+        });
+    }
+    let mut names: Vec<String> = Vec::new();
+    // SAFETY: the callback only touches `names`, which outlives the call.
+    unsafe { EVP_MD_do_all(collect, (&mut names as *mut Vec<String>).cast()) };
+    names.sort();
+    names.dedup();
+    names
+}

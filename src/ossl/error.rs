@@ -1,0 +1,112 @@
+//! The OpenSSL error queue, captured as plain data (no Python objects), and always cleared.
+
+use std::ffi::{c_ulong, CStr};
+
+/// The most recent entry of the queue, as 2.7 reads it (`ERR_peek_last_error`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct OsslError {
+    /// The packed code; 0 when the queue was empty.
+    pub(crate) code: u64,
+    pub(crate) lib: i32,
+    pub(crate) reason: i32,
+    /// OpenSSL's own texts: library ("digital envelope routines"), function (always None on
+    /// OpenSSL 3), reason ("unsupported").
+    pub(crate) lib_text: Option<String>,
+    pub(crate) func_text: Option<String>,
+    pub(crate) reason_text: Option<String>,
+}
+
+fn text(ptr: *const std::ffi::c_char) -> Option<String> {
+    // SAFETY: OpenSSL returns NULL or a static NUL-terminated string.
+    (!ptr.is_null()).then(|| {
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+impl OsslError {
+    /// Reads the last error and clears the whole queue.
+    pub(crate) fn take() -> OsslError {
+        // SAFETY: reads and clears this thread's error queue.
+        let code = unsafe { openssl_sys::ERR_peek_last_error() };
+        let err = OsslError::from_code(code);
+        // SAFETY: as above.
+        unsafe { openssl_sys::ERR_clear_error() };
+        err
+    }
+
+    /// Decodes a packed code (as the error queue holds it).
+    pub(crate) fn from_code(code: c_ulong) -> OsslError {
+        if code == 0 {
+            return OsslError::default();
+        }
+        // SAFETY: the *_error_string functions accept any code and return static text or NULL.
+        unsafe {
+            OsslError {
+                code: code as u64,
+                lib: openssl_sys::ERR_GET_LIB(code as _),
+                reason: openssl_sys::ERR_GET_REASON(code as _),
+                lib_text: text(openssl_sys::ERR_lib_error_string(code)),
+                func_text: func_text(code),
+                reason_text: text(openssl_sys::ERR_reason_error_string(code)),
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.code == 0
+    }
+
+    /// `_hashopenssl.c`'s `_setException` text: "[lib: func] reason", "[lib] reason", the bare
+    /// reason, or "unknown reasons" for an empty queue.
+    pub(crate) fn hashlib_message(&self) -> String {
+        let reason = match (&self.reason_text, self.is_empty()) {
+            (_, true) => return "unknown reasons".to_owned(),
+            (Some(r), _) => r.clone(),
+            (None, _) => format!("error:{:08X}", self.code),
+        };
+        match (&self.lib_text, &self.func_text) {
+            (Some(lib), Some(func)) => format!("[{lib}: {func}] {reason}"),
+            (Some(lib), None) => format!("[{lib}] {reason}"),
+            _ => reason,
+        }
+    }
+}
+
+#[cfg(not(pep466_ossl300))]
+fn func_text(code: c_ulong) -> Option<String> {
+    // SAFETY: returns static text or NULL.
+    text(unsafe { openssl_sys::ERR_func_error_string(code) })
+}
+
+/// OpenSSL 3 records no function names.
+#[cfg(pep466_ossl300)]
+fn func_text(_code: c_ulong) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OsslError;
+
+    #[test]
+    fn hashlib_messages_have_2_7_shapes() {
+        let mut e = OsslError {
+            code: 1,
+            lib_text: Some("digital envelope routines".into()),
+            reason_text: Some("unsupported".into()),
+            ..OsslError::default()
+        };
+        assert_eq!(
+            e.hashlib_message(),
+            "[digital envelope routines] unsupported"
+        );
+        e.func_text = Some("EVP_DigestInit_ex".into());
+        assert_eq!(
+            e.hashlib_message(),
+            "[digital envelope routines: EVP_DigestInit_ex] unsupported"
+        );
+        assert_eq!(OsslError::default().hashlib_message(), "unknown reasons");
+    }
+}

@@ -1,0 +1,12 @@
+//! Thin owned wrappers over `openssl-sys`: the only place (with `ffi`/`shim`/`py`) that holds raw
+//! OpenSSL pointers. Version differences live in `compat`.
+
+pub(crate) mod compat;
+pub(crate) mod digest;
+pub(crate) mod error;
+
+/// Initialises OpenSSL once per process (both module inits call it).
+pub(crate) fn init() {
+    openssl_sys::init();
+    compat::load_legacy_provider();
+}

@@ -1,0 +1,373 @@
+//! The panic boundary. Every `extern "C"` function CPython can call is a one-line shell (made by
+//! the macros below) into one of these trampolines, which catch panics and convert results:
+//!
+//! | C return type                 | error value | on panic                                  |
+//! |-------------------------------|-------------|-------------------------------------------|
+//! | `PyObject*` (methods, getters)| NULL        | `SystemError("Rust panic in <name>: …")` |
+//! | `int` (setters, traverse)     | -1          | same                                      |
+//! | `void` (module init)          | —           | same, left set for the importer           |
+//!
+//! OpenSSL callbacks use `catch_callback_panic` instead: they must never unwind into OpenSSL.
+
+use crate::ffi;
+use crate::py::err::Builtin;
+use crate::py::typeobj::{PyClass, Slf};
+use crate::py::{Borrowed, Owned, PyErr, PyResult, Python};
+use std::any::Any;
+use std::ffi::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The value a C function returns to say "an exception is set".
+pub(crate) trait ErrorValue {
+    fn error_value() -> Self;
+}
+
+impl ErrorValue for *mut ffi::PyObject {
+    fn error_value() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl ErrorValue for c_int {
+    fn error_value() -> Self {
+        -1
+    }
+}
+
+impl ErrorValue for () {
+    fn error_value() -> Self {}
+}
+
+/// Converts a successful result to its C form.
+pub(crate) trait IntoC<R> {
+    fn into_c(self) -> R;
+}
+
+impl IntoC<*mut ffi::PyObject> for Owned {
+    fn into_c(self) -> *mut ffi::PyObject {
+        self.into_raw()
+    }
+}
+
+impl IntoC<c_int> for () {
+    fn into_c(self) -> c_int {
+        0
+    }
+}
+
+impl IntoC<c_int> for c_int {
+    fn into_c(self) -> c_int {
+        self
+    }
+}
+
+impl IntoC<()> for () {
+    fn into_c(self) {}
+}
+
+/// Text of a panic payload (`panic!("...")` gives `&str` or `String`).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_owned()
+    }
+}
+
+/// The exception a panic becomes.
+pub(crate) fn panic_error(name: &str, payload: &(dyn Any + Send)) -> PyErr {
+    PyErr::new(
+        Builtin::SystemError,
+        &format!("Rust panic in {name}: {}", panic_message(payload)),
+    )
+}
+
+/// Aborts the process if dropped while armed: a panic while turning a panic into an exception
+/// leaves nothing sane to return to.
+struct AbortOnDrop;
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        eprintln!("pep466: panic while reporting a panic; aborting");
+        std::process::abort();
+    }
+}
+
+/// Runs `f` with the GIL token; an error is restored into the interpreter and a panic becomes a
+/// `SystemError`, and either way the C error value is returned.
+pub(crate) fn trampoline<T, R>(name: &str, f: impl FnOnce(Python<'_>) -> PyResult<T>) -> R
+where
+    T: IntoC<R>,
+    R: ErrorValue,
+{
+    // SAFETY: trampolines are only entered from CPython, which holds the GIL when calling.
+    let py = unsafe { Python::assume_gil_held() };
+    match catch_unwind(AssertUnwindSafe(|| f(py))) {
+        Ok(Ok(value)) => value.into_c(),
+        Ok(Err(err)) => {
+            err.restore();
+            R::error_value()
+        }
+        Err(payload) => {
+            let trap = AbortOnDrop;
+            panic_error(name, payload.as_ref()).restore();
+            std::mem::forget(trap);
+            R::error_value()
+        }
+    }
+}
+
+/// For OpenSSL callbacks: returns `Err(message)` instead of unwinding through C frames.
+pub(crate) fn catch_callback_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// The arguments of a call: the positional tuple and the keywords dict (if any).
+#[derive(Clone, Copy)]
+pub(crate) struct Args<'a> {
+    pub(crate) args: Option<Borrowed<'a>>,
+    pub(crate) kwargs: Option<Borrowed<'a>>,
+}
+
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); `args`/`kwargs` are NULL or live for
+/// the call; the GIL is held.
+pub(crate) unsafe fn call_method<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Args<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        let (slf, args) = unsafe { (Slf::from_ptr(slf), Args::from_ptrs(args, kwargs)) };
+        imp(py, slf, args)
+    })
+}
+
+/// # Safety
+/// `args`/`kwargs` are NULL or live for the call; the GIL is held.
+pub(crate) unsafe fn call_function(
+    name: &str,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Args<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        imp(py, unsafe { Args::from_ptrs(args, kwargs) })
+    })
+}
+
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); `value` NULL (delete) or live.
+pub(crate) unsafe fn call_setter<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Option<Borrowed<'_>>) -> PyResult<()>,
+) -> c_int {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        let (slf, value) = unsafe { (Slf::from_ptr(slf), Borrowed::from_ptr(value)) };
+        imp(py, slf, value)
+    })
+}
+
+impl<'a> Args<'a> {
+    /// # Safety
+    /// Both pointers are NULL or live for `'a`.
+    pub(crate) unsafe fn from_ptrs(args: *mut ffi::PyObject, kwargs: *mut ffi::PyObject) -> Self {
+        // SAFETY: the caller's contract.
+        unsafe {
+            Args {
+                args: Borrowed::from_ptr(args),
+                kwargs: Borrowed::from_ptr(kwargs),
+            }
+        }
+    }
+}
+
+/// Defines a method of a class: `py_method!(kind fn_name, Class, implementation)` where kind is
+/// `keywords` (METH_VARARGS|METH_KEYWORDS), `varargs` (METH_VARARGS) or `noargs`.
+#[macro_export]
+macro_rules! py_method {
+    (keywords $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+            kwargs: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class and the call's arguments.
+            unsafe {
+                $crate::py::boundary::call_method::<$cls>(stringify!($imp), slf, args, kwargs, $imp)
+            }
+        }
+    };
+    (varargs $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class and the argument tuple.
+            unsafe {
+                $crate::py::boundary::call_method::<$cls>(
+                    stringify!($imp),
+                    slf,
+                    args,
+                    std::ptr::null_mut(),
+                    $imp,
+                )
+            }
+        }
+    };
+    (noargs $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            _unused: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class.
+            unsafe {
+                $crate::py::boundary::call_method::<$cls>(
+                    stringify!($imp),
+                    slf,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    |py, slf, _| $imp(py, slf),
+                )
+            }
+        }
+    };
+}
+
+/// Defines a module-level function; kinds as for `py_method!`.
+#[macro_export]
+macro_rules! py_function {
+    (keywords $name:ident, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            _module: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+            kwargs: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes the call's live arguments.
+            unsafe { $crate::py::boundary::call_function(stringify!($imp), args, kwargs, $imp) }
+        }
+    };
+    (varargs $name:ident, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            _module: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes the call's live argument tuple.
+            unsafe {
+                $crate::py::boundary::call_function(
+                    stringify!($imp),
+                    args,
+                    std::ptr::null_mut(),
+                    $imp,
+                )
+            }
+        }
+    };
+    (noargs $name:ident, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            _module: *mut $crate::ffi::PyObject,
+            _unused: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: no arguments are read.
+            unsafe {
+                $crate::py::boundary::call_function(
+                    stringify!($imp),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    |py, _| $imp(py),
+                )
+            }
+        }
+    };
+}
+
+/// Defines a getter (`get`) or setter (`set`) of a class attribute.
+#[macro_export]
+macro_rules! py_getset {
+    (get $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            _closure: *mut std::ffi::c_void,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class.
+            unsafe {
+                $crate::py::boundary::call_method::<$cls>(
+                    stringify!($imp),
+                    slf,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    |py, slf, _| $imp(py, slf),
+                )
+            }
+        }
+    };
+    (set $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            value: *mut $crate::ffi::PyObject,
+            _closure: *mut std::ffi::c_void,
+        ) -> std::ffi::c_int {
+            // SAFETY: CPython passes a live instance and the new value (NULL to delete).
+            unsafe { $crate::py::boundary::call_setter::<$cls>(stringify!($imp), slf, value, $imp) }
+        }
+    };
+}
+
+/// Defines a one-argument slot (`tp_repr`, `tp_str`) of a class.
+#[macro_export]
+macro_rules! py_unary_slot {
+    ($name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class.
+            unsafe {
+                $crate::py::boundary::call_method::<$cls>(
+                    stringify!($imp),
+                    slf,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    |py, slf, _| $imp(py, slf),
+                )
+            }
+        }
+    };
+}
+
+/// Defines `tp_new` of a class: `imp(py, subtype, args)`.
+#[macro_export]
+macro_rules! py_new {
+    ($name:ident, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            subtype: *mut $crate::ffi::PyTypeObject,
+            args: *mut $crate::ffi::PyObject,
+            kwargs: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a ready subtype and the call's live arguments.
+            unsafe {
+                let subtype = $crate::py::typeobj::SubType::from_ptr(subtype);
+                $crate::py::boundary::call_function(stringify!($imp), args, kwargs, |py, args| {
+                    $imp(py, subtype, args)
+                })
+            }
+        }
+    };
+}
+
+/// Body of an exported `init<module>`: runs `init` inside the trampoline. On failure the
+/// exception stays set and CPython's importer reports it.
+pub(crate) fn module_init(
+    name: &str,
+    init: impl FnOnce(Python<'_>) -> PyResult<crate::py::module::Module>,
+) {
+    trampoline::<(), ()>(name, |py| init(py).map(drop))
+}

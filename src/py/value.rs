@@ -1,0 +1,208 @@
+//! Making Python values from Rust data and reading Rust data from Python values.
+
+use crate::ffi;
+use crate::py::err::Builtin;
+use crate::py::object::PyObjectRef;
+use crate::py::{Borrowed, Owned, PyErr, PyResult};
+use std::ffi::{c_char, c_long, CStr};
+
+fn ssize(len: usize) -> PyResult<ffi::Py_ssize_t> {
+    ffi::Py_ssize_t::try_from(len).map_err(|_| PyErr::new(Builtin::OverflowError, "size too large"))
+}
+
+/// A 2.7 `str` (byte string).
+pub(crate) fn bytes(data: &[u8]) -> PyResult<Owned> {
+    // SAFETY: data is valid for len bytes; returns a new reference or NULL with an exception.
+    unsafe {
+        Owned::from_new(ffi::PyString_FromStringAndSize(
+            data.as_ptr().cast::<c_char>(),
+            ssize(data.len())?,
+        ))
+    }
+}
+
+/// A `unicode` decoded from UTF-8; `errors` as in `str.decode` ("strict", "replace"...).
+pub(crate) fn unicode_from_utf8(data: &[u8], errors: &CStr) -> PyResult<Owned> {
+    // SAFETY: data valid for len bytes; errors NUL-terminated; new reference or NULL.
+    unsafe {
+        Owned::from_new(ffi::shim::pep466_unicode_decode_utf8(
+            data.as_ptr().cast::<c_char>(),
+            ssize(data.len())?,
+            errors.as_ptr(),
+        ))
+    }
+}
+
+/// A 2.7 `int`.
+pub(crate) fn int(value: c_long) -> PyResult<Owned> {
+    // SAFETY: plain constructor; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyInt_FromLong(value)) }
+}
+
+/// A 2.7 `long` (the type 2.7 gives digest sizes, serial-independent counters...).
+pub(crate) fn long(value: i64) -> PyResult<Owned> {
+    // SAFETY: plain constructor; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyLong_FromLongLong(value)) }
+}
+
+/// A 2.7 `long` from an unsigned value (OpenSSL option masks, packed error codes).
+pub(crate) fn ulong(value: u64) -> PyResult<Owned> {
+    // SAFETY: plain constructor; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyLong_FromUnsignedLongLong(value)) }
+}
+
+/// An `int` when it fits in a C long, else a `long`; what `PyInt_FromSize_t`-style code gives.
+pub(crate) fn int_or_long(value: i64) -> PyResult<Owned> {
+    match c_long::try_from(value) {
+        Ok(small) => int(small),
+        Err(_) => long(value),
+    }
+}
+
+pub(crate) fn float(value: f64) -> PyResult<Owned> {
+    // SAFETY: plain constructor; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyFloat_FromDouble(value)) }
+}
+
+pub(crate) fn boolean(value: bool) -> Owned {
+    // SAFETY: PyBool_FromLong never fails; new reference.
+    unsafe { Owned::from_new(ffi::PyBool_FromLong(c_long::from(value))) }
+        .expect("PyBool_FromLong cannot fail")
+}
+
+pub(crate) fn none() -> Owned {
+    // SAFETY: the None singleton lives for the whole interpreter.
+    unsafe {
+        Borrowed::from_ptr(std::ptr::addr_of_mut!(ffi::_Py_NoneStruct))
+            .expect("None exists")
+            .to_owned()
+    }
+}
+
+pub(crate) fn tuple(items: Vec<Owned>) -> PyResult<Owned> {
+    // SAFETY: new tuple of the right size; SET_ITEM steals each reference into its slot.
+    unsafe {
+        let t = Owned::from_new(ffi::PyTuple_New(ssize(items.len())?))?;
+        for (i, item) in items.into_iter().enumerate() {
+            ffi::PyTuple_SetItem(t.as_ptr(), i as ffi::Py_ssize_t, item.into_raw());
+        }
+        Ok(t)
+    }
+}
+
+pub(crate) fn tuple_of(items: &[&dyn PyObjectRef]) -> PyResult<Owned> {
+    tuple(items.iter().map(|o| o.as_object().to_owned()).collect())
+}
+
+pub(crate) fn list(items: Vec<Owned>) -> PyResult<Owned> {
+    // SAFETY: new list of the right size; SetItem steals each reference into its slot.
+    unsafe {
+        let l = Owned::from_new(ffi::PyList_New(ssize(items.len())?))?;
+        for (i, item) in items.into_iter().enumerate() {
+            ffi::PyList_SetItem(l.as_ptr(), i as ffi::Py_ssize_t, item.into_raw());
+        }
+        Ok(l)
+    }
+}
+
+pub(crate) fn dict() -> PyResult<Owned> {
+    // SAFETY: plain constructor; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyDict_New()) }
+}
+
+/// `d[key] = value` (does not steal).
+pub(crate) fn dict_set(d: &Owned, key: &dyn PyObjectRef, value: &dyn PyObjectRef) -> PyResult<()> {
+    // SAFETY: live dict, key and value; -1 means an exception was set.
+    match unsafe { ffi::PyDict_SetItem(d.as_ptr(), key.ptr(), value.ptr()) } {
+        0 => Ok(()),
+        _ => Err(PyErr::fetch()),
+    }
+}
+
+/// `d[key] = value` with a string key.
+pub(crate) fn dict_set_str(d: &Owned, key: &str, value: &dyn PyObjectRef) -> PyResult<()> {
+    dict_set(d, &bytes(key.as_bytes())?, value)
+}
+
+/// `frozenset(items)`.
+pub(crate) fn frozenset(items: Vec<Owned>) -> PyResult<Owned> {
+    let l = list(items)?;
+    // SAFETY: l is a live iterable; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PyFrozenSet_New(l.as_ptr())) }
+}
+
+/// Reads a 2.7 `str` (or anything `PyString_AsStringAndSize` accepts) as bytes.
+pub(crate) fn as_bytes(obj: &dyn PyObjectRef) -> PyResult<Vec<u8>> {
+    let mut data: *mut c_char = std::ptr::null_mut();
+    let mut len: ffi::Py_ssize_t = 0;
+    // SAFETY: out-pointers valid; on success data points to len bytes owned by obj (or by a
+    // default-encoded copy cached on a unicode obj), which we copy before returning.
+    unsafe {
+        if ffi::PyString_AsStringAndSize(obj.ptr(), &mut data, &mut len) != 0 {
+            return Err(PyErr::fetch());
+        }
+        Ok(std::slice::from_raw_parts(data.cast::<u8>(), len as usize).to_vec())
+    }
+}
+
+/// `PyInt_AsLong` semantics: ints and longs (and `__int__`) to a C long.
+pub(crate) fn as_long(obj: &dyn PyObjectRef) -> PyResult<c_long> {
+    // SAFETY: live object; -1 with an exception set signals failure.
+    let v = unsafe { ffi::PyInt_AsLong(obj.ptr()) };
+    if v == -1 && PyErr::occurred() {
+        return Err(PyErr::fetch());
+    }
+    Ok(v)
+}
+
+/// `PyLong_AsLong` semantics: no `__int__` on floats in 2.7 (raises TypeError for non-integers).
+pub(crate) fn long_as_long(obj: &dyn PyObjectRef) -> PyResult<c_long> {
+    // SAFETY: live object; -1 with an exception set signals failure.
+    let v = unsafe { ffi::PyLong_AsLong(obj.ptr()) };
+    if v == -1 && PyErr::occurred() {
+        return Err(PyErr::fetch());
+    }
+    Ok(v)
+}
+
+/// Reads an unsigned long, masking as `PyLong_AsUnsignedLongMask`-free code would not: raises
+/// OverflowError for negatives, as 2.7's `options` setter does.
+pub(crate) fn as_unsigned_long(obj: &dyn PyObjectRef) -> PyResult<u64> {
+    // SAFETY: live object; (unsigned)-1 with an exception set signals failure.
+    let v = unsafe { ffi::PyLong_AsUnsignedLongLong(obj.ptr()) };
+    if v == u64::MAX && PyErr::occurred() {
+        return Err(PyErr::fetch());
+    }
+    Ok(v)
+}
+
+pub(crate) fn is_str(obj: &dyn PyObjectRef) -> bool {
+    // SAFETY: live object.
+    unsafe { ffi::shim::pep466_string_check(obj.ptr()) != 0 }
+}
+
+pub(crate) fn is_unicode(obj: &dyn PyObjectRef) -> bool {
+    // SAFETY: live object.
+    unsafe { ffi::shim::pep466_unicode_check(obj.ptr()) != 0 }
+}
+
+pub(crate) fn is_int_or_long(obj: &dyn PyObjectRef) -> bool {
+    // SAFETY: live object.
+    unsafe {
+        ffi::shim::pep466_int_check(obj.ptr()) != 0 || ffi::shim::pep466_long_check(obj.ptr()) != 0
+    }
+}
+
+/// `unicode.encode('utf-8')` as bytes.
+pub(crate) fn unicode_to_utf8(obj: &dyn PyObjectRef) -> PyResult<Vec<u8>> {
+    // SAFETY: live unicode object; new reference or NULL.
+    let encoded = unsafe { Owned::from_new(ffi::shim::pep466_unicode_as_utf8_string(obj.ptr())) }?;
+    as_bytes(&encoded)
+}
+
+/// `str(obj)` as Rust text, for messages.
+pub(crate) fn to_text(obj: &dyn PyObjectRef) -> PyResult<String> {
+    // SAFETY: live object; new reference or NULL.
+    let s = unsafe { Owned::from_new(ffi::PyObject_Str(obj.ptr())) }?;
+    Ok(String::from_utf8_lossy(&as_bytes(&s)?).into_owned())
+}

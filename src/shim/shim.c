@@ -1,0 +1,81 @@
+/* One-line wrappers; see shim.h for why each exists. */
+#include "shim.h"
+#include <stddef.h>
+
+void pep466_incref(PyObject *o) { Py_INCREF(o); }
+void pep466_decref(PyObject *o) { Py_DECREF(o); }
+
+PyObject *pep466_init_module(const char *name, PyMethodDef *methods, const char *doc)
+{
+    return Py_InitModule3(name, methods, doc);
+}
+
+PyObject *pep466_unicode_decode_utf8(const char *s, Py_ssize_t size, const char *errors)
+{
+    return PyUnicode_DecodeUTF8(s, size, errors);
+}
+PyObject *pep466_unicode_as_utf8_string(PyObject *unicode) { return PyUnicode_AsUTF8String(unicode); }
+int pep466_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
+PyObject *pep466_unicode_from_format_ss(const char *format, PyObject *a, PyObject *b)
+{
+    return PyUnicode_FromFormat(format, a, b);
+}
+
+int pep466_string_check(PyObject *o) { return PyString_Check(o); }
+int pep466_int_check(PyObject *o) { return PyInt_Check(o); }
+int pep466_long_check(PyObject *o) { return PyLong_Check(o); }
+int pep466_callable_check(PyObject *o) { return PyCallable_Check(o); }
+
+/* 2.7's PySocketSockObject and PySocketModule_APIObject, declared from the 2.7 ABI:
+ * head, fd, family, type, proto, errorhandler, timeout. _wrap_socket cross-checks fd and
+ * timeout against sock.fileno()/sock.gettimeout() before trusting this layout. */
+#ifdef MS_WINDOWS
+typedef SOCKET pep466_socket_t;
+#else
+typedef int pep466_socket_t;
+#endif
+typedef struct {
+    PyObject_HEAD
+    pep466_socket_t sock_fd;
+    int sock_family;
+    int sock_type;
+    int sock_proto;
+    PyObject *(*errorhandler)(void);
+    double sock_timeout;
+} pep466_sock_object;
+
+typedef struct {
+    PyTypeObject *Sock_Type;
+    PyObject *error;
+} pep466_capi_layout;
+
+int pep466_socket_import(pep466_socket_capi *out)
+{
+    PyObject *mod = PyImport_ImportModule("_socket");
+    pep466_capi_layout *api;
+    if (mod == NULL)
+        return -1;
+    Py_DECREF(mod);
+    api = (pep466_capi_layout *)PyCapsule_Import("_socket.CAPI", 0);
+    if (api == NULL)
+        return -1;
+    out->sock_type = api->Sock_Type;
+    out->error = api->error;
+    return 0;
+}
+long long pep466_socket_fd(PyObject *sock) { return (long long)((pep466_sock_object *)sock)->sock_fd; }
+double pep466_socket_timeout(PyObject *sock) { return ((pep466_sock_object *)sock)->sock_timeout; }
+int pep466_socket_family(PyObject *sock) { return ((pep466_sock_object *)sock)->sock_family; }
+PyObject *pep466_socket_error_from_errno(PyObject *sock)
+{
+    return ((pep466_sock_object *)sock)->errorhandler();
+}
+
+size_t pep466_sizeof_pyobject(void) { return sizeof(PyObject); }
+size_t pep466_sizeof_pytypeobject(void) { return sizeof(PyTypeObject); }
+size_t pep466_offsetof_tp_flags(void) { return offsetof(PyTypeObject, tp_flags); }
+size_t pep466_offsetof_tp_dealloc(void) { return offsetof(PyTypeObject, tp_dealloc); }
+size_t pep466_offsetof_tp_free(void) { return offsetof(PyTypeObject, tp_free); }
+size_t pep466_sizeof_pymethoddef(void) { return sizeof(PyMethodDef); }
+size_t pep466_sizeof_py_buffer(void) { return sizeof(Py_buffer); }
+long pep466_tpflags_default(void) { return Py_TPFLAGS_DEFAULT; }
