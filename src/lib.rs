@@ -11,6 +11,7 @@ pub(crate) mod ffi;
 pub(crate) mod hashlib;
 pub(crate) mod ossl;
 pub(crate) mod py;
+pub(crate) mod ssl;
 
 /// Initialises the `_hashlib` module. CPython 2.7 calls this when it imports `_hashlib`
 /// (from `_hashlib.so`, or from its builtin-module table when linked statically). Must be called
@@ -18,4 +19,12 @@ pub(crate) mod py;
 #[no_mangle]
 pub extern "C" fn init_hashlib() {
     py::boundary::module_init("init_hashlib", hashlib::init)
+}
+
+/// Initialises the `_ssl` module. CPython 2.7 calls this when it imports `_ssl` (from `_ssl.so`,
+/// or from its builtin-module table when linked statically). Must be called with the GIL held, by
+/// the interpreter's import machinery; on failure a Python exception is set.
+#[no_mangle]
+pub extern "C" fn init_ssl() {
+    py::boundary::module_init("init_ssl", ssl::init)
 }

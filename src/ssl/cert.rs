@@ -1,0 +1,1 @@
+//! Scaffolding, to be replaced: certificate decoding.
