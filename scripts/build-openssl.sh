@@ -73,13 +73,15 @@ install=$(printf '%s\n' "$info" | sed -n 's/^install=//p')
 
 tmp="$dest.tmp.$$"
 rm -rf "$tmp"
+trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
 cp -a "$install/include" "$install/lib" "$tmp/"
 
 # Legacy provider: with `no-module` it is in libcrypto.a (ossl_legacy_provider_init).
 legacy=$(printf '%s\n' "$info" | sed -n 's/^legacy_provider=//p')
 if [ "$legacy" = builtin ]; then
-    if nm "$tmp/lib/libcrypto.a" 2>/dev/null | grep -q ' T ossl_legacy_provider_init$'; then
+    # (no grep -q: under pipefail an early exit of grep would fail nm with SIGPIPE)
+    if nm "$tmp/lib/libcrypto.a" 2>/dev/null | grep ' T ossl_legacy_provider_init$' >/dev/null; then
         legacy="built into lib/libcrypto.a (no-module)"
     else
         echo "build-openssl: legacy provider expected in libcrypto.a but not found" >&2
@@ -87,14 +89,14 @@ if [ "$legacy" = builtin ]; then
     fi
 fi
 ver_text=$(grep -h -E '^# *define +OPENSSL_(VERSION_TEXT|FULL_VERSION_STR|VERSION_NUMBER)' \
-           "$tmp/include/openssl/opensslv.h" | tr -s ' ' || true)
+           "$tmp/include/openssl/opensslv.h" | grep -v '\\$' | tr -s ' ' || true)
 {
     echo "openssl line: $version"
     printf '%s\n' "$info" | sed -n 's/^openssl_src=/openssl-src crate: /p'
     echo "legacy provider: $legacy"
     echo "configured by openssl-src: no-shared no-module no-tests no-comp; openssldir=/usr/local/ssl"
     echo "opensslv.h:"
-    printf '  %s\n' "$ver_text"
+    printf '%s\n' "$ver_text" | sed 's/^/  /'
     echo "use: OPENSSL_DIR=$dest OPENSSL_STATIC=1"
 } > "$tmp/BUILD-INFO"
 touch "$tmp/.pep466-complete"
