@@ -9,8 +9,12 @@ use std::process::Command;
 
 /// What we need to know about the target interpreter.
 struct Python27 {
-    include_dir: PathBuf,
-    lib_dir: PathBuf,
+    /// Header directories (`Include` plus the one with the configured `pyconfig.h`, for
+    /// source-tree builds).
+    include_dirs: Vec<PathBuf>,
+    /// Where the shared libpython lives, for the unit-test binary only (unknown for source-tree
+    /// builds).
+    lib_dir: Option<PathBuf>,
 }
 
 fn main() {
@@ -22,10 +26,24 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shim");
     println!("cargo:rerun-if-env-changed=PYTHON27");
+    println!("cargo:rerun-if-env-changed=PEP466_PYTHON_INCLUDE");
 }
 
-/// Interpreter search order: `$PYTHON27`, `python2.7-config`'s neighbour, pyenv's 2.7.18.
+/// Header search order: `$PEP466_PYTHON_INCLUDE` (a path list, for CPython source-tree builds
+/// such as PCbuild and the macOS installer), then an interpreter: `$PYTHON27`,
+/// `python2.7-config`'s neighbour, pyenv's 2.7.18.
 fn find_python27() -> Python27 {
+    if let Some(list) = env::var_os("PEP466_PYTHON_INCLUDE") {
+        let include_dirs: Vec<PathBuf> = env::split_paths(&list).collect();
+        assert!(
+            include_dirs.iter().any(|d| d.join("Python.h").exists()),
+            "pep466: no Python.h in PEP466_PYTHON_INCLUDE={list:?}"
+        );
+        return Python27 {
+            include_dirs,
+            lib_dir: None,
+        };
+    }
     let candidates = python_candidates();
     for exe in &candidates {
         if let Some(found) = query_interpreter(exe) {
@@ -67,8 +85,8 @@ fn query_interpreter(exe: &Path) -> Option<Python27> {
     let include_dir = PathBuf::from(lines.next()?);
     let lib_dir = PathBuf::from(lines.next()?);
     include_dir.join("Python.h").exists().then_some(Python27 {
-        include_dir,
-        lib_dir,
+        include_dirs: vec![include_dir],
+        lib_dir: Some(lib_dir),
     })
 }
 
@@ -103,11 +121,11 @@ fn generate_bindings(python: &Python27) {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("python27.rs");
     bindgen::Builder::default()
         .header("src/shim/bindgen.h")
-        .clang_arg(format!("-I{}", python.include_dir.display()))
+        .clang_args(python.include_dirs.iter().map(|d| format!("-I{}", d.display())))
         .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
         .allowlist_type("Py_buffer|PyThreadState|Py_ssize_t|PyCFunction|PyNumberMethods")
-        .allowlist_function("Py[A-Z].*|_Py[A-Z].*|_PyArg_.*")
-        .allowlist_var("Py_TPFLAGS_.*|METH_.*|T_OBJECT|T_OBJECT_EX|READONLY|PyBUF_.*")
+        .allowlist_function("Py[A-Z_].*|_Py[A-Z].*|_PyArg_.*")
+        .allowlist_var("Py_TPFLAGS_.*|METH_.*|T_OBJECT|T_OBJECT_EX|READONLY|PyBUF_.*|Py_file_input|Py_[A-Za-z]*Flag")
         .allowlist_var(
             "Py[A-Z][A-Za-z]*_Type|PyExc_.*|_Py_NoneStruct|_Py_TrueStruct|_Py_ZeroStruct",
         )
@@ -124,25 +142,24 @@ fn generate_bindings(python: &Python27) {
 fn compile_shim(python: &Python27) {
     cc::Build::new()
         .file("src/shim/shim.c")
-        .include(&python.include_dir)
+        .includes(&python.include_dirs)
         .warnings(true)
         .extra_warnings(true)
         .compile("pep466_shim");
 }
 
-/// Our test binaries run an embedded interpreter, so they (and only they) link libpython.
-/// The cdylib must not: CPython provides those symbols when it loads the module.
+/// Our unit-test binary runs an embedded interpreter, so it (and only it) links the shared
+/// libpython (see src/py/embed.rs): the shared one, because extension modules from lib-dynload
+/// link it too and a second interpreter copy in the process aborts. The cdylib must not link
+/// it: CPython provides those symbols when it loads the module. Cargo passes no link arguments
+/// to a library's own test binary alone, so debug builds (the ones `cargo test` makes) carry
+/// an rpath to libpython; release builds, the ones installed, carry none.
 fn link_python_for_tests(python: &Python27) {
-    println!(
-        "cargo:rustc-link-search=native={}",
-        python.lib_dir.display()
-    );
-    println!(
-        "cargo:rustc-link-arg-tests=-Wl,-rpath,{}",
-        python.lib_dir.display()
-    );
-    println!(
-        "cargo:rustc-env=PEP466_PYTHON_LIBDIR={}",
-        python.lib_dir.display()
-    );
+    let Some(lib_dir) = &python.lib_dir else {
+        return;
+    };
+    println!("cargo:rustc-link-search=native={}", lib_dir.display());
+    if env::var("PROFILE").as_deref() == Ok("debug") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib_dir.display());
+    }
 }

@@ -12,6 +12,7 @@ pub(crate) mod hashlib;
 pub(crate) mod ossl;
 pub(crate) mod py;
 pub(crate) mod ssl;
+pub(crate) mod urandom;
 
 /// Initialises the `_hashlib` module. CPython 2.7 calls this when it imports `_hashlib`
 /// (from `_hashlib.so`, or from its builtin-module table when linked statically). Must be called
@@ -27,4 +28,32 @@ pub extern "C" fn init_hashlib() {
 #[no_mangle]
 pub extern "C" fn init_ssl() {
     py::boundary::module_init("init_ssl", ssl::init)
+}
+
+/// Fills `buf[0..len]` with cryptographically secure random bytes from the operating system.
+///
+/// Returns 0 on success and -1 on failure (no source available, or `buf` is NULL while `len` is
+/// not 0); on failure the buffer's contents are unspecified. Needs no Python state and no GIL,
+/// so CPython's `_PyOS_URandom` may call it before the interpreter is initialised. `len` may be
+/// any size the buffer really has.
+///
+/// # Safety
+/// `buf` must be valid for writes of `len` bytes (or `len` must be 0).
+#[no_mangle]
+pub unsafe extern "C" fn pep466_urandom(buf: *mut u8, len: usize) -> i32 {
+    if len == 0 {
+        return 0;
+    }
+    if buf.is_null() || len > isize::MAX as usize {
+        return -1;
+    }
+    // SAFETY: the caller guarantees `buf` is valid for `len` writable bytes.
+    let out = unsafe { std::slice::from_raw_parts_mut(buf, len) };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| urandom::fill(out))).map_or(-1, |r| {
+        if r.is_ok() {
+            0
+        } else {
+            -1
+        }
+    })
 }

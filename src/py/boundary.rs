@@ -371,3 +371,45 @@ pub(crate) fn module_init(
 ) {
     trampoline::<(), ()>(name, |py| init(py).map(drop))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::py::embed::{run, with_python};
+    use crate::py::module::ModuleBuilder;
+    use crate::py::typeobj::MethodKind;
+    use crate::py::{value, Owned, PyResult, Python};
+
+    fn explode(_py: Python<'_>) -> PyResult<Owned> {
+        panic!("deliberate test panic")
+    }
+
+    fn fine(_py: Python<'_>) -> PyResult<Owned> {
+        value::int(42)
+    }
+
+    crate::py_function!(noargs explode_fn, explode);
+    crate::py_function!(noargs fine_fn, fine);
+
+    #[test]
+    fn a_panic_becomes_system_error_and_the_interpreter_goes_on() {
+        with_python(|py| {
+            let module = ModuleBuilder::new(c"pep466_panic_test", c"")
+                .function(c"explode", MethodKind::NoArgs(explode_fn), c"")
+                .function(c"fine", MethodKind::NoArgs(fine_fn), c"")
+                .build()
+                .expect("module builds");
+            drop(module);
+            let out = run(py, "import pep466_panic_test as m\nresult = m.explode()");
+            assert!(out.starts_with("raised SystemError("), "{out}");
+            assert!(
+                out.contains("Rust panic in explode: deliberate test panic"),
+                "{out}"
+            );
+            // The interpreter is intact: the next call works.
+            assert_eq!(
+                run(py, "import pep466_panic_test as m\nresult = m.fine()"),
+                "42"
+            );
+        });
+    }
+}

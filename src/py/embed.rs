@@ -4,6 +4,7 @@ use crate::ffi;
 use crate::py::Python;
 use std::sync::{Mutex, OnceLock};
 
+// The shared libpython (build.rs explains why shared, and the rpath).
 #[link(name = "python2.7")]
 extern "C" {}
 
@@ -15,7 +16,9 @@ pub(crate) fn with_python<T>(f: impl FnOnce(Python<'_>) -> T) -> T {
     let _serial = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     INIT.get_or_init(|| {
         // SAFETY: one-time interpreter start; the GIL is then released for other threads.
+        // No `site`: tests should not depend on what is installed in site-packages.
         unsafe {
+            ffi::Py_NoSiteFlag = 1;
             ffi::Py_InitializeEx(0);
             ffi::PyEval_InitThreads();
             ffi::PyEval_SaveThread();

@@ -5,7 +5,9 @@
 pub(crate) mod args;
 pub(crate) mod boundary;
 pub(crate) mod err;
+pub(crate) mod exception;
 pub(crate) mod gil;
+mod layout;
 pub(crate) mod module;
 pub(crate) mod object;
 pub(crate) mod typeobj;
