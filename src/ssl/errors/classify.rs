@@ -1,0 +1,406 @@
+//! The pure part of 2.7.18's `PySSL_SetError`: what a failing `SSL_do_handshake` / `SSL_read`
+//! / `SSL_write` / `SSL_shutdown` becomes, decided from plain data captured right after the
+//! call (no Python, no OpenSSL calls here), so it is unit-tested as a table.
+//!
+//! Differences from stock 2.7.18, both taken from CPython 3.10+ and both needed for 2.7's own
+//! logic (`suppress_ragged_eofs` checks `args[0] == SSL_ERROR_EOF`) to hold on OpenSSL 3:
+//!
+//! * OpenSSL 3 reports a peer that closes without close_notify as `SSL_ERROR_SSL` (or
+//!   `SSL_ERROR_SYSCALL` with a queued error) carrying `SSL_R_UNEXPECTED_EOF_WHILE_READING`,
+//!   where 1.1.1 gave `SSL_ERROR_SYSCALL` with ret 0 and an empty queue. Both become
+//!   `SSLEOFError(8, "... EOF occurred in violation of protocol ...")`.
+//! * `SSL_ERROR_SYSCALL`, ret -1, empty queue and **errno 0** (OpenSSL 3, writing after the
+//!   peer's rude close) is also an EOF: stock raised the meaningless `socket.error(0, 'Error')`.
+
+// Used by `_SSLSocket` (socket.rs); until it lands only the tests call it.
+#![allow(dead_code)]
+
+use crate::ossl::error::OsslError;
+use std::ffi::c_int;
+
+/// 2.7's `enum py_ssl_error`: the `errno` of shape-A errors and the `SSL_ERROR_*` constants.
+pub(crate) mod code {
+    pub(crate) const NONE: i32 = 0;
+    pub(crate) const SSL: i32 = 1;
+    pub(crate) const WANT_READ: i32 = 2;
+    pub(crate) const WANT_WRITE: i32 = 3;
+    pub(crate) const WANT_X509_LOOKUP: i32 = 4;
+    pub(crate) const SYSCALL: i32 = 5;
+    pub(crate) const ZERO_RETURN: i32 = 6;
+    pub(crate) const WANT_CONNECT: i32 = 7;
+    pub(crate) const EOF: i32 = 8;
+    /// Internal to 2.7 (`PY_SSL_ERROR_NO_SOCKET`), never exported.
+    pub(crate) const NO_SOCKET: i32 = 9;
+    pub(crate) const INVALID_ERROR_CODE: i32 = 10;
+}
+
+/// `ERR_LIB_SSL` and `SSL_R_UNEXPECTED_EOF_WHILE_READING`: the same numbers on 1.1.1e+, 3.x
+/// and 4.x (the err_data tables agree; a unit test checks them).
+const LIB_SSL: i32 = 20;
+const REASON_UNEXPECTED_EOF_WHILE_READING: i32 = 294;
+
+/// One of the six exception classes of `_ssl`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorClass {
+    SslError,
+    ZeroReturn,
+    WantRead,
+    WantWrite,
+    Syscall,
+    Eof,
+}
+
+/// What was observed right after a failing `SSL_*` I/O call. Capture all of it before
+/// anything else can touch errno or the error queue (inside the GIL-released region).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IoErrorState {
+    /// The return value of the `SSL_*` call (<= 0).
+    pub(crate) ret: c_int,
+    /// `SSL_get_error(ssl, ret)`.
+    pub(crate) ssl_error: c_int,
+    /// The C `errno` (or `WSAGetLastError()`) saved right after the call.
+    pub(crate) errno: i32,
+    /// The most recent queued error (`OsslError::take()`, which also clears the queue);
+    /// `is_empty()` when the queue was empty.
+    pub(crate) queued: OsslError,
+    /// The Python socket object is gone (2.7's `GET_SOCKET(obj) == Py_None`).
+    pub(crate) socket_gone: bool,
+    /// The `_ssl.c:LINE` number shown in the message.
+    pub(crate) line: u32,
+}
+
+/// The exception to raise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SslFailure {
+    /// One of our classes with `args == (errno, u"[LIB: REASON] text (_ssl.c:LINE)")`;
+    /// `text` None means OpenSSL's reason text (or "unknown error").
+    Ssl {
+        class: ErrorClass,
+        errno: i32,
+        text: Option<&'static str>,
+        queued: OsslError,
+        line: u32,
+    },
+    /// The socket module's error made from `errno` (2.7 calls the socket's errorhandler).
+    Socket { errno: i32 },
+}
+
+fn is_unexpected_eof(e: &OsslError) -> bool {
+    !e.is_empty() && e.lib == LIB_SSL && e.reason == REASON_UNEXPECTED_EOF_WHILE_READING
+}
+
+const EOF_TEXT: &str = "EOF occurred in violation of protocol";
+
+/// Python: the decision part of `_ssl.c`'s `PySSL_SetError`.
+pub(crate) fn classify(state: IoErrorState) -> SslFailure {
+    use openssl_sys as sys;
+    let IoErrorState {
+        ret,
+        ssl_error,
+        errno,
+        queued,
+        socket_gone,
+        line,
+    } = state;
+    let empty = queued.is_empty();
+    let (class, py_errno, text) = match ssl_error {
+        sys::SSL_ERROR_ZERO_RETURN => (
+            ErrorClass::ZeroReturn,
+            code::ZERO_RETURN,
+            Some("TLS/SSL connection has been closed (EOF)"),
+        ),
+        sys::SSL_ERROR_WANT_READ => (
+            ErrorClass::WantRead,
+            code::WANT_READ,
+            Some("The operation did not complete (read)"),
+        ),
+        sys::SSL_ERROR_WANT_WRITE => (
+            ErrorClass::WantWrite,
+            code::WANT_WRITE,
+            Some("The operation did not complete (write)"),
+        ),
+        sys::SSL_ERROR_WANT_X509_LOOKUP => (
+            ErrorClass::SslError,
+            code::WANT_X509_LOOKUP,
+            Some("The operation did not complete (X509 lookup)"),
+        ),
+        sys::SSL_ERROR_WANT_CONNECT => (
+            ErrorClass::SslError,
+            code::WANT_CONNECT,
+            Some("The operation did not complete (connect)"),
+        ),
+        sys::SSL_ERROR_SYSCALL if empty => {
+            if ret == 0 || socket_gone {
+                (ErrorClass::Eof, code::EOF, Some(EOF_TEXT))
+            } else if ret == -1 && errno != 0 {
+                return SslFailure::Socket { errno };
+            } else if ret == -1 {
+                // OpenSSL 3 fix (see the file docs): errno 0 is an EOF, not socket.error(0).
+                (ErrorClass::Eof, code::EOF, Some(EOF_TEXT))
+            } else {
+                (
+                    ErrorClass::Syscall,
+                    code::SYSCALL,
+                    Some("Some I/O error occurred"),
+                )
+            }
+        }
+        sys::SSL_ERROR_SYSCALL | sys::SSL_ERROR_SSL if is_unexpected_eof(&queued) => {
+            // OpenSSL 3 fix (see the file docs).
+            (ErrorClass::Eof, code::EOF, Some(EOF_TEXT))
+        }
+        sys::SSL_ERROR_SYSCALL => (ErrorClass::SslError, code::SYSCALL, None),
+        sys::SSL_ERROR_SSL if empty => (
+            ErrorClass::SslError,
+            code::SSL,
+            Some("A failure in the SSL library occurred"),
+        ),
+        sys::SSL_ERROR_SSL => (ErrorClass::SslError, code::SSL, None),
+        _ => (
+            ErrorClass::SslError,
+            code::INVALID_ERROR_CODE,
+            Some("Invalid error code"),
+        ),
+    };
+    SslFailure::Ssl {
+        class,
+        errno: py_errno,
+        text,
+        queued,
+        line,
+    }
+}
+
+/// The message of every `_ssl` error that carries one (2.7's `fill_and_set_sslerror`), and
+/// the `library` / `reason` attribute values: `[LIB: REASON] text (_ssl.c:LINE)`,
+/// `[LIB] text (_ssl.c:LINE)` or `text (_ssl.c:LINE)`.
+pub(crate) fn format_message(
+    text: Option<&str>,
+    queued: &OsslError,
+    line: u32,
+) -> (String, Option<&'static str>, Option<&'static str>) {
+    let (lib, reason) = if queued.is_empty() {
+        (None, None)
+    } else {
+        (
+            crate::ssl::err_data::library_name(queued.lib),
+            crate::ssl::err_data::reason_name(queued.lib, queued.reason),
+        )
+    };
+    let text = text
+        .or(queued.reason_text.as_deref())
+        .unwrap_or("unknown error");
+    let msg = match (lib, reason) {
+        (Some(l), Some(r)) => format!("[{l}: {r}] {text} (_ssl.c:{line})"),
+        (Some(l), None) => format!("[{l}] {text} (_ssl.c:{line})"),
+        _ => format!("{text} (_ssl.c:{line})"),
+    };
+    (msg, lib, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl_sys as sys;
+
+    fn queued(lib: i32, reason: i32, text: &str) -> OsslError {
+        OsslError {
+            code: ((lib as u64) << 23) | reason as u64,
+            lib,
+            reason,
+            reason_text: Some(text.into()),
+            ..OsslError::default()
+        }
+    }
+
+    fn state(ret: c_int, ssl_error: c_int, errno: i32, q: OsslError) -> IoErrorState {
+        IoErrorState {
+            ret,
+            ssl_error,
+            errno,
+            queued: q,
+            socket_gone: false,
+            line: 1,
+        }
+    }
+
+    fn ssl(class: ErrorClass, errno: i32, text: Option<&'static str>, q: OsslError) -> SslFailure {
+        SslFailure::Ssl {
+            class,
+            errno,
+            text,
+            queued: q,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn the_2_7_table() {
+        use ErrorClass::*;
+        let none = OsslError::default;
+        let verify = || queued(20, 134, "certificate verify failed");
+        let rows: Vec<(IoErrorState, SslFailure)> = vec![
+            (
+                state(0, sys::SSL_ERROR_ZERO_RETURN, 0, none()),
+                ssl(
+                    ZeroReturn,
+                    6,
+                    Some("TLS/SSL connection has been closed (EOF)"),
+                    none(),
+                ),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_WANT_READ, 11, none()),
+                ssl(
+                    WantRead,
+                    2,
+                    Some("The operation did not complete (read)"),
+                    none(),
+                ),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_WANT_WRITE, 11, none()),
+                ssl(
+                    WantWrite,
+                    3,
+                    Some("The operation did not complete (write)"),
+                    none(),
+                ),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_WANT_X509_LOOKUP, 0, none()),
+                ssl(
+                    SslError,
+                    4,
+                    Some("The operation did not complete (X509 lookup)"),
+                    none(),
+                ),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_WANT_CONNECT, 0, none()),
+                ssl(
+                    SslError,
+                    7,
+                    Some("The operation did not complete (connect)"),
+                    none(),
+                ),
+            ),
+            // 1.1.1's ragged EOF.
+            (
+                state(0, sys::SSL_ERROR_SYSCALL, 0, none()),
+                ssl(Eof, 8, Some(EOF_TEXT), none()),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_SYSCALL, 104, none()),
+                SslFailure::Socket { errno: 104 },
+            ),
+            (
+                state(-2, sys::SSL_ERROR_SYSCALL, 0, none()),
+                ssl(Syscall, 5, Some("Some I/O error occurred"), none()),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_SYSCALL, 0, verify()),
+                ssl(SslError, 5, None, verify()),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_SSL, 0, verify()),
+                ssl(SslError, 1, None, verify()),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_SSL, 0, none()),
+                ssl(
+                    SslError,
+                    1,
+                    Some("A failure in the SSL library occurred"),
+                    none(),
+                ),
+            ),
+            (
+                state(-1, 99, 0, none()),
+                ssl(SslError, 10, Some("Invalid error code"), none()),
+            ),
+            (
+                state(-1, sys::SSL_ERROR_WANT_ACCEPT, 0, none()),
+                ssl(SslError, 10, Some("Invalid error code"), none()),
+            ),
+        ];
+        for (input, want) in rows {
+            assert_eq!(classify(input.clone()), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn socket_gone_is_eof() {
+        let mut s = state(-1, sys::SSL_ERROR_SYSCALL, 32, OsslError::default());
+        s.socket_gone = true;
+        assert_eq!(
+            classify(s),
+            ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), OsslError::default())
+        );
+    }
+
+    #[test]
+    fn openssl3_eof_fixes() {
+        let eof = || queued(20, 294, "unexpected eof while reading");
+        for ssl_error in [sys::SSL_ERROR_SSL, sys::SSL_ERROR_SYSCALL] {
+            assert_eq!(
+                classify(state(0, ssl_error, 0, eof())),
+                ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), eof())
+            );
+        }
+        // errno 0 with ret -1: EOF rather than socket.error(0, 'Error').
+        assert_eq!(
+            classify(state(-1, sys::SSL_ERROR_SYSCALL, 0, OsslError::default())),
+            ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), OsslError::default())
+        );
+        // Reason 294 of another library is not the EOF.
+        let other = queued(13, 294, "x");
+        assert_eq!(
+            classify(state(-1, sys::SSL_ERROR_SSL, 0, other.clone())),
+            ssl(ErrorClass::SslError, 1, None, other)
+        );
+    }
+
+    #[test]
+    fn eof_reason_matches_the_tables() {
+        assert_eq!(
+            crate::ssl::err_data::reason_name(LIB_SSL, REASON_UNEXPECTED_EOF_WHILE_READING),
+            Some("UNEXPECTED_EOF_WHILE_READING")
+        );
+        assert_eq!(crate::ssl::err_data::library_name(LIB_SSL), Some("SSL"));
+    }
+
+    #[test]
+    fn messages_have_the_2_7_shapes() {
+        let (m, l, r) = format_message(None, &queued(20, 134, "certificate verify failed"), 727);
+        assert_eq!(
+            m,
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:727)"
+        );
+        assert_eq!((l, r), (Some("SSL"), Some("CERTIFICATE_VERIFY_FAILED")));
+        let (m, l, r) = format_message(
+            Some("The operation did not complete (read)"),
+            &OsslError::default(),
+            9,
+        );
+        assert_eq!(m, "The operation did not complete (read) (_ssl.c:9)");
+        assert_eq!((l, r), (None, None));
+        // A library without a mnemonic for this reason: "[LIB] text".
+        let (m, _, r) = format_message(None, &queued(20, 4000, "odd"), 3);
+        assert_eq!((m.as_str(), r), ("[SSL] odd (_ssl.c:3)", None));
+        // No library name and no text.
+        let mut q = queued(200, 1, "x");
+        q.reason_text = None;
+        assert_eq!(format_message(None, &q, 5).0, "unknown error (_ssl.c:5)");
+        // The fixed text wins over OpenSSL's, and the prefix is still added.
+        let (m, _, _) = format_message(
+            Some(EOF_TEXT),
+            &queued(20, 294, "unexpected eof while reading"),
+            2,
+        );
+        assert_eq!(
+            m,
+            "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:2)"
+        );
+    }
+}
