@@ -6,7 +6,6 @@ pub(crate) mod args;
 pub(crate) mod boundary;
 pub(crate) mod err;
 pub(crate) mod exception;
-pub(crate) mod exception;
 pub(crate) mod gil;
 mod layout;
 pub(crate) mod module;
