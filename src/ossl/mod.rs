@@ -1,6 +1,8 @@
 //! Thin owned wrappers over `openssl-sys`: the only place (with `ffi`/`shim`/`py`) that holds raw
 //! OpenSSL pointers. Version differences live in `compat`.
 
+pub(crate) mod asn1;
+pub(crate) mod bio;
 pub(crate) mod compat;
 pub(crate) mod digest;
 pub(crate) mod error;
@@ -10,3 +12,5 @@ pub(crate) fn init() {
     openssl_sys::init();
     compat::load_legacy_provider();
 }
+pub(crate) mod x509;
+pub(crate) mod x509v3;

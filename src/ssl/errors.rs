@@ -154,7 +154,6 @@ fn filled(class: Owned, errno: i32, text: Option<&str>, queued: &OsslError, line
 /// Python: 2.7's `_setSSLError(NULL, ...)` (shape B): `SSLError(packed_code, u"[LIB: REASON]
 /// text (_ssl.c:LINE)")`. `err` is `OsslError::take()` (the queue is then already clear); an
 /// empty one gives `SSLError(0, u"unknown error (_ssl.c:LINE)")`.
-#[allow(dead_code)] // used by _SSLContext / _SSLSocket
 pub(crate) fn ssl_error_from_queue(err: &OsslError, line: u32) -> PyErr {
     // 2.7 stores the packed `unsigned long` code in a C int.
     let errno = err.code as u32 as i32;
@@ -176,7 +175,6 @@ pub(crate) fn ssl_error_text(text: &str, line: u32) -> PyErr {
 
 /// Python: `PyErr_SetString(PySSLErrorObject, msg)` (shape D): `SSLError('msg')`, whose
 /// `str()` is the tuple repr `"('msg',)"`, as in 2.7.
-#[allow(dead_code)] // used by _SSLContext / _SSLSocket
 pub(crate) fn ssl_error_plain(msg: &str) -> PyErr {
     PyErr::with_message(SSL_ERROR.object(), msg)
 }
