@@ -6,9 +6,9 @@
 //! so two threads hashing big buffers run in parallel and never deadlock.
 
 use crate::hashlib::names::{constructor_context, CONSTRUCTOR_NAMES};
-use crate::ossl::digest::{DigestCtx, MessageDigest};
+use crate::ossl::digest::{DigestBytes, DigestCtx, MessageDigest, MAX_DIGEST};
 use crate::ossl::error::OsslError;
-use crate::py::args::{parse, BufferArg, ObjectArg};
+use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
@@ -150,34 +150,45 @@ fn new_hash(
 
 /// Python: `_hashlib.HASH.update`
 fn update(py: Python<'_>, slf: Slf<'_, HashObject>, args: Args<'_>) -> PyResult<Owned> {
+    // The common call, `h.update(some_str)`, skips the generic parser (same bytes, see
+    // `single_exact_str`); everything else goes through 2.7's own `s*` conversion.
+    if let Some(bytes) = single_exact_str(&args) {
+        return update_bytes(py, &slf, bytes);
+    }
     let mut data = BufferArg::new();
     parse(args, c"s*:update", None, &mut [&mut data])?;
-    let bytes = data.bytes().unwrap_or_default();
-    slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
-        .map_err(openssl_failure)?;
+    update_bytes(py, &slf, data.bytes().unwrap_or_default())
+}
+
+fn update_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>, bytes: &[u8]) -> PyResult<Owned> {
+    if !bytes.is_empty() {
+        slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+            .map_err(openssl_failure)?;
+    }
     Ok(value::none())
 }
 
-fn digest_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>) -> PyResult<Vec<u8>> {
+fn digest_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>) -> PyResult<DigestBytes> {
     slf.with_ctx(py, false, |ctx| ctx.digest())
         .map_err(openssl_failure)
 }
 
 /// Python: `_hashlib.HASH.digest`
 fn digest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
-    value::bytes(&digest_bytes(py, &slf)?)
+    value::bytes(digest_bytes(py, &slf)?.as_slice())
 }
 
 /// Python: `_hashlib.HASH.hexdigest`
 fn hexdigest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let raw = digest_bytes(py, &slf)?;
-    let mut hex = Vec::with_capacity(raw.len() * 2);
-    for b in raw {
-        hex.push(HEX[usize::from(b >> 4)]);
-        hex.push(HEX[usize::from(b & 15)]);
+    let raw = raw.as_slice();
+    let mut hex = [0u8; 2 * MAX_DIGEST];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(raw) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 15)];
     }
-    value::bytes(&hex)
+    value::bytes(&hex[..2 * raw.len()])
 }
 
 /// Python: `_hashlib.HASH.copy`
@@ -255,11 +266,19 @@ fn named_constructor(
     index: usize,
     format: &CStr,
 ) -> PyResult<Owned> {
+    // As in `update`: `sha256(some_str)` skips the generic parser.
+    if let Some(bytes) = single_exact_str(&args) {
+        return constructed(py, index, Some(bytes));
+    }
     let mut data = BufferArg::new();
     parse(args, format, None, &mut [&mut data])?;
+    constructed(py, index, data.bytes())
+}
+
+fn constructed(py: Python<'_>, index: usize, data: Option<&[u8]>) -> PyResult<Owned> {
     let ctx = constructor_context(index).ok_or_else(unsupported)?;
     let name = value::bytes(CONSTRUCTOR_NAMES[index].as_bytes())?;
-    new_hash(py, name, ctx, data.bytes())
+    new_hash(py, name, ctx, data)
 }
 
 macro_rules! constructors {

@@ -1,8 +1,8 @@
 //! Which digests exist: the name list `openssl_md_meth_names`, and the ready-made contexts the
 //! `openssl_<name>` constructors copy.
 
-use crate::ossl::digest::{table_names, DigestCtx, MessageDigest};
-use std::sync::{Mutex, OnceLock};
+use crate::ossl::digest::{table_names, DigestCtx, DigestTemplate, MessageDigest};
+use std::sync::OnceLock;
 
 /// The named constructors of 2.7's `_hashlib`, in its order.
 pub(crate) const CONSTRUCTOR_NAMES: [&str; 6] =
@@ -10,16 +10,14 @@ pub(crate) const CONSTRUCTOR_NAMES: [&str; 6] =
 
 /// A context initialised at module init, copied by each `openssl_<name>()` call (2.7's
 /// `CONST_new_*_ctx_p`). None when the digest is unavailable (FIPS mode, for example).
-static TEMPLATES: OnceLock<Vec<Mutex<Option<DigestCtx>>>> = OnceLock::new();
+static TEMPLATES: OnceLock<Vec<Option<DigestTemplate>>> = OnceLock::new();
 
 pub(crate) fn prepare_constructors() {
     TEMPLATES.get_or_init(|| {
         CONSTRUCTOR_NAMES
             .iter()
             .map(|name| {
-                let ctx =
-                    MessageDigest::by_name(name.as_bytes()).and_then(|md| DigestCtx::new(md).ok());
-                Mutex::new(ctx)
+                MessageDigest::by_name(name.as_bytes()).and_then(|md| DigestTemplate::new(md).ok())
             })
             .collect()
     });
@@ -27,9 +25,8 @@ pub(crate) fn prepare_constructors() {
 
 /// A fresh context for constructor `index` of `CONSTRUCTOR_NAMES`, or None if unavailable.
 pub(crate) fn constructor_context(index: usize) -> Option<DigestCtx> {
-    let template = TEMPLATES.get()?.get(index)?;
-    let guard = template.lock().unwrap_or_else(|e| e.into_inner());
-    guard.as_ref()?.try_clone().ok()
+    let template = TEMPLATES.get()?.get(index)?.as_ref()?;
+    template.instantiate().ok()
 }
 
 /// True when `new(name)` would work: OpenSSL knows the name and a context initialises.

@@ -17,7 +17,22 @@ pub(crate) trait ArgSlot {
     /// The format units this slot receives, e.g. `"s*"` or `"O!"`.
     fn unit(&self) -> &'static str;
     /// The addresses the C parser writes to, in order (inputs such as `O!`'s type first).
-    fn pointers(&mut self, out: &mut Vec<*mut c_void>);
+    fn pointers(&mut self, out: &mut Pointers);
+}
+
+/// The parser's variadic outputs, kept on the stack: `parse` runs on hot paths (one
+/// `hash.update()` per call) where a heap allocation per call shows in profiles.
+pub(crate) struct Pointers {
+    ptrs: [*mut c_void; MAX_POINTERS],
+    len: usize,
+}
+
+impl Pointers {
+    fn push(&mut self, p: *mut c_void) {
+        assert!(self.len < MAX_POINTERS, "too many parser outputs");
+        self.ptrs[self.len] = p;
+        self.len += 1;
+    }
 }
 
 /// `O`: any object, borrowed from the arguments.
@@ -174,7 +189,7 @@ macro_rules! slot {
             fn unit(&self) -> &'static str {
                 $unit
             }
-            fn pointers(&mut self, $out: &mut Vec<*mut c_void>) {
+            fn pointers(&mut self, $out: &mut Pointers) {
                 let $s = self;
                 $body
             }
@@ -207,35 +222,38 @@ slot!(IntArg, "i", |s, out| out
 slot!(SizeArg, "n", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 
-/// Splits a format string into its units, skipping `|` and stopping at `:`/`;`.
-fn format_units(format: &str) -> Vec<String> {
-    let mut units = Vec::new();
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '|' => continue,
-            ':' | ';' => break,
-            'e' => {
-                let mut unit = String::from("e");
-                unit.extend(chars.next());
-                if chars.peek() == Some(&'#') {
-                    unit.push(chars.next().expect("peeked"));
-                }
-                units.push(unit);
+/// The units of a format string, skipping `|` and stopping at `:`/`;`, as slices of it (no
+/// allocation: this runs on every call).
+fn units(format: &str) -> impl Iterator<Item = &str> {
+    let bytes = format.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && bytes[i] == b'|' {
+            i += 1;
+        }
+        if i >= bytes.len() || matches!(bytes[i], b':' | b';') {
+            return None;
+        }
+        let start = i;
+        if bytes[i] == b'e' {
+            // `e` + encoding kind (`s`/`t`), optionally `#`.
+            i = (i + 2).min(bytes.len());
+            if bytes.get(i) == Some(&b'#') {
+                i += 1;
             }
-            _ => {
-                let mut unit = c.to_string();
-                if let Some(&m) = chars.peek() {
-                    if matches!(m, '*' | '#' | '!' | '&') {
-                        unit.push(m);
-                        chars.next();
-                    }
-                }
-                units.push(unit);
+        } else {
+            i += 1;
+            if matches!(bytes.get(i), Some(b'*' | b'#' | b'!' | b'&')) {
+                i += 1;
             }
         }
-    }
-    units
+        Some(&format[start..i])
+    })
+}
+
+/// Splits a format string into its units (for messages and tests).
+fn format_units(format: &str) -> Vec<&str> {
+    units(format).collect()
 }
 
 /// The most outputs any of our format strings has.
@@ -250,20 +268,24 @@ pub(crate) fn parse(
     slots: &mut [&mut dyn ArgSlot],
 ) -> PyResult<()> {
     let text = format.to_str().expect("format strings are ASCII");
-    let expected: Vec<&str> = slots.iter().map(|s| s.unit()).collect();
-    assert_eq!(
-        format_units(text),
-        expected,
-        "format {text:?} does not match its slots"
-    );
-    let mut ptrs = Vec::with_capacity(MAX_POINTERS);
+    // The check guards the variadic call below, so it stays in release builds; it compares
+    // slices without allocating.
+    if !units(text).eq(slots.iter().map(|s| s.unit())) {
+        let expected: Vec<&str> = slots.iter().map(|s| s.unit()).collect();
+        panic!(
+            "format {text:?} does not match its slots: {:?} vs {expected:?}",
+            format_units(text)
+        );
+    }
+    // Unused trailing arguments are never read by the parser: it reads one per format unit.
+    let mut ptrs = Pointers {
+        ptrs: [ptr::null_mut(); MAX_POINTERS],
+        len: 0,
+    };
     for slot in slots.iter_mut() {
         slot.pointers(&mut ptrs);
     }
-    assert!(ptrs.len() <= MAX_POINTERS, "too many outputs for {text:?}");
-    // Unused trailing arguments are never read by the parser: it reads one per format unit.
-    ptrs.resize(MAX_POINTERS, ptr::null_mut());
-    let p = &ptrs;
+    let p = &ptrs.ptrs;
     // An empty tuple stands in for "no arguments" (METH_NOARGS-style callers).
     let empty;
     let args_ptr = match call.args {
@@ -279,9 +301,15 @@ pub(crate) fn parse(
     let ok = unsafe {
         match keywords {
             Some(names) => {
-                let mut list: Vec<*mut c_char> =
-                    names.iter().map(|n| n.as_ptr().cast_mut()).collect();
-                list.push(ptr::null_mut());
+                // NULL-terminated, on the stack (see `Pointers`).
+                let mut list: [*mut c_char; MAX_POINTERS + 1] = [ptr::null_mut(); MAX_POINTERS + 1];
+                assert!(
+                    names.len() <= MAX_POINTERS,
+                    "too many keywords for {text:?}"
+                );
+                for (slot, name) in list.iter_mut().zip(names) {
+                    *slot = name.as_ptr().cast_mut();
+                }
                 ffi::_PyArg_ParseTupleAndKeywords_SizeT(
                     args_ptr,
                     kwargs_ptr,
@@ -323,6 +351,38 @@ pub(crate) fn parse(
         return Err(PyErr::fetch());
     }
     Ok(())
+}
+
+/// Fast path for METH_VARARGS functions whose format is one `s*` (`HASH.update`, the
+/// `openssl_*` constructors): when the call has exactly one positional argument, of exact type
+/// `str`, its bytes, borrowed from the argument tuple. `s*` would give the very same bytes (a
+/// str's buffer is its own storage and filling the view has no side effect), so the caller may
+/// skip `parse`; any other shape (subclasses, unicode, buffers, errors) goes through `parse`.
+pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
+    if call.kwargs.is_some() {
+        return None;
+    }
+    let args = call.args.as_ref()?.as_ptr();
+    // SAFETY: `args` is the live argument tuple of this call (CPython always passes a tuple to
+    // METH_VARARGS functions); the item is borrowed from it and so lives for 'a; a str's data
+    // pointer and size stay valid and unchanged while the object lives (str is immutable).
+    unsafe {
+        if ffi::PyTuple_Size(args) != 1 {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        let item = ffi::PyTuple_GetItem(args, 0);
+        if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
+            return None;
+        }
+        let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
+        let data = ffi::PyString_AsString(item);
+        if data.is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(std::slice::from_raw_parts(data.cast::<u8>(), len))
+    }
 }
 
 #[cfg(test)]
