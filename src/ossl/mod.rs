@@ -6,6 +6,9 @@ pub(crate) mod bio;
 pub(crate) mod compat;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod obj;
+pub(crate) mod rand;
+pub(crate) mod version;
 
 /// Initialises OpenSSL once per process (both module inits call it).
 pub(crate) fn init() {

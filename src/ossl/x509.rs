@@ -229,3 +229,21 @@ pub(crate) unsafe fn name_entries(name: *const sys::X509_NAME) -> Vec<NameEntry>
             .collect()
     }
 }
+
+/// `X509_get_default_cert_file_env()`, `..._file()`, `..._dir_env()`, `..._dir()`: where
+/// `SSL_CTX_set_default_verify_paths` looks (None for a NULL answer).
+pub(crate) fn default_cert_paths() -> [Option<Vec<u8>>; 4] {
+    let text = |p: *const std::ffi::c_char| {
+        // SAFETY: these return static NUL-terminated strings or NULL.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+    };
+    // SAFETY: no arguments; static results.
+    unsafe {
+        [
+            text(sys::X509_get_default_cert_file_env()),
+            text(sys::X509_get_default_cert_file()),
+            text(sys::X509_get_default_cert_dir_env()),
+            text(sys::X509_get_default_cert_dir()),
+        ]
+    }
+}
