@@ -35,7 +35,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$REPO/build/static-python
-PREFIX=${PYTHON27_PREFIX:-/root/.pyenv/versions/2.7.18}
+PREFIX=${PYTHON27_PREFIX:-$(pyenv prefix 2.7.18 2>/dev/null || echo "$HOME/.pyenv/versions/2.7.18")}
 CPYTHON_SRC=
 FRAGMENT=$REPO/cpython-patches/2.7.18/Modules/Setup.local
 RANDOM_PATCH=$REPO/cpython-patches/2.7.18/Python/random.c.patch

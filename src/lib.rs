@@ -7,11 +7,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+/// cbindgen:ignore
 pub(crate) mod ffi;
+/// cbindgen:ignore
 pub(crate) mod hashlib;
+/// cbindgen:ignore
 pub(crate) mod ossl;
+/// cbindgen:ignore
 pub(crate) mod py;
+/// cbindgen:ignore
 pub(crate) mod ssl;
+/// cbindgen:ignore
 pub(crate) mod urandom;
 
 /// Initialises the `_hashlib` module. CPython 2.7 calls this when it imports `_hashlib`

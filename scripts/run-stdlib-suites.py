@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Runs CPython 2.7.18's own test suites, in place from the interpreter's lib/python2.7/test,
+against pep466's modules, and prints each suite's counts.
+
+Two ways to put our modules under test:
+  --lib PATH/libpep466.so   a drop-in build: a temporary folder holding _ssl.so and _hashlib.so
+                            (symlinks to PATH) goes first on PYTHONPATH;
+  --static-python EXE       an interpreter with _ssl and _hashlib linked in as builtin modules.
+Before running anything it checks that the interpreter really imports ours.
+
+Failures are compared with tests/expected-failures.txt: a failure listed there (with its reason)
+is reported as expected; any other failure, or a listed test that now passes, makes the run fail.
+
+--policy runs test_ssl under the system OpenSSL policy, under a test-only OpenSSL config that
+re-enables TLS 1.0/1.1 ("permissive"), or both.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_SUITES = [
+    "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
+    "test_ftplib", "test_poplib", "test_imaplib", "test_smtplib", "test_urllib2",
+    "test_urllib", "test_socket", "test_robotparser", "test_xmlrpc", "test_random",
+]
+PERMISSIVE_CONF = """openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = sd
+[sd]
+MinProtocol = None
+CipherString = DEFAULT:@SECLEVEL=0
+"""
+RESULT_LINE = re.compile(r"^(test\w*) \(([\w.]+)\) \.\.\. (.*)$")
+HEADER_LINE = re.compile(r"^(FAIL|ERROR): (test\w*) \(([\w.]+)\)")
+SUMMARY = re.compile(r"^Ran (\d+) tests? in")
+
+
+def find_python27():
+    exe = os.environ.get("PYTHON27")
+    if exe:
+        return exe
+    try:
+        prefix = subprocess.check_output(["pyenv", "prefix", "2.7.18"]).decode().strip()
+        return os.path.join(prefix, "bin", "python2.7")
+    except (OSError, subprocess.CalledProcessError):
+        return shutil.which("python2.7") or sys.exit("no python2.7 found; set PYTHON27")
+
+
+def load_expected(path):
+    """{(suite, policy): {test_id: reason}} from lines `suite policy test_id  # reason`."""
+    expected = {}
+    if not os.path.exists(path):
+        return expected
+    with open(path) as f:
+        for line in f:
+            body, _, reason = line.partition("#")
+            parts = body.split()
+            if not parts:
+                continue
+            suite, policy, test_id = parts
+            expected.setdefault((suite, policy), {})[test_id] = reason.strip()
+    return expected
+
+
+def expected_for(expected, suite, policy):
+    out = dict(expected.get((suite, "any"), {}))
+    out.update(expected.get((suite, policy), {}))
+    return out
+
+
+def parse_output(text):
+    """Counts and failing test ids from `regrtest -v` output."""
+    run = skipped = 0
+    failed = set()
+    for line in text.splitlines():
+        m = RESULT_LINE.match(line)
+        if m:
+            name, cls, outcome = m.groups()
+            if outcome.startswith("skipped"):
+                skipped += 1
+            elif outcome.startswith(("FAIL", "ERROR")):
+                failed.add("%s.%s" % (cls, name))
+            continue
+        m = HEADER_LINE.match(line)
+        if m:
+            failed.add("%s.%s" % (m.group(3), m.group(2)))
+            continue
+        m = SUMMARY.match(line)
+        if m:
+            run += int(m.group(1))
+    return run, skipped, failed
+
+
+def check_modules(python, env, static):
+    code = ("import _ssl, _hashlib, sys\n"
+            "for m in (_ssl, _hashlib):\n"
+            "    print(getattr(m, '__file__', 'builtin:' + str(m.__name__ in sys.builtin_module_names)))\n")
+    out = subprocess.check_output([python, "-c", code], env=env).decode().split()
+    for where in out:
+        if static and where != "builtin:True":
+            sys.exit("not builtin modules: %s" % out)
+        if not static and not where.startswith(env["PYTHONPATH"]):
+            sys.exit("the interpreter imports %s, not our build in %s" % (out, env["PYTHONPATH"]))
+    return out
+
+
+def run_suite(python, env, suite, timeout):
+    testdir = subprocess.check_output(
+        [python, "-c", "import os, test; print(os.path.dirname(test.__file__))"], env=env
+    ).decode().strip()
+    cmd = [python, "-m", "test.regrtest", "-v", suite]
+    with tempfile.TemporaryDirectory(prefix="pep466-suite-") as cwd:
+        try:
+            proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=timeout)
+            text = proc.stdout.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired as e:
+            text = (e.stdout or b"").decode("utf-8", "replace") + "\n*** TIMEOUT ***\n"
+    return testdir, text
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--lib", help="path to libpep466.so (drop-in build)")
+    where.add_argument("--static-python", help="interpreter with _ssl/_hashlib builtin")
+    ap.add_argument("--python", help="the 2.7 interpreter (default: $PYTHON27 or pyenv 2.7.18)")
+    ap.add_argument("--suites", nargs="+", default=DEFAULT_SUITES)
+    ap.add_argument("--policy", choices=["system", "permissive", "both"], default="both",
+                    help="OpenSSL policy for test_ssl (other suites: system)")
+    ap.add_argument("--expected", default=os.path.join(ROOT, "tests", "expected-failures.txt"))
+    ap.add_argument("--json", help="write the counts here")
+    ap.add_argument("--logs", help="keep each suite's output in this folder")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds per suite")
+    args = ap.parse_args()
+
+    python = args.static_python or args.python or find_python27()
+    expected = load_expected(args.expected)
+    tmp = tempfile.mkdtemp(prefix="pep466-libdir-")
+    try:
+        env = dict(os.environ)
+        for var in ("PYTHONPATH", "PYTHONHOME", "OPENSSL_CONF"):
+            env.pop(var, None)
+        if args.lib:
+            lib = os.path.abspath(args.lib)
+            for name in ("_ssl.so", "_hashlib.so"):
+                os.symlink(lib, os.path.join(tmp, name))
+            env["PYTHONPATH"] = tmp
+        check_modules(python, env, static=bool(args.static_python))
+        conf = os.path.join(tmp, "permissive-openssl.cnf")
+        with open(conf, "w") as f:
+            f.write(PERMISSIVE_CONF)
+
+        runs = []
+        for suite in args.suites:
+            policies = ["system"]
+            if suite == "test_ssl" and args.policy != "system":
+                policies = ["system", "permissive"] if args.policy == "both" else ["permissive"]
+            for policy in policies:
+                runs.append((suite, policy))
+
+        results, bad = {}, []
+        print("%-22s %-10s %5s %5s %5s %9s" % ("suite", "policy", "run", "fail", "skip", "expected"))
+        for suite, policy in runs:
+            suite_env = dict(env)
+            if policy == "permissive":
+                suite_env["OPENSSL_CONF"] = conf
+            testdir, text = run_suite(python, suite_env, suite, args.timeout)
+            if args.logs:
+                os.makedirs(args.logs, exist_ok=True)
+                with open(os.path.join(args.logs, "%s-%s.log" % (suite, policy)), "w") as f:
+                    f.write(text)
+            run, skipped, failed = parse_output(text)
+            allowed = expected_for(expected, suite, policy)
+            unexpected = sorted(failed - set(allowed))
+            now_passing = sorted(t for t in allowed if t not in failed and t.split(".")[-1] in text)
+            if "*** TIMEOUT ***" in text or run == 0:
+                unexpected.append("<suite did not complete: %d tests parsed>" % run)
+            key = suite if policy == "system" else "%s[%s]" % (suite, policy)
+            results[key] = {"run": run, "failures": len(failed), "skipped": skipped,
+                            "expected_failures": len(failed & set(allowed)),
+                            "unexpected": unexpected, "now_passing": now_passing}
+            print("%-22s %-10s %5d %5d %5d %9d" % (suite, policy, run, len(failed), skipped,
+                                                  len(failed & set(allowed))))
+            for t in unexpected:
+                bad.append("%s [%s]: unexpected failure %s" % (suite, policy, t))
+            for t in now_passing:
+                bad.append("%s [%s]: listed as expected failure but passed: %s" % (suite, policy, t))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"python": python, "lib": args.lib, "suites": results}, f, indent=2)
+        total_run = sum(r["run"] for r in results.values())
+        total_fail = sum(r["failures"] for r in results.values())
+        total_skip = sum(r["skipped"] for r in results.values())
+        if bad:
+            print("\n".join(bad))
+        passed = total_run - total_fail - total_skip
+        print("stdlib suites: %d passed, %d failed, %d skipped" % (passed, total_fail - sum(
+            r["expected_failures"] for r in results.values()), total_skip))
+        return 1 if bad else 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test of pep466 (the README's test command):
+#   1. Rust tests: unit tests (error mapping, tables, panic boundary on an embedded 2.7, layout),
+#      the header-freshness test, the symbol/link-line tests;
+#   2. the error tables are fresh for the linked OpenSSL (scripts/make_ssl_data.py --check);
+#   3. our own Python 2.7 tests (tests/python) against the release cdylib;
+#   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
+#      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt;
+#   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically.
+# Each stage prints its counts; the last line sums them.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+status=0
+summary=()
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+stage() {  # stage NAME COMMAND...: runs it, keeps the "... N passed, N failed" line
+    local name=$1; shift
+    echo "==== $name: $*"
+    if "$@" 2>&1 | tee "$log/$name.out"; then :; else status=1; echo "==== $name FAILED"; fi
+    summary+=("$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log/$name.out" | tail -1)")
+}
+
+cargo_tests() {
+    cargo build --release --locked || return 1
+    cargo test --locked 2>&1 | tee "$log/cargo.out"
+    local rc=${PIPESTATUS[0]}
+    # Sum cargo's "test result:" lines into one line for the summary.
+    awk '/^test result:/ { p += $4; f += $6 } END { printf "rust tests: %d passed, %d failed\n", p, f }' \
+        "$log/cargo.out"
+    return "$rc"
+}
+
+stage rust cargo_tests
+stage tables python3 scripts/make_ssl_data.py --check
+stage own python3 tests/python/run.py --lib target/release/libpep466.so
+stage stdlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so
+static_suites() {
+    scripts/build-static-python.sh --out target/static-python || return 1
+    python3 scripts/run-stdlib-suites.py --static-python target/static-python/bin/python2.7 \
+        --suites test_ssl test_hashlib test_hmac --policy system
+}
+stage static static_suites
+
+passed=0; failed=0
+for line in "${summary[@]}"; do
+    [ -n "$line" ] || continue
+    echo "  $line"
+    p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f))
+done
+[ "$status" = 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "all: $passed passed, $failed failed"
+exit "$status"
