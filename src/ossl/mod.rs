@@ -4,8 +4,12 @@
 pub(crate) mod asn1;
 pub(crate) mod bio;
 pub(crate) mod compat;
+pub(crate) mod ctx;
+pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod pem;
+pub(crate) mod protos;
 pub(crate) mod obj;
 pub(crate) mod rand;
 pub(crate) mod version;

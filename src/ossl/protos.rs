@@ -1,0 +1,345 @@
+//! ALPN and NPN protocol lists of a context and OpenSSL's selection callbacks.
+//!
+//! The lists (in wire format: `<len><bytes>` repeated) live in the `SSL_CTX`'s ex_data, freed
+//! with the context by OpenSSL, so a callback can never see a freed list even when the Python
+//! context object is gone and an SSL still holds the `SSL_CTX`. The callbacks hand OpenSSL
+//! pointers into a copy kept in the `SSL`'s own ex_data (freed with the SSL): OpenSSL copies
+//! the selected protocol after the callback returns, and a concurrent `_set_alpn_protocols`
+//! on the context then cannot free what the pointer refers to.
+
+use crate::ossl::ctx::SslCtx;
+use openssl_sys as sys;
+use std::ffi::{c_int, c_long, c_uchar, c_uint, c_void};
+use std::sync::{Mutex, OnceLock};
+
+/// NPN is built into every OpenSSL 1.1.1/3.x we link unless configured out.
+pub(crate) const HAS_NPN: bool = true;
+
+/// The two lists of one context.
+#[derive(Default)]
+struct Lists {
+    alpn: Mutex<Vec<u8>>,
+    npn: Mutex<Vec<u8>>,
+}
+
+/// `free_func` of our SSL_CTX ex_data slot: drops the context's `Lists`.
+unsafe extern "C" fn free_lists(
+    _parent: *mut c_void,
+    ptr: *mut c_void,
+    _ad: *mut sys::CRYPTO_EX_DATA,
+    _idx: c_int,
+    _argl: c_long,
+    _argp: *mut c_void,
+) {
+    if !ptr.is_null() {
+        // SAFETY: the slot only ever holds a Box<Lists> leaked by `lists_of`; OpenSSL calls
+        // this once, when the SSL_CTX is freed.
+        drop(unsafe { Box::from_raw(ptr.cast::<Lists>()) });
+    }
+}
+
+/// `free_func` of our SSL ex_data slot: drops the per-connection copy of a list.
+unsafe extern "C" fn free_scratch(
+    _parent: *mut c_void,
+    ptr: *mut c_void,
+    _ad: *mut sys::CRYPTO_EX_DATA,
+    _idx: c_int,
+    _argl: c_long,
+    _argp: *mut c_void,
+) {
+    if !ptr.is_null() {
+        // SAFETY: the slot only ever holds a Box<Vec<u8>> leaked by `keep_on_ssl`.
+        drop(unsafe { Box::from_raw(ptr.cast::<Vec<u8>>()) });
+    }
+}
+
+fn ctx_index() -> c_int {
+    static INDEX: OnceLock<c_int> = OnceLock::new();
+    *INDEX.get_or_init(|| {
+        // SAFETY: registers a new SSL_CTX ex_data slot with our free function.
+        unsafe {
+            sys::CRYPTO_get_ex_new_index(
+                sys::CRYPTO_EX_INDEX_SSL_CTX,
+                0,
+                std::ptr::null_mut(),
+                None,
+                None,
+                Some(free_lists),
+            )
+        }
+    })
+}
+
+fn ssl_index() -> c_int {
+    static INDEX: OnceLock<c_int> = OnceLock::new();
+    *INDEX.get_or_init(|| {
+        // SAFETY: registers a new SSL ex_data slot with our free function.
+        unsafe {
+            sys::CRYPTO_get_ex_new_index(
+                sys::CRYPTO_EX_INDEX_SSL,
+                0,
+                std::ptr::null_mut(),
+                None,
+                None,
+                Some(free_scratch),
+            )
+        }
+    })
+}
+
+/// The lists of `ctx`, created on first use. Only `SslCtx` methods create them (with the
+/// context's configuration lock held by the caller), callbacks only read.
+///
+/// # Safety
+/// `ctx` is a live SSL_CTX; the reference is used only while it lives.
+unsafe fn lists_of<'a>(ctx: *mut sys::SSL_CTX, create: bool) -> Option<&'a Lists> {
+    let idx = ctx_index();
+    if idx < 0 {
+        return None;
+    }
+    // SAFETY: the caller's contract; the slot holds NULL or our Box<Lists>.
+    unsafe {
+        let mut ptr = sys::SSL_CTX_get_ex_data(ctx, idx).cast::<Lists>();
+        if ptr.is_null() && create {
+            let fresh = Box::into_raw(Box::<Lists>::default());
+            if sys::SSL_CTX_set_ex_data(ctx, idx, fresh.cast()) != 1 {
+                drop(Box::from_raw(fresh));
+                return None;
+            }
+            ptr = fresh;
+        }
+        ptr.as_ref()
+    }
+}
+
+/// Stores a copy of `data` on `ssl` (replacing an earlier one) and returns a pointer to it that
+/// stays valid while the SSL lives or until the next call. NULL when the slot is unavailable.
+///
+/// # Safety
+/// `ssl` is a live SSL, used by this thread (OpenSSL runs callbacks on the handshaking thread).
+unsafe fn keep_on_ssl(ssl: *mut sys::SSL, data: Vec<u8>) -> Option<*const Vec<u8>> {
+    let idx = ssl_index();
+    if idx < 0 {
+        return None;
+    }
+    let fresh = Box::into_raw(Box::new(data));
+    // SAFETY: the caller's contract; the slot holds NULL or our Box<Vec<u8>>, which only the
+    // handshake of this SSL reads.
+    unsafe {
+        let old = sys::SSL_get_ex_data(ssl, idx).cast::<Vec<u8>>();
+        if sys::SSL_set_ex_data(ssl, idx, fresh.cast()) != 1 {
+            drop(Box::from_raw(fresh));
+            return None;
+        }
+        if !old.is_null() {
+            drop(Box::from_raw(old));
+        }
+    }
+    Some(fresh)
+}
+
+/// Copy of one of the lists of the context `ssl` currently uses.
+///
+/// # Safety
+/// `ssl` is a live SSL.
+unsafe fn current_list(ssl: *mut sys::SSL, npn: bool) -> Vec<u8> {
+    // SAFETY: the caller's contract; an SSL always has a context.
+    let lists = unsafe { lists_of(sys::SSL_get_SSL_CTX(ssl), false) };
+    lists
+        .map(|l| {
+            let m = if npn { &l.npn } else { &l.alpn };
+            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        })
+        .unwrap_or_default()
+}
+
+/// 2.7's `do_protocol_selection`: `SSL_select_next_proto(server, client)`; for ALPN no overlap
+/// means "no ALPN" (NOACK), for NPN the client falls back to its first protocol.
+///
+/// # Safety
+/// `out`/`outlen` are OpenSSL's output slots; `server` and `client` outlive OpenSSL's copy.
+unsafe fn select(
+    alpn: bool,
+    out: *mut *mut c_uchar,
+    outlen: *mut c_uchar,
+    server: &[u8],
+    client: &[u8],
+) -> c_int {
+    // SAFETY: the caller's contract; lengths are those of the slices.
+    let r = unsafe {
+        sys::SSL_select_next_proto(
+            out,
+            outlen,
+            server.as_ptr(),
+            server.len() as c_uint,
+            client.as_ptr(),
+            client.len() as c_uint,
+        )
+    };
+    if alpn && r != sys::OPENSSL_NPN_NEGOTIATED {
+        return sys::SSL_TLSEXT_ERR_NOACK;
+    }
+    sys::SSL_TLSEXT_ERR_OK
+}
+
+/// Server side ALPN: the first protocol of our list the client also offered.
+unsafe extern "C" fn alpn_select_cb(
+    ssl: *mut sys::SSL,
+    out: *mut *const c_uchar,
+    outlen: *mut c_uchar,
+    inbuf: *const c_uchar,
+    inlen: c_uint,
+    _arg: *mut c_void,
+) -> c_int {
+    crate::py::boundary::catch_callback_panic(|| {
+        // SAFETY: OpenSSL passes a live SSL in handshake and the client's list (inlen bytes).
+        unsafe {
+            let client = if inbuf.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(inbuf, inlen as usize)
+            };
+            let Some(server) = keep_on_ssl(ssl, current_list(ssl, false)) else {
+                return sys::SSL_TLSEXT_ERR_NOACK;
+            };
+            select(true, out.cast(), outlen, &*server, client)
+        }
+    })
+    .unwrap_or(sys::SSL_TLSEXT_ERR_NOACK)
+}
+
+/// Server side NPN: advertise our list.
+extern "C" fn npn_advertise_cb(
+    ssl: *mut sys::SSL,
+    out: *mut *const c_uchar,
+    outlen: *mut c_uint,
+    _arg: *mut c_void,
+) -> c_int {
+    crate::py::boundary::catch_callback_panic(|| {
+        // SAFETY: OpenSSL passes a live SSL and output slots; the copy lives on the SSL.
+        unsafe {
+            match keep_on_ssl(ssl, current_list(ssl, true)) {
+                Some(list) => {
+                    *out = (*list).as_ptr();
+                    *outlen = (*list).len() as c_uint;
+                }
+                None => {
+                    *out = c"".as_ptr().cast();
+                    *outlen = 0;
+                }
+            }
+        }
+        sys::SSL_TLSEXT_ERR_OK
+    })
+    .unwrap_or(sys::SSL_TLSEXT_ERR_OK)
+}
+
+/// Client side NPN: the first server protocol we support, else our first.
+extern "C" fn npn_select_cb(
+    ssl: *mut sys::SSL,
+    out: *mut *mut c_uchar,
+    outlen: *mut c_uchar,
+    inbuf: *const c_uchar,
+    inlen: c_uint,
+    _arg: *mut c_void,
+) -> c_int {
+    crate::py::boundary::catch_callback_panic(|| {
+        // SAFETY: OpenSSL passes a live SSL in handshake and the server's list (inlen bytes).
+        unsafe {
+            let server = if inbuf.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(inbuf, inlen as usize)
+            };
+            let Some(client) = keep_on_ssl(ssl, current_list(ssl, true)) else {
+                return sys::SSL_TLSEXT_ERR_ALERT_FATAL;
+            };
+            select(false, out, outlen, server, &*client)
+        }
+    })
+    .unwrap_or(sys::SSL_TLSEXT_ERR_ALERT_FATAL)
+}
+
+/// Why setting a list failed: 2.7 raises MemoryError for both.
+#[derive(Debug)]
+pub(crate) struct ProtosError;
+
+impl SslCtx {
+    /// `_set_alpn_protocols`: our client offer (`SSL_CTX_set_alpn_protos`) and the server's
+    /// preference list for the select callback.
+    pub(crate) fn set_alpn_protocols(&self, wire: &[u8]) -> Result<(), ProtosError> {
+        let len = c_uint::try_from(wire.len()).map_err(|_| ProtosError)?;
+        // SAFETY: a live context; the list is copied by OpenSSL; the callback ignores its arg.
+        unsafe {
+            let lists = lists_of(self.as_ptr(), true).ok_or(ProtosError)?;
+            *lists.alpn.lock().unwrap_or_else(|e| e.into_inner()) = wire.to_vec();
+            if sys::SSL_CTX_set_alpn_protos(self.as_ptr(), wire.as_ptr(), len) != 0 {
+                crate::ossl::error::OsslError::take();
+                return Err(ProtosError);
+            }
+            sys::SSL_CTX_set_alpn_select_cb__fixed_rust(
+                self.as_ptr(),
+                Some(alpn_select_cb),
+                std::ptr::null_mut(),
+            );
+        }
+        Ok(())
+    }
+
+    /// `_set_npn_protocols`: both the server advertisement and the client selection, since a
+    /// context can make sockets of either side.
+    pub(crate) fn set_npn_protocols(&self, wire: &[u8]) -> Result<(), ProtosError> {
+        // SAFETY: a live context; the callbacks ignore their arg.
+        unsafe {
+            let lists = lists_of(self.as_ptr(), true).ok_or(ProtosError)?;
+            *lists.npn.lock().unwrap_or_else(|e| e.into_inner()) = wire.to_vec();
+            sys::SSL_CTX_set_next_protos_advertised_cb(
+                self.as_ptr(),
+                npn_advertise_cb,
+                std::ptr::null_mut(),
+            );
+            sys::SSL_CTX_set_next_proto_select_cb(
+                self.as_ptr(),
+                npn_select_cb,
+                std::ptr::null_mut(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The list last given to `_set_alpn_protocols` (empty if none).
+    pub(crate) fn alpn_protocols(&self) -> Vec<u8> {
+        // SAFETY: a live context.
+        unsafe { lists_of(self.as_ptr(), false) }
+            .map(|l| l.alpn.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    /// The list last given to `_set_npn_protocols` (empty if none).
+    pub(crate) fn npn_protocols(&self) -> Vec<u8> {
+        // SAFETY: a live context.
+        unsafe { lists_of(self.as_ptr(), false) }
+            .map(|l| l.npn.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ossl::ctx::{Protocol, SslCtx};
+
+    #[test]
+    fn lists_are_stored_per_context() {
+        crate::ossl::init();
+        let a = SslCtx::new(Protocol::Tls).expect("context");
+        let b = SslCtx::new(Protocol::Tls).expect("context");
+        assert!(a.alpn_protocols().is_empty());
+        a.set_alpn_protocols(b"\x02h2\x08http/1.1").expect("alpn");
+        a.set_npn_protocols(b"\x06spdy/2").expect("npn");
+        assert_eq!(a.alpn_protocols(), b"\x02h2\x08http/1.1");
+        assert_eq!(a.npn_protocols(), b"\x06spdy/2");
+        assert!(b.alpn_protocols().is_empty());
+        a.set_alpn_protocols(b"").expect("clear");
+        assert!(a.alpn_protocols().is_empty());
+    }
+}
