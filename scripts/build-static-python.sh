@@ -93,8 +93,10 @@ if [ -z "$NATIVE_LIBS" ]; then
 else
     log "native libs: $NATIVE_LIBS"
 fi
+# Read the symbol list once: `nm | grep -q` would fail under pipefail when grep exits early.
+defined=$(nm -g --defined-only "$STATICLIB" 2>/dev/null || true)
 for sym in init_ssl init_hashlib; do
-    nm -g --defined-only "$STATICLIB" 2>/dev/null | grep -qE "^[0-9a-f]+ T $sym\$" \
+    grep -qE "^[0-9a-f]+ T $sym\$" <<<"$defined" \
         || die "$STATICLIB does not define $sym"
 done
 
