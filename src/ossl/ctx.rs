@@ -6,6 +6,7 @@
 //! side serialises configuration changes (the context's lock, `ssl::context::lock`).
 
 use crate::ossl::error::OsslError;
+use crate::ossl::x509::X509;
 use openssl_sys as sys;
 use std::ffi::{c_char, c_int, c_long, c_ulong, c_void, CStr};
 use std::ptr::NonNull;
@@ -335,15 +336,14 @@ impl SslCtx {
         stats
     }
 
-    /// The DER encodings of the store's certificates that are a CA for any purpose
-    /// (`get_ca_certs()`), in store order.
-    pub(crate) fn ca_certs_der(&self) -> Vec<Vec<u8>> {
+    /// The store's certificates that are a CA for any purpose (`get_ca_certs()`), in store
+    /// order, each with its own reference.
+    pub(crate) fn ca_certs(&self) -> Vec<X509> {
         let mut out = Vec::new();
         self.for_each_store_object(|_, cert| {
             if let Some(cert) = cert.filter(|c| c.is_ca()) {
-                if let Some(der) = cert.to_der() {
-                    out.push(der);
-                }
+                // SAFETY: a live certificate of the locked store; we take a reference.
+                out.extend(unsafe { X509::from_borrowed_ptr(cert.ptr.as_ptr()) });
             }
         });
         out
@@ -403,24 +403,6 @@ impl CertRef<'_> {
         // SAFETY: a live certificate (X509_check_ca caches extensions, which OpenSSL guards).
         unsafe { X509_check_ca(self.ptr.as_ptr()) != 0 }
     }
-
-    fn to_der(self) -> Option<Vec<u8>> {
-        // SAFETY: a live certificate; the first call sizes, the second writes that many bytes.
-        unsafe {
-            let len = sys::i2d_X509(self.ptr.as_ptr(), std::ptr::null_mut());
-            if len <= 0 {
-                OsslError::take();
-                return None;
-            }
-            let mut buf = vec![0u8; len as usize];
-            let mut out = buf.as_mut_ptr();
-            if sys::i2d_X509(self.ptr.as_ptr(), &mut out) != len {
-                OsslError::take();
-                return None;
-            }
-            Some(buf)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -443,7 +425,7 @@ mod tests {
         let ctx = SslCtx::new(Protocol::Tls).expect("context");
         assert_eq!(ctx.store_stats(), StoreStats::default());
         assert!(ctx.session_stats().iter().all(|&(_, v)| v == 0));
-        assert!(ctx.ca_certs_der().is_empty());
+        assert!(ctx.ca_certs().is_empty());
         assert!(!ctx.set_cipher_list(c"xyzzy"));
         assert!(ctx.set_cipher_list(c"HIGH"));
     }

@@ -257,6 +257,16 @@ pub(crate) enum MethodKind {
     ),
 }
 
+/// An empty doc is stored as NULL, so Python shows `__doc__` as None, as for C types and
+/// methods that 2.7 defines without a docstring.
+fn doc_ptr(doc: &'static CStr) -> *const std::ffi::c_char {
+    if doc.is_empty() {
+        std::ptr::null()
+    } else {
+        doc.as_ptr()
+    }
+}
+
 /// Builds a `PyMethodDef` (name and doc are static C strings).
 pub(crate) fn method_def(
     name: &'static CStr,
@@ -289,7 +299,7 @@ pub(crate) fn method_def(
         ml_name: name.as_ptr(),
         ml_meth: meth,
         ml_flags: flags as c_int,
-        ml_doc: doc.as_ptr(),
+        ml_doc: doc_ptr(doc),
     }
 }
 
@@ -319,7 +329,7 @@ impl TypeBuilder {
         let mut ty: Box<ffi::PyTypeObject> = Box::new(unsafe { std::mem::zeroed() });
         ty.ob_refcnt = 1;
         ty.tp_name = name.as_ptr();
-        ty.tp_doc = doc.as_ptr();
+        ty.tp_doc = doc_ptr(doc);
         ty.tp_basicsize = std::mem::size_of::<PyCell<T>>() as ffi::Py_ssize_t;
         ty.tp_flags = ffi::Py_TPFLAGS_DEFAULT as c_long;
         ty.tp_dealloc = Some(dealloc::<T>);
@@ -366,7 +376,7 @@ impl TypeBuilder {
             name: name.as_ptr().cast_mut(),
             get: Some(get),
             set,
-            doc: doc.as_ptr().cast_mut(),
+            doc: doc_ptr(doc).cast_mut(),
             closure: std::ptr::null_mut(),
         });
         self

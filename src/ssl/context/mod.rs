@@ -64,6 +64,7 @@ const SESSION_ID_CONTEXT: &[u8] = b"Python\0";
 const LINE_NEW: u32 = 2092;
 const LINE_VERIFY_FLAGS: u32 = 2366;
 const LINE_ECDH: u32 = 3236;
+const LINE_CA_CERTS: u32 = 3399;
 
 /// The value behind an `_SSLContext` (or a Python subclass such as `ssl.SSLContext`).
 pub(crate) struct ContextObject {
@@ -533,28 +534,22 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> 
         Some(b) => b.is_true()?,
         None => false,
     };
-    let ders = {
+    let certs = {
         let _guard = slf.lock.acquire(py);
-        slf.ctx.ca_certs_der()
+        slf.ctx.ca_certs()
     };
-    let mut items = Vec::with_capacity(ders.len());
-    for der in ders {
+    let mut items = Vec::with_capacity(certs.len());
+    for cert in &certs {
         items.push(if binary {
+            let der = cert
+                .to_der()
+                .map_err(|e| ssl_error_from_queue(&e, LINE_CA_CERTS))?;
             value::bytes(&der)?
         } else {
-            decode_ca_cert(py, &der)?
+            crate::ssl::cert::decode_certificate(py, cert)?
         });
     }
     value::list(items)
-}
-
-/// A CA certificate of the store as `getpeercert()`-style dict.
-fn decode_ca_cert(_py: Python<'_>, _der: &[u8]) -> PyResult<Owned> {
-    // Until ssl::cert (engineer s1) lands: only binary_form works.
-    Err(PyErr::new(
-        Builtin::NotImplementedError,
-        "certificate decoding is not available yet",
-    ))
 }
 
 /// Python: `_ssl._SSLContext.set_ecdh_curve(name)`
