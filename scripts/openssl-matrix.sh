@@ -137,7 +137,14 @@ def python_probe(lib, tdir):
         os.symlink(os.path.abspath(lib), link)
     except OSError:
         return None
-    py = os.environ.get("PYTHON27", "python2.7")
+    # Same interpreter search as run-stdlib-suites.py: $PYTHON27, pyenv's 2.7.18, python2.7.
+    py = os.environ.get("PYTHON27")
+    if not py:
+        prefix = sh("pyenv", "prefix", "2.7.18")
+        cand = os.path.join(prefix, "bin", "python2.7") if prefix else ""
+        if not os.path.exists(cand):
+            cand = os.path.expanduser("~/.pyenv/versions/2.7.18/bin/python2.7")
+        py = cand if os.path.exists(cand) else "python2.7"
     code = ("import sys; sys.path.insert(0, %r); import _ssl; "
             "assert _ssl.__file__.startswith(%r); sys.stdout.write(_ssl.OPENSSL_VERSION)") % (probe, probe)
     out = sh(py, "-c", code)
