@@ -8,16 +8,21 @@ use openssl_sys as sys;
 use std::ffi::{c_char, c_int};
 
 /// `OBJ_obj2txt(obj, no_name)` in full: the long name (or short name) of a known object, or
-/// its dotted OID, however long. (2.7 used fixed buffers and misread names over 255 bytes.)
+/// its dotted OID, however long (2.7 used fixed buffers). Fails as OpenSSL does (3.0.9+
+/// refuses to print OIDs whose encoding exceeds 586 bytes).
 ///
 /// # Safety
 /// `obj` is a live `ASN1_OBJECT`.
-pub(crate) unsafe fn obj2txt(obj: *const sys::ASN1_OBJECT, no_name: bool) -> String {
+pub(crate) unsafe fn obj2txt(
+    obj: *const sys::ASN1_OBJECT,
+    no_name: bool,
+) -> Result<String, OsslError> {
     let flag = c_int::from(no_name);
     let mut buf = vec![0u8; 256];
     loop {
         // SAFETY: the caller's contract for obj; buf is writable for its length. The return
-        // is the full text length (excluding NUL) whatever the buffer size, or -1/0.
+        // is the full text length (excluding NUL) whatever the buffer size, 0 for an empty
+        // object, or -1.
         let n = unsafe {
             sys::OBJ_obj2txt(
                 buf.as_mut_ptr().cast::<c_char>(),
@@ -26,13 +31,13 @@ pub(crate) unsafe fn obj2txt(obj: *const sys::ASN1_OBJECT, no_name: bool) -> Str
                 flag,
             )
         };
-        if n <= 0 {
-            return String::new();
+        if n < 0 {
+            return Err(OsslError::take());
         }
         let n = n as usize;
         if n < buf.len() {
             buf.truncate(n);
-            return String::from_utf8_lossy(&buf).into_owned();
+            return Ok(String::from_utf8_lossy(&buf).into_owned());
         }
         buf.resize(n + 1, 0);
     }
@@ -105,7 +110,5 @@ pub(crate) unsafe fn time_text(t: *const sys::ASN1_TIME) -> Result<Vec<u8>, Ossl
     // SAFETY: the caller's contract; the BIO is a live writable memory BIO. A bad time
     // prints "Bad time value" and returns 0, which 2.7 ignored: so do we.
     unsafe { sys::ASN1_TIME_print(bio.as_ptr(), t) };
-    // SAFETY: clears anything a bad time queued, as 2.7's later ERR_clear_error did.
-    unsafe { sys::ERR_clear_error() };
     Ok(first_line(&bio.contents(), 2048).to_vec())
 }

@@ -54,7 +54,7 @@ impl Asn1Object {
                 nid,
                 short_name: static_text(sys::OBJ_nid2sn(nid)),
                 long_name: static_text(sys::OBJ_nid2ln(nid)),
-                oid: obj2txt(obj, true),
+                oid: obj2txt(obj, true).unwrap_or_default(),
             }
         }
     }

@@ -45,8 +45,9 @@ pub(crate) enum LoadFileError {
 pub(crate) struct NameEntry {
     /// The RDN (SET) this attribute belongs to; equal neighbours share one RDN.
     pub(crate) set: i32,
-    /// The attribute type's long name (`commonName`), or its dotted OID.
-    pub(crate) attr: String,
+    /// The attribute type's long name (`commonName`), or its dotted OID (or why OpenSSL
+    /// could not print it).
+    pub(crate) attr: Result<String, OsslError>,
     /// The value converted to UTF-8 by `ASN1_STRING_to_UTF8`, or why it could not be.
     pub(crate) value: Result<Vec<u8>, OsslError>,
 }

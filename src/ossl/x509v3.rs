@@ -4,6 +4,7 @@
 //! printers, whose output differs between OpenSSL versions.
 
 use crate::ossl::asn1;
+use crate::ossl::error::OsslError;
 use crate::ossl::x509::{name_entries, NameEntry, X509};
 use openssl_sys as sys;
 use std::ffi::c_int;
@@ -28,8 +29,9 @@ pub(crate) enum GeneralName {
     Uri(Vec<u8>),
     /// The octets: 4 for IPv4, 16 for IPv6, anything else is malformed.
     IpAddress(Vec<u8>),
-    /// `OBJ_obj2txt(oid, 0)`: the long name if known, else the dotted OID.
-    RegisteredId(String),
+    /// `OBJ_obj2txt(oid, 0)`: the long name if known, else the dotted OID (or why OpenSSL
+    /// could not print it).
+    RegisteredId(Result<String, OsslError>),
     /// A type number OpenSSL does not define (cannot come from its decoder).
     Unknown(i32),
 }

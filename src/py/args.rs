@@ -53,6 +53,13 @@ pub(crate) struct StrArg(*const c_char);
 /// `z`: like `s`, or None.
 pub(crate) struct OptStrArg(*const c_char);
 
+/// `s#`: a string or read-only buffer with its length (NULs allowed; unicode is encoded with
+/// the default encoding). The length is a `Py_ssize_t`: we call the `_SizeT` parsers.
+pub(crate) struct StrLenArg(*const c_char, ffi::Py_ssize_t);
+
+/// `d`: a C double (`PyFloat_AsDouble`).
+pub(crate) struct DoubleArg(pub(crate) f64);
+
 /// `et`: a string encoded with a named codec, allocated by CPython.
 pub(crate) struct EncodedStrArg(&'static CStr, *mut c_char);
 
@@ -166,6 +173,23 @@ impl OptStrArg {
     }
 }
 
+impl StrLenArg {
+    pub(crate) fn new() -> Self {
+        StrLenArg(ptr::null(), 0)
+    }
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        if self.0.is_null() {
+            return None;
+        }
+        if self.1 <= 0 {
+            return Some(&[]);
+        }
+        // SAFETY: the parser stores a pointer to len bytes owned by the argument object (or by
+        // its cached default-encoded form), which outlives the call and so this slot.
+        Some(unsafe { std::slice::from_raw_parts(self.0.cast::<u8>(), self.1 as usize) })
+    }
+}
+
 impl EncodedStrArg {
     pub(crate) fn new(encoding: &'static CStr) -> Self {
         EncodedStrArg(encoding, ptr::null_mut())
@@ -210,6 +234,12 @@ slot!(WritableBufferArg, "w*", |s, out| out
 slot!(StrArg, "s", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(OptStrArg, "z", |s, out| out
+    .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(StrLenArg, "s#", |s, out| {
+    out.push(ptr::addr_of_mut!(s.0).cast());
+    out.push(ptr::addr_of_mut!(s.1).cast());
+});
+slot!(DoubleArg, "d", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(EncodedStrArg, "et", |s, out| {
     out.push(s.0.as_ptr().cast_mut().cast());

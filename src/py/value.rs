@@ -206,14 +206,3 @@ pub(crate) fn to_text(obj: &dyn PyObjectRef) -> PyResult<String> {
     let s = unsafe { Owned::from_new(ffi::PyObject_Str(obj.ptr())) }?;
     Ok(String::from_utf8_lossy(&as_bytes(&s)?).into_owned())
 }
-
-/// `PyFloat_AsDouble` semantics (what the `d` format unit does): floats, ints, longs and
-/// `__float__`; `TypeError("a float is required")` otherwise.
-pub(crate) fn as_double(obj: &dyn PyObjectRef) -> PyResult<f64> {
-    // SAFETY: live object; -1.0 with an exception set signals failure.
-    let v = unsafe { ffi::PyFloat_AsDouble(obj.ptr()) };
-    if v == -1.0 && PyErr::occurred() {
-        return Err(PyErr::fetch());
-    }
-    Ok(v)
-}

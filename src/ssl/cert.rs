@@ -95,7 +95,11 @@ fn name_tuple(entries: &[NameEntry]) -> PyResult<Owned> {
                 Ok(utf8) => unicode(utf8)?,
                 Err(e) => return Err(ssl_error_from_queue(e, line!())),
             };
-            attrs.push(value::tuple(vec![str_(entry.attr.as_bytes())?, value])?);
+            let attr = entry
+                .attr
+                .as_ref()
+                .map_err(|e| ssl_error_from_queue(e, line!()))?;
+            attrs.push(value::tuple(vec![str_(attr.as_bytes())?, value])?);
         }
         rdns.push(value::tuple(attrs)?);
     }
@@ -114,10 +118,15 @@ fn san_entry(name: &GeneralName) -> PyResult<Owned> {
         GeneralName::Email(raw) => pair(str_(b"email")?, str_(raw)?),
         GeneralName::Dns(raw) => pair(str_(b"DNS")?, str_(raw)?),
         GeneralName::Uri(raw) => pair(str_(b"URI")?, str_(raw)?),
-        GeneralName::RegisteredId(text) => pair(
-            unicode(b"Registered ID")?,
-            unicode(rid_text(text).as_bytes())?,
-        ),
+        GeneralName::RegisteredId(text) => {
+            let text = text
+                .as_ref()
+                .map_err(|e| ssl_error_from_queue(e, line!()))?;
+            pair(
+                unicode(b"Registered ID")?,
+                unicode(rid_text(text).as_bytes())?,
+            )
+        }
         GeneralName::IpAddress(octets) => {
             pair(str_(b"IP Address")?, str_(ip_text(octets).as_bytes())?)
         }
@@ -258,7 +267,7 @@ mod tests {
     fn rdns_group_by_set() {
         let e = |set| NameEntry {
             set,
-            attr: String::new(),
+            attr: Ok(String::new()),
             value: Ok(Vec::new()),
         };
         let entries = [e(0), e(1), e(1), e(2)];

@@ -8,7 +8,7 @@
 use crate::ossl::obj::{Asn1Object, ObjectInfo};
 use crate::ossl::x509::{default_cert_paths, LoadFileError, X509};
 use crate::ossl::{error::OsslError, rand};
-use crate::py::args::{parse, BufferArg, IntArg, ObjectArg, StrArg};
+use crate::py::args::{parse, DoubleArg, IntArg, ObjectArg, StrArg, StrLenArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
@@ -97,16 +97,16 @@ fn test_decode_cert(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         LoadFileError::Open(_) => ssl_error_plain("Can't open file"),
         LoadFileError::Decode(_) => ssl_error_plain("Error decoding PEM-encoded file"),
     })?;
+    // Whatever PEM parsing left queued must not be reported as a later decoding error.
+    drop(OsslError::take());
     decode_certificate(py, &cert)
 }
 
 /// Python: `_ssl.RAND_add(string, entropy)`.
 fn rand_add(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    // 2.7's format is "s*d:RAND_add"; `d` is `PyFloat_AsDouble`, which `as_double` is.
-    let (mut data, mut entropy) = (BufferArg::new(), ObjectArg::new());
-    parse(args, c"s*O:RAND_add", None, &mut [&mut data, &mut entropy])?;
-    let entropy = value::as_double(&entropy.get().expect("required"))?;
-    let data = data.bytes().unwrap_or_default().to_vec();
+    let (mut data, mut entropy) = (StrLenArg::new(), DoubleArg(0.0));
+    parse(args, c"s#d:RAND_add", None, &mut [&mut data, &mut entropy])?;
+    let (data, entropy) = (data.bytes().unwrap_or_default().to_vec(), entropy.0);
     py.allow_threads(move || rand::add(&data, entropy));
     Ok(value::none())
 }
