@@ -94,7 +94,14 @@ ver_text=$(grep -h -E '^# *define +OPENSSL_(VERSION_TEXT|FULL_VERSION_STR|VERSIO
     echo "openssl line: $version"
     printf '%s\n' "$info" | sed -n 's/^openssl_src=/openssl-src crate: /p'
     echo "legacy provider: $legacy"
-    echo "configured by openssl-src: no-shared no-module no-tests no-comp; openssldir=/usr/local/ssl"
+    # What openssl-src's Build passes to Configure on x86_64 Linux (see its lib.rs).
+    if [ "$version" = 1.1.1 ]; then
+        echo "configured by openssl-src: no-shared no-unit-test no-comp no-zlib no-ssl3 no-md2 no-rc5"
+        echo "  no-weak-ssl-ciphers no-camellia no-idea no-seed; openssldir=/usr/local/ssl"
+    else
+        echo "configured by openssl-src: no-shared no-module no-tests no-comp no-zlib no-ssl3 no-md2"
+        echo "  no-rc5 no-weak-ssl-ciphers no-camellia no-idea no-seed (legacy on); openssldir=/usr/local/ssl"
+    fi
     echo "opensslv.h:"
     printf '%s\n' "$ver_text" | sed 's/^/  /'
     echo "use: OPENSSL_DIR=$dest OPENSSL_STATIC=1"
