@@ -10,6 +10,7 @@ pub(crate) mod digest;
 pub(crate) mod error;
 pub(crate) mod pem;
 pub(crate) mod protos;
+pub(crate) mod ssl;
 pub(crate) mod obj;
 pub(crate) mod rand;
 pub(crate) mod version;

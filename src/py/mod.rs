@@ -10,8 +10,10 @@ pub(crate) mod gil;
 mod layout;
 pub(crate) mod module;
 pub(crate) mod object;
+pub(crate) mod socket;
 pub(crate) mod typeobj;
 pub(crate) mod value;
+pub(crate) mod weakref;
 
 #[cfg(test)]
 pub(crate) mod embed;

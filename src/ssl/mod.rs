@@ -11,6 +11,8 @@ mod context;
 mod err_data;
 mod errors;
 mod functions;
+mod io;
+mod sni;
 mod socket;
 
 use crate::py::module::{Module, ModuleBuilder};

@@ -194,9 +194,12 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .subclassable()
         .gc::<ContextObject>()
         .new_func(context_new_fn);
-    // ---- s3: `_wrap_socket` goes here, first as in 2.7's method table: ----
-    // .method(c"_wrap_socket", MethodKind::Keywords(crate::ssl::socket::wrap_socket_fn), c"")
     let builder = builder
+        .method(
+            c"_wrap_socket",
+            MethodKind::Keywords(crate::ssl::socket::wrap_socket_fn),
+            c"",
+        )
         .method(c"set_ciphers", MethodKind::VarArgs(set_ciphers_fn), c"")
         .method(
             c"_set_alpn_protocols",
@@ -617,6 +620,12 @@ fn set_servername_callback(
     Ok(value::none())
 }
 
-/// Installs (or removes) the OpenSSL servername callback that calls the stored callable.
-/// The OpenSSL side is `ssl::sni` (engineer s3); until it lands only the storage exists.
-fn install_servername_hook(_slf: &Slf<'_, ContextObject>, _on: bool) {}
+/// Installs (or removes) the OpenSSL servername callback that calls the stored callable
+/// (the OpenSSL side is `ssl::sni`).
+fn install_servername_hook(slf: &Slf<'_, ContextObject>, on: bool) {
+    if on {
+        crate::ssl::sni::install(&slf.ctx, &slf.object());
+    } else {
+        crate::ssl::sni::uninstall(&slf.ctx);
+    }
+}

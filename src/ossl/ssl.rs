@@ -1,0 +1,480 @@
+//! An owned `SSL` (one TLS connection) and the connection-level OpenSSL calls `_ssl._SSLSocket`
+//! makes: set-up over a socket fd, the four I/O calls (each returning everything 2.7's error
+//! mapping needs, captured before anything else can run), and the read-only queries (cipher,
+//! version, ALPN, tls-unique...). Also the SNI (servername) callback shell, generic over a
+//! handler so this file knows nothing about Python.
+//!
+//! Threads: an `SSL` is driven with the GIL released, so the handle must be `Send + Sync`. Like
+//! CPython (2.7 and 3.x), we do not lock it: `_ssl` code calls it from one thread at a time in
+//! practice, and full-duplex users (one thread reading, one writing) rely on the two directions
+//! not blocking each other, which a lock held across a blocking `SSL_read` would break.
+
+use crate::ossl::ctx::{with_errno, SslCtx};
+use crate::ossl::error::OsslError;
+use crate::ossl::x509::X509;
+use openssl_sys as sys;
+use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CStr};
+use std::ptr::NonNull;
+
+extern "C" {
+    fn SSL_set_fd(ssl: *mut sys::SSL, fd: c_int) -> c_int;
+    fn SSL_set_read_ahead(ssl: *mut sys::SSL, yes: c_int);
+    fn SSL_get_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
+    fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
+    fn a2i_IPADDRESS(ipasc: *const c_char) -> *mut sys::ASN1_OCTET_STRING;
+}
+
+/// `BIO_C_SET_NBIO` of `bio.h` (`BIO_set_nbio` is a macro over `BIO_ctrl`).
+const BIO_C_SET_NBIO: c_int = 102;
+/// `TLSEXT_NAMETYPE_host_name`.
+const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
+/// The `SSL_set_app_data` slot (`SSL_set_ex_data(s, 0, p)`).
+const APP_DATA_INDEX: c_int = 0;
+/// Enough for any Finished message (2.7's `PySSL_CB_MAXLEN`; TLS 1.3 gives up to 64 bytes).
+const FINISHED_MAX: usize = 128;
+
+/// Which end of the connection this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Client,
+    Server,
+}
+
+/// What an `SSL_do_handshake` / `SSL_read` / `SSL_write` / `SSL_shutdown` call returned, with
+/// `SSL_get_error`, the C errno and the last queued error read right after it (the queue is then
+/// clear). `queued` and `errno` only mean something when the call failed.
+#[derive(Clone, Debug)]
+pub(crate) struct IoOutcome {
+    pub(crate) ret: c_int,
+    pub(crate) ssl_error: c_int,
+    pub(crate) errno: i32,
+    pub(crate) queued: OsslError,
+}
+
+impl IoOutcome {
+    pub(crate) fn wants_read(&self) -> bool {
+        self.ssl_error == sys::SSL_ERROR_WANT_READ
+    }
+
+    pub(crate) fn wants_write(&self) -> bool {
+        self.ssl_error == sys::SSL_ERROR_WANT_WRITE
+    }
+}
+
+/// A cipher as `cipher()` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CipherInfo {
+    pub(crate) name: Option<String>,
+    pub(crate) version: Option<String>,
+    pub(crate) bits: c_int,
+}
+
+/// An owned `SSL`. Dropping it frees the connection state (not the fd, which the Python socket
+/// owns).
+pub(crate) struct Ssl {
+    ptr: NonNull<sys::SSL>,
+}
+
+// SAFETY: an SSL object may be used from any thread; see the file doc for why concurrent use is
+// left to the caller, as in CPython.
+unsafe impl Send for Ssl {}
+// SAFETY: as above.
+unsafe impl Sync for Ssl {}
+
+impl Drop for Ssl {
+    fn drop(&mut self) {
+        // SAFETY: we own the SSL, freed once.
+        unsafe { sys::SSL_free(self.ptr.as_ptr()) }
+    }
+}
+
+fn text(ptr: *const c_char) -> Option<String> {
+    (!ptr.is_null()).then(|| {
+        // SAFETY: OpenSSL returns NULL (excluded) or a static NUL-terminated string.
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
+/// Is `host` an IPv4 or IPv6 literal? (2.7.15+ sends no SNI for those; OpenSSL's parser, as
+/// 2.7.18 uses.)
+pub(crate) fn is_ip_literal(host: &CStr) -> bool {
+    // SAFETY: a NUL-terminated string; returns NULL or a new octet string we free.
+    let ip = unsafe { a2i_IPADDRESS(host.as_ptr()) };
+    if ip.is_null() {
+        OsslError::take();
+        false
+    } else {
+        // SAFETY: the octet string made above, freed once.
+        unsafe { sys::ASN1_OCTET_STRING_free(ip) };
+        true
+    }
+}
+
+impl Ssl {
+    /// `SSL_new(ctx)`: the connection inherits the context's settings as they are now.
+    pub(crate) fn new(ctx: &SslCtx) -> Result<Ssl, OsslError> {
+        // SAFETY: a live context; returns NULL or a new SSL we own.
+        let raw = unsafe { sys::SSL_new(ctx.as_ptr()) };
+        NonNull::new(raw)
+            .map(|ptr| Ssl { ptr })
+            .ok_or_else(OsslError::take)
+    }
+
+    fn as_ptr(&self) -> *mut sys::SSL {
+        self.ptr.as_ptr()
+    }
+
+    /// `SSL_set_fd`: OpenSSL does the socket I/O itself through a socket BIO on `fd`.
+    pub(crate) fn set_fd(&self, fd: c_int) -> Result<(), OsslError> {
+        // SAFETY: a live SSL; the fd is only used, never closed, by the BIO (BIO_NOCLOSE).
+        let ok = unsafe { SSL_set_fd(self.as_ptr(), fd) } == 1;
+        ok.then_some(()).ok_or_else(OsslError::take)
+    }
+
+    /// 2.7's modes: `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_AUTO_RETRY` (a Python
+    /// buffer may move between a WANT_WRITE and the retry).
+    pub(crate) fn set_python_modes(&self) {
+        let mode = sys::SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | sys::SSL_MODE_AUTO_RETRY;
+        // SAFETY: a live SSL; SSL_CTRL_MODE ORs the bits in.
+        unsafe {
+            sys::SSL_ctrl(
+                self.as_ptr(),
+                sys::SSL_CTRL_MODE,
+                mode,
+                std::ptr::null_mut(),
+            )
+        };
+    }
+
+    /// `SSL_set_tlsext_host_name` (the SNI sent by a client).
+    pub(crate) fn set_host_name(&self, host: &CStr) -> Result<(), OsslError> {
+        // SAFETY: a live SSL; the name is NUL-terminated and copied.
+        let ok = unsafe { sys::SSL_set_tlsext_host_name(self.as_ptr(), host.as_ptr().cast_mut()) };
+        (ok == 1).then_some(()).ok_or_else(OsslError::take)
+    }
+
+    pub(crate) fn set_role(&self, role: Role) {
+        // SAFETY: a live SSL.
+        unsafe {
+            match role {
+                Role::Client => sys::SSL_set_connect_state(self.as_ptr()),
+                Role::Server => sys::SSL_set_accept_state(self.as_ptr()),
+            }
+        }
+    }
+
+    /// `BIO_set_nbio` on both BIOs. For a socket BIO this only records the mode; the fd's own
+    /// O_NONBLOCK flag is the Python socket's business (`settimeout`).
+    pub(crate) fn set_nonblocking(&self, nonblocking: bool) {
+        // SAFETY: a live SSL; the BIOs set by SSL_set_fd (or NULL, which BIO_ctrl rejects).
+        unsafe {
+            let rbio = sys::SSL_get_rbio(self.as_ptr());
+            let wbio = sys::SSL_get_wbio(self.as_ptr());
+            for bio in [rbio, wbio] {
+                if !bio.is_null() {
+                    sys::BIO_ctrl(
+                        bio,
+                        BIO_C_SET_NBIO,
+                        c_long::from(nonblocking),
+                        std::ptr::null_mut(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Stores an opaque pointer the servername callback reads back (`SSL_set_app_data`).
+    pub(crate) fn set_app_data(&self, data: *mut c_void) {
+        // SAFETY: a live SSL; index 0 always exists (the app-data slot).
+        unsafe { sys::SSL_set_ex_data(self.as_ptr(), APP_DATA_INDEX, data) };
+    }
+
+    /// Runs one OpenSSL I/O call and captures its outcome at once (errno first).
+    fn io(&self, call: impl FnOnce(*mut sys::SSL) -> c_int) -> IoOutcome {
+        // A stale errno would otherwise be reported for an EOF (SYSCALL with ret -1).
+        let (ret, errno) = with_errno(|| call(self.as_ptr()));
+        // SAFETY: a live SSL and the return value of the call just made on it.
+        let ssl_error = unsafe { sys::SSL_get_error(self.as_ptr(), ret) };
+        let queued = if ret > 0 {
+            OsslError::default()
+        } else {
+            OsslError::take()
+        };
+        IoOutcome {
+            ret,
+            ssl_error,
+            errno,
+            queued,
+        }
+    }
+
+    pub(crate) fn do_handshake(&self) -> IoOutcome {
+        // SAFETY: a live SSL with an fd and a role.
+        self.io(|s| unsafe { sys::SSL_do_handshake(s) })
+    }
+
+    /// `SSL_read` into `buf` (at most `c_int::MAX` bytes are asked for).
+    pub(crate) fn read(&self, buf: &mut [u8]) -> IoOutcome {
+        let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+        // SAFETY: buf is valid for len writable bytes for the duration of the call.
+        self.io(|s| unsafe { sys::SSL_read(s, buf.as_mut_ptr().cast(), len) })
+    }
+
+    /// `SSL_write` of `buf` (callers check the `c_int` limit first, as 2.7 does).
+    pub(crate) fn write(&self, buf: &[u8]) -> IoOutcome {
+        let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+        // SAFETY: buf is valid for len bytes for the duration of the call.
+        self.io(|s| unsafe { sys::SSL_write(s, buf.as_ptr().cast(), len) })
+    }
+
+    pub(crate) fn shutdown(&self) -> IoOutcome {
+        // SAFETY: a live SSL.
+        self.io(|s| unsafe { sys::SSL_shutdown(s) })
+    }
+
+    /// `SSL_set_read_ahead(ssl, 0)`: after our close_notify, read no further than the peer's,
+    /// so `unwrap()` leaves any plaintext that follows in the socket.
+    pub(crate) fn disable_read_ahead(&self) {
+        // SAFETY: a live SSL.
+        unsafe { SSL_set_read_ahead(self.as_ptr(), 0) }
+    }
+
+    /// `SSL_pending`: decrypted bytes buffered for reading.
+    pub(crate) fn pending(&self) -> c_int {
+        // SAFETY: a live SSL.
+        unsafe { sys::SSL_pending(self.as_ptr()) }
+    }
+
+    /// `SSL_get_shutdown() == SSL_RECEIVED_SHUTDOWN`: the peer's close_notify arrived (and we
+    /// have not sent ours).
+    pub(crate) fn received_shutdown_only(&self) -> bool {
+        // SAFETY: a live SSL.
+        unsafe { sys::SSL_get_shutdown(self.as_ptr()) == sys::SSL_RECEIVED_SHUTDOWN }
+    }
+
+    /// The peer's certificate (`SSL_get1_peer_certificate`: a new reference).
+    pub(crate) fn peer_certificate(&self) -> Option<X509> {
+        // SAFETY: a live SSL; returns NULL (no certificate) or a new reference we take over.
+        unsafe { X509::from_owned_ptr(sys::SSL_get1_peer_certificate(self.as_ptr())) }.ok()
+    }
+
+    /// `SSL_CTX_get_verify_mode(SSL_get_SSL_CTX(ssl))`: the verify mode of the context the
+    /// connection uses *now* (the SNI callback may have switched it).
+    pub(crate) fn current_ctx_verify_mode(&self) -> c_int {
+        // SAFETY: a live SSL always has a context.
+        unsafe { sys::SSL_CTX_get_verify_mode(sys::SSL_get_SSL_CTX(self.as_ptr())) }
+    }
+
+    /// `SSL_set_SSL_CTX`: switches certificate and key (used from the SNI callback).
+    pub(crate) fn set_ctx(&self, ctx: &SslCtx) -> bool {
+        // SAFETY: both live; the SSL takes its own reference to the context.
+        !unsafe { sys::SSL_set_SSL_CTX(self.as_ptr(), ctx.as_ptr()) }.is_null()
+    }
+
+    pub(crate) fn current_cipher(&self) -> Option<CipherInfo> {
+        // SAFETY: a live SSL; returns NULL or a static cipher description.
+        let c = unsafe { sys::SSL_get_current_cipher(self.as_ptr()) };
+        (!c.is_null()).then(|| cipher_info(c))
+    }
+
+    /// The ciphers both sides offered, in our preference order (Python 3.5's
+    /// `shared_ciphers()`); None when either list is unavailable (client side, before the
+    /// handshake).
+    pub(crate) fn shared_ciphers(&self) -> Option<Vec<CipherInfo>> {
+        // SAFETY: a live SSL; both stacks belong to it and stay valid while we read them.
+        unsafe {
+            let ours = SSL_get_ciphers(self.as_ptr());
+            let theirs = SSL_get_client_ciphers(self.as_ptr());
+            if ours.is_null() || theirs.is_null() {
+                return None;
+            }
+            let list = |st: *mut sys::stack_st_SSL_CIPHER| {
+                let n = sys::OPENSSL_sk_num(st.cast());
+                (0..n)
+                    .map(|i| sys::OPENSSL_sk_value(st.cast(), i) as *const sys::SSL_CIPHER)
+                    .collect::<Vec<_>>()
+            };
+            let client = list(theirs);
+            Some(
+                list(ours)
+                    .into_iter()
+                    .filter(|c| client.contains(c))
+                    .map(cipher_info)
+                    .collect(),
+            )
+        }
+    }
+
+    /// `SSL_get_version` ("TLSv1.3"...; "unknown" for none).
+    pub(crate) fn version(&self) -> String {
+        // SAFETY: a live SSL; static text.
+        text(unsafe { sys::SSL_get_version(self.as_ptr()) }).unwrap_or_default()
+    }
+
+    /// The short name of the compression method in use, if any.
+    pub(crate) fn compression(&self) -> Option<String> {
+        // SAFETY: a live SSL; NULL or a static method whose type is a NID.
+        unsafe {
+            let comp = sys::SSL_get_current_compression(self.as_ptr());
+            if comp.is_null() {
+                return None;
+            }
+            let nid = sys::COMP_get_type(comp.cast());
+            if nid == sys::NID_undef {
+                return None;
+            }
+            text(sys::OBJ_nid2sn(nid))
+        }
+    }
+
+    /// The ALPN protocol chosen, if any.
+    pub(crate) fn alpn_selected(&self) -> Option<Vec<u8>> {
+        let mut data: *const u8 = std::ptr::null();
+        let mut len: c_uint = 0;
+        // SAFETY: a live SSL; out-pointers valid; data points into the SSL for len bytes.
+        unsafe {
+            sys::SSL_get0_alpn_selected(self.as_ptr(), &mut data, &mut len);
+            (!data.is_null()).then(|| std::slice::from_raw_parts(data, len as usize).to_vec())
+        }
+    }
+
+    pub(crate) fn session_reused(&self) -> bool {
+        // SAFETY: a live SSL.
+        unsafe { sys::SSL_session_reused(self.as_ptr()) != 0 }
+    }
+
+    /// Our (`peer` false) or the peer's last Finished message; empty before the handshake.
+    pub(crate) fn finished(&self, peer: bool) -> Vec<u8> {
+        let mut buf = [0u8; FINISHED_MAX];
+        // SAFETY: a live SSL; buf is valid for FINISHED_MAX bytes; the return value is the
+        // full message length, of which at most FINISHED_MAX bytes were copied.
+        let len = unsafe {
+            if peer {
+                sys::SSL_get_peer_finished(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+            } else {
+                sys::SSL_get_finished(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+            }
+        };
+        buf[..len.min(FINISHED_MAX)].to_vec()
+    }
+}
+
+fn cipher_info(c: *const sys::SSL_CIPHER) -> CipherInfo {
+    // SAFETY: a live static cipher description.
+    unsafe {
+        CipherInfo {
+            name: text(sys::SSL_CIPHER_get_name(c)),
+            version: text(sys::SSL_CIPHER_get_version(c)),
+            bits: sys::SSL_CIPHER_get_bits(c, std::ptr::null_mut()),
+        }
+    }
+}
+
+/// An `SSL` borrowed for the duration of a callback.
+#[derive(Clone, Copy)]
+pub(crate) struct SslRef<'a> {
+    ptr: NonNull<sys::SSL>,
+    _life: std::marker::PhantomData<&'a ()>,
+}
+
+impl SslRef<'_> {
+    /// The pointer stored with `Ssl::set_app_data` (NULL if none).
+    pub(crate) fn app_data(&self) -> *mut c_void {
+        // SAFETY: a live SSL; index 0 is the app-data slot.
+        unsafe { sys::SSL_get_ex_data(self.ptr.as_ptr(), APP_DATA_INDEX) }
+    }
+
+    /// The SNI host name the client sent, if any.
+    pub(crate) fn servername(&self) -> Option<Vec<u8>> {
+        // SAFETY: a live SSL; NULL or a NUL-terminated string owned by the SSL.
+        unsafe {
+            let p = sys::SSL_get_servername(self.ptr.as_ptr(), TLSEXT_NAMETYPE_HOST_NAME);
+            (!p.is_null()).then(|| CStr::from_ptr(p).to_bytes().to_vec())
+        }
+    }
+}
+
+/// What a servername handler tells OpenSSL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ServernameReply {
+    /// Carry on with the handshake.
+    Ok,
+    /// Abort the handshake with this TLS alert number.
+    Fatal(c_int),
+}
+
+/// Code run by OpenSSL's servername callback, with the `arg` given at installation.
+pub(crate) trait ServernameHandler {
+    /// Must not panic (panics are caught and become an internal-error alert).
+    fn on_servername(ssl: SslRef<'_>, arg: *mut c_void) -> ServernameReply;
+}
+
+/// The C callback: one line into the handler, never unwinding into OpenSSL.
+unsafe extern "C" fn servername_shell<H: ServernameHandler>(
+    ssl: *mut sys::SSL,
+    alert: *mut c_int,
+    arg: *mut c_void,
+) -> c_int {
+    let Some(ptr) = NonNull::new(ssl) else {
+        return sys::SSL_TLSEXT_ERR_OK;
+    };
+    let ssl = SslRef {
+        ptr,
+        _life: std::marker::PhantomData,
+    };
+    let reply = crate::py::boundary::catch_callback_panic(|| H::on_servername(ssl, arg))
+        .unwrap_or(ServernameReply::Fatal(sys::SSL_AD_INTERNAL_ERROR));
+    match reply {
+        ServernameReply::Ok => sys::SSL_TLSEXT_ERR_OK,
+        ServernameReply::Fatal(code) => {
+            if !alert.is_null() {
+                // SAFETY: OpenSSL passes a valid out-pointer for the alert.
+                unsafe { *alert = code };
+            }
+            sys::SSL_TLSEXT_ERR_ALERT_FATAL
+        }
+    }
+}
+
+/// Installs `H` as the context's servername callback, called with `arg`.
+///
+/// # Safety
+/// `arg` must stay valid for as long as the callback can run on connections made from `ctx`
+/// (callers keep the object it points to alive, or uninstall first).
+pub(crate) unsafe fn set_servername_callback<H: ServernameHandler>(ctx: &SslCtx, arg: *mut c_void) {
+    // SAFETY: a live context; the shell has the callback's C signature.
+    unsafe {
+        sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(
+            ctx.as_ptr(),
+            Some(servername_shell::<H>),
+        );
+        sys::SSL_CTX_set_tlsext_servername_arg(ctx.as_ptr(), arg);
+    }
+}
+
+/// Removes the context's servername callback.
+pub(crate) fn clear_servername_callback(ctx: &SslCtx) {
+    // SAFETY: a live context; NULL removes the callback.
+    unsafe {
+        sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(ctx.as_ptr(), None);
+        sys::SSL_CTX_set_tlsext_servername_arg(ctx.as_ptr(), std::ptr::null_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_literals_are_recognised() {
+        crate::ossl::init();
+        assert!(is_ip_literal(c"127.0.0.1"));
+        assert!(is_ip_literal(c"::1"));
+        assert!(is_ip_literal(c"2001:db8::1"));
+        assert!(!is_ip_literal(c"localhost"));
+        assert!(!is_ip_literal(c"www.python.org"));
+        assert!(!is_ip_literal(c"1.2.3"));
+    }
+}
