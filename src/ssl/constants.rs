@@ -141,8 +141,9 @@ fn features() -> [(&'static CStr, bool); 11] {
         (c"HAS_SNI", true),
         (c"HAS_TLS_UNIQUE", true),
         (c"HAS_ECDH", true),
-        // Stock 2.7.18 hard-wires False on OpenSSL >= 1.1.1; `_SSLContext` decides (see s2).
-        (c"HAS_NPN", false),
+        // Stock 2.7.18 says False on OpenSSL >= 1.1.1 although the library still has NPN;
+        // ours is whether `_set_npn_protocols` / `selected_npn_protocol` work.
+        (c"HAS_NPN", crate::ossl::protos::HAS_NPN),
         (c"HAS_ALPN", true),
         (c"HAS_TLSv1_3", true),
         // Python 3.7 additions: which protocol versions this OpenSSL was built with
