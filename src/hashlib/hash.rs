@@ -14,7 +14,7 @@ use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot};
-use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::{py_function, py_getset, py_method, py_unary_slot};
 use std::ffi::CStr;
 use std::sync::{Mutex, TryLockError};
@@ -62,6 +62,7 @@ py_method!(noargs hash_digest, HashObject, digest);
 py_method!(noargs hash_hexdigest, HashObject, hexdigest);
 py_method!(noargs hash_copy, HashObject, copy);
 py_getset!(get hash_name, HashObject, get_name);
+py_getset!(set hash_set_name, HashObject, set_name);
 py_getset!(get hash_digest_size, HashObject, get_digest_size);
 py_getset!(get hash_block_size, HashObject, get_block_size);
 py_unary_slot!(hash_repr, HashObject, repr);
@@ -89,7 +90,7 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
             MethodKind::NoArgs(hash_copy),
             c"Return a copy of the hash object.",
         )
-        .getset(c"name", hash_name, None, c"algorithm name.")
+        .getset(c"name", hash_name, Some(hash_set_name), c"algorithm name.")
         .getset(c"digest_size", hash_digest_size, None, c"")
         .getset(c"digestsize", hash_digest_size, None, c"")
         .getset(c"block_size", hash_block_size, None, c"")
@@ -202,6 +203,17 @@ fn copy(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
 /// Python: `_hashlib.HASH.name`
 fn get_name(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
     Ok(slf.name.clone())
+}
+
+/// Python: assigning or deleting `_hashlib.HASH.name`. 2.7 makes `name` a READONLY member,
+/// whose setter raises `TypeError("readonly attribute")` (a getset without a setter would raise
+/// AttributeError instead).
+fn set_name(
+    _py: Python<'_>,
+    _slf: Slf<'_, HashObject>,
+    _value: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    Err(PyErr::new(Builtin::TypeError, "readonly attribute"))
 }
 
 /// Python: `_hashlib.HASH.digest_size` (a long, as in 2.7)
