@@ -241,10 +241,12 @@ def run_python3_client(server, cafile, suppress, limit=PEER_LIMIT):
     server is killed (ragged EOF) and Python 3's next recv() result is returned: b"''" or
     b"SSLEOFError 8"."""
     python3 = os.environ.get("PEP466_PYTHON3", "python3")
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)  # our 2.7 modules must not shadow Python 3's
     proc = subprocess.Popen([python3, "-c", _PY3_RAGGED, str(server.port), cafile,
                              "1" if suppress else "0"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, close_fds=True)
+                            stderr=subprocess.PIPE, close_fds=True, env=env)
     dog = _Watchdog(proc, limit)
     try:
         line = proc.stdout.readline()
