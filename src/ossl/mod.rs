@@ -8,17 +8,17 @@ pub(crate) mod ctx;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod obj;
 pub(crate) mod pem;
 pub(crate) mod protos;
-pub(crate) mod ssl;
-pub(crate) mod obj;
 pub(crate) mod rand;
+pub(crate) mod ssl;
 pub(crate) mod version;
+pub(crate) mod x509;
+pub(crate) mod x509v3;
 
 /// Initialises OpenSSL once per process (both module inits call it).
 pub(crate) fn init() {
     openssl_sys::init();
     compat::load_legacy_provider();
 }
-pub(crate) mod x509;
-pub(crate) mod x509v3;

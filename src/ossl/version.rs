@@ -4,6 +4,8 @@ use openssl_sys as sys;
 use std::ffi::CStr;
 
 /// `OpenSSL_version_num()`: the packed number of the loaded library.
+// `unsigned long` is 32 bits on Windows: the conversion is not useless there.
+#[allow(clippy::useless_conversion)]
 pub(crate) fn runtime_number() -> u64 {
     // SAFETY: no arguments; always succeeds.
     u64::from(unsafe { sys::OpenSSL_version_num() })

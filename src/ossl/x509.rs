@@ -154,6 +154,8 @@ impl X509 {
     }
 
     /// `X509_get_version() + 1` (1 for v1, 3 for v3).
+    // `long` is 32 bits on Windows: the conversion is not useless there.
+    #[allow(clippy::useless_conversion)]
     pub(crate) fn version(&self) -> i64 {
         // SAFETY: live X509.
         i64::from(unsafe { sys::X509_get_version(self.as_ptr()) }) + 1

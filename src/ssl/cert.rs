@@ -162,7 +162,7 @@ fn aia_uris(cert: &X509, wanted: AccessMethod) -> PyResult<Option<Owned>> {
             _ => None,
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok((!uris.is_empty()).then(|| value::tuple(uris)).transpose()?)
+    (!uris.is_empty()).then(|| value::tuple(uris)).transpose()
 }
 
 /// `crlDistributionPoints`: every URI of every fullName, None if there are none.
@@ -178,7 +178,7 @@ fn crl_uris(cert: &X509) -> PyResult<Option<Owned>> {
             _ => None,
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok((!uris.is_empty()).then(|| value::tuple(uris)).transpose()?)
+    (!uris.is_empty()).then(|| value::tuple(uris)).transpose()
 }
 
 /// Python: `_ssl.c`'s `_decode_certificate` (the dict of `getpeercert()`).

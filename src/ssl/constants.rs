@@ -69,6 +69,8 @@ fn options() -> Vec<(&'static CStr, u64)> {
     ]
 }
 
+// `unsigned long` flags are 32 bits on Windows: the casts are not useless there.
+#[allow(clippy::unnecessary_cast)]
 const VERIFY_FLAGS: [(&CStr, u64); 7] = [
     (c"VERIFY_DEFAULT", 0),
     (c"VERIFY_CRL_CHECK_LEAF", sys::X509_V_FLAG_CRL_CHECK as u64),
