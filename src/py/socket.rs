@@ -108,7 +108,7 @@ impl Socket {
     /// `socket.error(errno, strerror)` raised by the socket's own `errorhandler()` (2.7 calls
     /// it for a failing syscall inside OpenSSL) from the errno saved after that call.
     pub(crate) fn error_from_errno(&self, errno: i32) -> PyErr {
-        crate::ossl::ctx::errno::set(errno);
+        set_socket_errno(errno);
         // SAFETY: a live _socket.socket; the handler sets an exception and returns NULL.
         let ret = unsafe { ffi::shim::pep466_socket_error_from_errno(self.0.as_ptr()) };
         // SAFETY: NULL with an exception, or (never in 2.7) a new reference.
@@ -123,6 +123,23 @@ impl Socket {
     }
 }
 
+/// Where the socket's `errorhandler()` reads the error: errno on POSIX, `WSAGetLastError()`
+/// on Windows (our captured value is `GetLastError()`, the same number for socket calls).
+#[cfg(not(windows))]
+fn set_socket_errno(errno: i32) {
+    crate::ossl::ctx::errno::set(errno);
+}
+
+#[cfg(windows)]
+fn set_socket_errno(errno: i32) {
+    #[link(name = "ws2_32")]
+    extern "system" {
+        fn WSASetLastError(err: c_int);
+    }
+    // SAFETY: sets this thread's Winsock error code; no pointers involved.
+    unsafe { WSASetLastError(errno) }
+}
+
 impl PyObjectRef for Socket {
     fn ptr(&self) -> *mut ffi::PyObject {
         self.0.as_ptr()
@@ -132,6 +149,7 @@ impl PyObjectRef for Socket {
 /// Waits until `fd` is readable (or writable) for at most `timeout_ms` (-1: no limit). Returns
 /// poll's result: > 0 ready, 0 timed out, -1 failed (errno says why; EINTR after a signal).
 /// Call it with the GIL released.
+#[cfg(unix)]
 pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
     let Ok(fd) = c_int::try_from(fd) else {
         return -1;
@@ -143,6 +161,31 @@ pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
     };
     // SAFETY: one valid pollfd for the duration of the call.
     unsafe { libc::poll(&mut pfd, 1, timeout_ms) }
+}
+
+/// Windows: the same with `WSAPoll` (2.7's `_ssl` uses select() there; poll has no fd-number
+/// limit).
+#[cfg(windows)]
+pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
+    #[repr(C)]
+    struct WsaPollFd {
+        fd: usize,
+        events: i16,
+        revents: i16,
+    }
+    #[link(name = "ws2_32")]
+    extern "system" {
+        fn WSAPoll(fds: *mut WsaPollFd, n: u32, timeout: c_int) -> c_int;
+    }
+    const POLLRDNORM: i16 = 0x0100;
+    const POLLWRNORM: i16 = 0x0010;
+    let mut pfd = WsaPollFd {
+        fd: fd as usize,
+        events: if writing { POLLWRNORM } else { POLLRDNORM },
+        revents: 0,
+    };
+    // SAFETY: one valid WSAPOLLFD for the duration of the call.
+    unsafe { WSAPoll(&mut pfd, 1, timeout_ms) }
 }
 
 /// `PyErr_CheckSignals()`: runs pending Python signal handlers; their exception (e.g.
