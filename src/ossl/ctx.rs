@@ -205,6 +205,12 @@ impl SslCtx {
         unsafe { sys::SSL_CTX_clear_options(self.as_ptr(), bits as _) };
     }
 
+    /// `SSL_CTX_get_security_level` (0-5; from `@SECLEVEL=` or the configuration).
+    pub(crate) fn security_level(&self) -> c_int {
+        // SAFETY: a live context.
+        unsafe { sys::SSL_CTX_get_security_level(self.as_ptr()) }
+    }
+
     /// `SSL_CTX_get_verify_mode`: the `SSL_VERIFY_*` bits.
     pub(crate) fn verify_mode(&self) -> c_int {
         // SAFETY: a live context.

@@ -148,6 +148,7 @@ py_getset!(set set_verify_mode_fn, ContextObject, set_verify_mode);
 py_getset!(get get_verify_flags_fn, ContextObject, get_verify_flags);
 py_getset!(set set_verify_flags_fn, ContextObject, set_verify_flags);
 py_getset!(get get_check_hostname_fn, ContextObject, get_check_hostname);
+py_getset!(get get_security_level_fn, ContextObject, get_security_level);
 py_getset!(set set_check_hostname_fn, ContextObject, set_check_hostname);
 py_method!(varargs set_ciphers_fn, ContextObject, set_ciphers);
 py_method!(varargs set_alpn_fn, ContextObject, protos::set_alpn_protocols);
@@ -255,6 +256,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
             c"",
         )
         .getset(c"options", get_options_fn, Some(set_options_fn), c"")
+        // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
+        .getset(c"security_level", get_security_level_fn, None, c"")
         .getset(
             c"verify_flags",
             get_verify_flags_fn,
@@ -464,6 +467,11 @@ fn set_verify_flags(
             .map_err(|e| ssl_error_from_queue(&e, LINE_VERIFY_FLAGS))?;
     }
     Ok(())
+}
+
+/// Python: `_ssl._SSLContext.security_level` (Python 3.10+; read-only)
+fn get_security_level(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+    value::int(slf.ctx.security_level().into())
 }
 
 /// Python: `_ssl._SSLContext.check_hostname` (get)
