@@ -340,6 +340,17 @@ impl Ssl {
         }
     }
 
+    /// The NPN protocol negotiated, if any.
+    pub(crate) fn npn_selected(&self) -> Option<Vec<u8>> {
+        let mut data: *const u8 = std::ptr::null();
+        let mut len: c_uint = 0;
+        // SAFETY: a live SSL; out-pointers valid; data points into the SSL for len bytes.
+        unsafe {
+            sys::SSL_get0_next_proto_negotiated(self.as_ptr(), &mut data, &mut len);
+            (!data.is_null()).then(|| std::slice::from_raw_parts(data, len as usize).to_vec())
+        }
+    }
+
     pub(crate) fn session_reused(&self) -> bool {
         // SAFETY: a live SSL.
         unsafe { sys::SSL_session_reused(self.as_ptr()) != 0 }

@@ -130,6 +130,7 @@ py_method!(noargs sock_shared_ciphers, SslSocket, shared_ciphers);
 py_method!(noargs sock_version, SslSocket, version);
 py_method!(noargs sock_compression, SslSocket, compression);
 py_method!(noargs sock_selected_alpn, SslSocket, selected_alpn_protocol);
+py_method!(noargs sock_selected_npn, SslSocket, selected_npn_protocol);
 py_method!(noargs sock_shutdown, SslSocket, shutdown);
 py_method!(noargs sock_tls_unique_cb, SslSocket, tls_unique_cb);
 py_getset!(get sock_get_context, SslSocket, get_context);
@@ -137,7 +138,7 @@ py_getset!(set sock_set_context, SslSocket, set_context);
 
 /// Python: `_ssl._SSLSocket` (the type, exported as in 2.7.18).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    let ty = TypeBuilder::new::<SslSocket>(c"_ssl._SSLSocket", c"")
+    let mut builder = TypeBuilder::new::<SslSocket>(c"_ssl._SSLSocket", c"")
         .gc::<SslSocket>()
         .method(c"do_handshake", MethodKind::NoArgs(sock_do_handshake), c"")
         .method(c"write", MethodKind::VarArgs(sock_write), WRITE_DOC)
@@ -172,9 +173,16 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
             sock_get_context,
             Some(sock_set_context),
             CONTEXT_DOC,
-        )
-        .build::<SslSocket>()?;
-    m.add(c"_SSLSocket", ty)
+        );
+    // 2.7 compiles `selected_npn_protocol` in only when the library has NPN (`HAS_NPN`).
+    if crate::ossl::protos::HAS_NPN {
+        builder = builder.method(
+            c"selected_npn_protocol",
+            MethodKind::NoArgs(sock_selected_npn),
+            c"",
+        );
+    }
+    m.add(c"_SSLSocket", builder.build::<SslSocket>()?)
 }
 
 /// Python: `_ssl._SSLContext._wrap_socket(sock, server_side, server_hostname=None,
@@ -413,6 +421,14 @@ fn compression(_py: Python<'_>, slf: Slf<'_, SslSocket>) -> PyResult<Owned> {
 /// Python: `_ssl._SSLSocket.selected_alpn_protocol()`
 fn selected_alpn_protocol(_py: Python<'_>, slf: Slf<'_, SslSocket>) -> PyResult<Owned> {
     match slf.ssl.alpn_selected() {
+        Some(p) => value::bytes(&p),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.selected_npn_protocol()` (present when `HAS_NPN`)
+fn selected_npn_protocol(_py: Python<'_>, slf: Slf<'_, SslSocket>) -> PyResult<Owned> {
+    match slf.ssl.npn_selected() {
         Some(p) => value::bytes(&p),
         None => Ok(value::none()),
     }

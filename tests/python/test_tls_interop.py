@@ -142,6 +142,18 @@ class ClientAgainstSServer(unittest.TestCase):
                 self.assertIsNone(s.selected_alpn_protocol())
                 s.close()
 
+    @unittest.skipUnless(ssl.HAS_NPN, "NPN not available")
+    def test_npn(self):
+        # NPN exists up to TLS 1.2; the client picks the first server protocol it supports.
+        with self.server("-tls1_2", "-nextprotoneg", "h2,http/1.1") as srv:
+            ctx = client_context()
+            ctx.set_npn_protocols(["http/1.1", "spdy/3"])
+            s = connect(srv.port, ctx)
+            try:
+                self.assertEqual(s.selected_npn_protocol(), "http/1.1")
+            finally:
+                s.close()
+
     def test_client_certificate_required(self):
         p = pki()
         for version in ("-tls1_2", "-tls1_3"):
@@ -304,6 +316,7 @@ class ServerAgainstSClient(unittest.TestCase):
                 conn = ctx.wrap_socket(raw, server_side=True)
                 self.result["version"] = conn.version()
                 self.result["alpn"] = conn.selected_alpn_protocol()
+                self.result["npn"] = conn.selected_npn_protocol()
                 self.result["peercert"] = conn.getpeercert()
                 self.result["line"] = recv_line(conn)
                 conn.sendall(reply)
@@ -389,6 +402,16 @@ class ServerAgainstSClient(unittest.TestCase):
         self.assertIn("PEER_DID_NOT_RETURN_A_CERTIFICATE", str(self.result["error"]))
         self.assertNotEqual(code, 0)
 
+    @unittest.skipUnless(ssl.HAS_NPN, "NPN not available")
+    def test_npn(self):
+        ctx = server_context()
+        ctx.set_npn_protocols(["h2", "http/1.1"])
+        t = self.serve(ctx)
+        code, out = self.finish(t, self.s_client("-tls1_2", "-nextprotoneg", "http/1.1"))
+        self.assertNotIn("error", self.result, self.result.get("error"))
+        self.assertEqual(self.result["npn"], "http/1.1")
+        self.assertIn(b"Next protocol: (1) http/1.1", out)
+
     def test_alpn(self):
         ctx = server_context()
         ctx.set_alpn_protocols(["h2", "http/1.1"])
@@ -438,6 +461,67 @@ class InterruptedCalls(unittest.TestCase):
                     s.close()
         finally:
             signal.signal(signal.SIGALRM, old)
+
+
+class Alarm(Exception):
+    pass
+
+
+class InterruptedCalls(unittest.TestCase):
+    """A signal arriving while a read is blocked inside OpenSSL (GIL released): a handler that
+    raises interrupts the read with its exception; one that returns lets the read go on."""
+
+    def test_signal_during_blocking_read(self):
+        import signal
+        p = pki()
+        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        calls = []
+
+        def raising(signum, frame):
+            raise Alarm()
+
+        def quiet(signum, frame):
+            calls.append(signum)
+            # Let the peer answer now, so the resumed read gets data.
+            s.sendall(b"late\n")
+        old = signal.signal(signal.SIGALRM, raising)
+        try:
+            with SServer(args) as srv:
+                raw = socket.create_connection(("127.0.0.1", srv.port))
+                s = client_context().wrap_socket(raw, server_hostname="localhost")
+                try:
+                    signal.alarm(1)
+                    with self.assertRaises(Alarm):
+                        s.recv(100)  # the server sends nothing until it gets a line
+                    signal.signal(signal.SIGALRM, quiet)
+                    signal.alarm(1)
+                    self.assertEqual(recv_line(s), b"etal\n")
+                    self.assertEqual(calls, [signal.SIGALRM])
+                finally:
+                    signal.alarm(0)
+                    s.close()
+        finally:
+            signal.signal(signal.SIGALRM, old)
+
+
+class NpnAsServer(ServerAgainstSClient):
+
+    @unittest.skipUnless(ssl.HAS_NPN, "NPN not available")
+    def test_npn(self):
+        ctx = server_context()
+        ctx.set_npn_protocols(["h2", "http/1.1"])
+        seen = {}
+        original = self.serve
+
+        t = original(ctx)
+        code, out = self.finish(t, self.s_client("-tls1_2", "-nextprotoneg", "http/1.1"))
+        self.assertNotIn("error", self.result, self.result.get("error"))
+        self.assertIn(b"Next protocol: (1) http/1.1", out)
+        self.assertEqual(seen, {})
+
+    # The inherited tests run in ServerAgainstSClient already.
+    test_tls12_and_tls13 = test_sni_callback_switches_certificate = None
+    test_sni_callback_alert_rejects = test_client_certificate_required = test_alpn = None
 
 
 class NoSniForIpLiterals(unittest.TestCase):
