@@ -1,10 +1,12 @@
 //! The `HASH` type of `_hashlib`, the `new()` function and the `openssl_<name>` constructors.
 //!
-//! Thread safety: each object's context sits in a mutex. An update of 2048 bytes or more (2.7's
-//! `HASHLIB_GIL_MINSIZE`) runs with the GIL released; a smaller one takes the lock with the GIL
-//! held if it is free, and otherwise waits for it with the GIL released (2.7's `ENTER_HASHLIB`),
-//! so two threads hashing big buffers run in parallel and never deadlock.
+//! Thread safety: each object's context sits in a `CtxLock`. An update of 2048 bytes or more
+//! (2.7's `HASHLIB_GIL_MINSIZE`) runs with the GIL released under the object's lock; after the
+//! first such update every access takes the lock, with the GIL held if it is free and otherwise
+//! waiting for it with the GIL released (2.7's `ENTER_HASHLIB`), so two threads hashing big
+//! buffers run in parallel and never deadlock.
 
+use crate::hashlib::ctx_lock::CtxLock;
 use crate::hashlib::names::{constructor_context, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MessageDigest, MAX_DIGEST};
 use crate::ossl::error::OsslError;
@@ -17,7 +19,6 @@ use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder,
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::{py_function, py_getset, py_method, py_unary_slot};
 use std::ffi::CStr;
-use std::sync::{Mutex, TryLockError};
 
 /// Updates at least this long release the GIL (2.7's `HASHLIB_GIL_MINSIZE`).
 const GIL_MINSIZE: usize = 2048;
@@ -25,7 +26,7 @@ const GIL_MINSIZE: usize = 2048;
 pub(crate) struct HashObject {
     /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
     name: Owned,
-    ctx: Mutex<DigestCtx>,
+    ctx: CtxLock,
 }
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
@@ -108,22 +109,14 @@ fn unsupported() -> PyErr {
 }
 
 impl HashObject {
-    /// Runs `f` on the context under the object's lock, following the GIL rule above.
+    /// Runs `f` on the context under the object's lock (see `ctx_lock`).
     fn with_ctx<R: Send>(
         &self,
         py: Python<'_>,
         release_gil: bool,
         f: impl FnOnce(&mut DigestCtx) -> R + Send,
     ) -> R {
-        let ctx = &self.ctx;
-        if !release_gil {
-            match ctx.try_lock() {
-                Ok(mut guard) => return f(&mut guard),
-                Err(TryLockError::Poisoned(p)) => return f(&mut p.into_inner()),
-                Err(TryLockError::WouldBlock) => {}
-            }
-        }
-        py.allow_threads(move || f(&mut ctx.lock().unwrap_or_else(|e| e.into_inner())))
+        self.ctx.with(py, release_gil, f)
     }
 }
 
@@ -145,7 +138,7 @@ fn new_hash(
     }
     create(HashObject {
         name,
-        ctx: Mutex::new(ctx),
+        ctx: CtxLock::new(ctx),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The `_hashlib` module of CPython 2.7.18: `new`, the `openssl_*` constructors, `pbkdf2_hmac`
 //! and `openssl_md_meth_names`.
 
+mod ctx_lock;
 mod hash;
 mod names;
 mod pbkdf2;
