@@ -463,67 +463,6 @@ class InterruptedCalls(unittest.TestCase):
             signal.signal(signal.SIGALRM, old)
 
 
-class Alarm(Exception):
-    pass
-
-
-class InterruptedCalls(unittest.TestCase):
-    """A signal arriving while a read is blocked inside OpenSSL (GIL released): a handler that
-    raises interrupts the read with its exception; one that returns lets the read go on."""
-
-    def test_signal_during_blocking_read(self):
-        import signal
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
-        calls = []
-
-        def raising(signum, frame):
-            raise Alarm()
-
-        def quiet(signum, frame):
-            calls.append(signum)
-            # Let the peer answer now, so the resumed read gets data.
-            s.sendall(b"late\n")
-        old = signal.signal(signal.SIGALRM, raising)
-        try:
-            with SServer(args) as srv:
-                raw = socket.create_connection(("127.0.0.1", srv.port))
-                s = client_context().wrap_socket(raw, server_hostname="localhost")
-                try:
-                    signal.alarm(1)
-                    with self.assertRaises(Alarm):
-                        s.recv(100)  # the server sends nothing until it gets a line
-                    signal.signal(signal.SIGALRM, quiet)
-                    signal.alarm(1)
-                    self.assertEqual(recv_line(s), b"etal\n")
-                    self.assertEqual(calls, [signal.SIGALRM])
-                finally:
-                    signal.alarm(0)
-                    s.close()
-        finally:
-            signal.signal(signal.SIGALRM, old)
-
-
-class NpnAsServer(ServerAgainstSClient):
-
-    @unittest.skipUnless(ssl.HAS_NPN, "NPN not available")
-    def test_npn(self):
-        ctx = server_context()
-        ctx.set_npn_protocols(["h2", "http/1.1"])
-        seen = {}
-        original = self.serve
-
-        t = original(ctx)
-        code, out = self.finish(t, self.s_client("-tls1_2", "-nextprotoneg", "http/1.1"))
-        self.assertNotIn("error", self.result, self.result.get("error"))
-        self.assertIn(b"Next protocol: (1) http/1.1", out)
-        self.assertEqual(seen, {})
-
-    # The inherited tests run in ServerAgainstSClient already.
-    test_tls12_and_tls13 = test_sni_callback_switches_certificate = None
-    test_sni_callback_alert_rejects = test_client_certificate_required = test_alpn = None
-
-
 class NoSniForIpLiterals(unittest.TestCase):
     """2.7.15+: no SNI is sent when server_hostname is an IP address."""
 
