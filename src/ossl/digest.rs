@@ -44,10 +44,6 @@ impl MessageDigest {
         // SAFETY: a valid EVP_MD.
         unsafe { sys::EVP_MD_block_size(self.0) as usize }
     }
-
-    pub(crate) fn as_ptr(self) -> *const sys::EVP_MD {
-        self.0
-    }
 }
 
 /// OpenSSL 3: fetch (once) the provider implementation behind a name-table entry. A fetch that
