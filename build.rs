@@ -100,22 +100,24 @@ fn command_stdout(program: &str, args: &[&str]) -> Option<String> {
 /// `openssl-sys` exports the linked version as `DEP_OPENSSL_VERSION_NUMBER` (hex). Version
 /// differences are keyed on these cfgs everywhere in the crate.
 fn emit_openssl_cfgs() {
-    for cfg in ["pep466_ossl300", "pep466_ossl400"] {
+    for cfg in ["pep466_ossl300", "pep466_ossl400", "pep466_no_comp"] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let version = env::var("DEP_OPENSSL_VERSION_NUMBER")
         .ok()
         .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
         .expect("openssl-sys did not report DEP_OPENSSL_VERSION_NUMBER");
-    // The headers' OPENSSL_VERSION_NUMBER (hex), for `_ssl._OPENSSL_API_VERSION`.
-    if let Ok(hex) = env::var("DEP_OPENSSL_VERSION_NUMBER") {
-        println!("cargo:rustc-env=PEP466_OPENSSL_VERSION_NUMBER={hex}");
-    }
     if version >= 0x3000_0000 {
         println!("cargo:rustc-cfg=pep466_ossl300");
     }
     if version >= 0x4000_0000 {
         println!("cargo:rustc-cfg=pep466_ossl400");
+    }
+    // OpenSSL built without compression (openssl-src always is; `DEP_OPENSSL_CONF` lists the
+    // OPENSSL_NO_* settings) has no SSL_get_current_compression: `compression()` is None there.
+    let conf = env::var("DEP_OPENSSL_CONF").unwrap_or_default();
+    if conf.split(',').any(|c| c == "OPENSSL_NO_COMP") {
+        println!("cargo:rustc-cfg=pep466_no_comp");
     }
 }
 

@@ -313,7 +313,14 @@ impl Ssl {
         text(unsafe { sys::SSL_get_version(self.as_ptr()) }).unwrap_or_default()
     }
 
+    /// OpenSSL built without compression (`pep466_no_comp`, set by build.rs): never any.
+    #[cfg(pep466_no_comp)]
+    pub(crate) fn compression(&self) -> Option<String> {
+        None
+    }
+
     /// The short name of the compression method in use, if any.
+    #[cfg(not(pep466_no_comp))]
     pub(crate) fn compression(&self) -> Option<String> {
         // SAFETY: a live SSL; NULL or a static method whose type is a NID.
         unsafe {
