@@ -107,6 +107,10 @@ fn emit_openssl_cfgs() {
         .ok()
         .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
         .expect("openssl-sys did not report DEP_OPENSSL_VERSION_NUMBER");
+    // The headers' OPENSSL_VERSION_NUMBER (hex), for `_ssl._OPENSSL_API_VERSION`.
+    if let Ok(hex) = env::var("DEP_OPENSSL_VERSION_NUMBER") {
+        println!("cargo:rustc-env=PEP466_OPENSSL_VERSION_NUMBER={hex}");
+    }
     if version >= 0x3000_0000 {
         println!("cargo:rustc-cfg=pep466_ossl300");
     }
