@@ -59,6 +59,8 @@ fn pbkdf2_hmac_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     }
     let key_len = match dklen.get().filter(|d| !d.is_none()) {
         None => md.size() as i64,
+        // c_long is 32 bits on Windows, 64 elsewhere.
+        #[allow(clippy::useless_conversion)]
         Some(d) => i64::from(value::long_as_long(&d)?),
     };
     if key_len < 1 {
