@@ -27,7 +27,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SUITES = [
     "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
     "test_ftplib", "test_poplib", "test_imaplib", "test_smtplib", "test_urllib2",
-    "test_urllib", "test_socket", "test_robotparser", "test_xmlrpc", "test_random",
+    "test_urllib", "test_urllibnet", "test_socket", "test_robotparser", "test_xmlrpc",
+    "test_random",
 ]
 PERMISSIVE_CONF = """openssl_conf = openssl_init
 [openssl_init]
@@ -189,7 +190,7 @@ def main():
                             "expected_failures": len(failed & set(allowed)),
                             "unexpected": unexpected, "now_passing": now_passing}
             print("%-22s %-10s %5d %5d %5d %9d" % (suite, policy, run, len(failed), skipped,
-                                                  len(failed & set(allowed))))
+                                                  len(failed & set(allowed))), flush=True)
             for t in unexpected:
                 bad.append("%s [%s]: unexpected failure %s" % (suite, policy, t))
             for t in now_passing:

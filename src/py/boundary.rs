@@ -148,6 +148,34 @@ pub(crate) unsafe fn call_method<T: PyClass>(
     })
 }
 
+/// For `METH_O` methods: CPython has already checked that there is exactly one argument (with
+/// its own "takes exactly one argument" message); the implementation sees it as a 1-tuple, so it
+/// parses it with the same format string as a `METH_VARARGS` method would.
+///
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); `arg` is live; the GIL is held.
+pub(crate) unsafe fn call_method_single<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    arg: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Args<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        let (slf, arg) = unsafe { (Slf::from_ptr(slf), Borrowed::from_ptr(arg)) };
+        let arg = arg.expect("METH_O passes its argument");
+        let tuple = crate::py::value::tuple(vec![arg.to_owned()])?;
+        imp(
+            py,
+            slf,
+            Args {
+                args: Some(tuple.borrow()),
+                kwargs: None,
+            },
+        )
+    })
+}
+
 /// # Safety
 /// `args`/`kwargs` are NULL or live for the call; the GIL is held.
 pub(crate) unsafe fn call_function(
@@ -192,7 +220,8 @@ impl<'a> Args<'a> {
 }
 
 /// Defines a method of a class: `py_method!(kind fn_name, Class, implementation)` where kind is
-/// `keywords` (METH_VARARGS|METH_KEYWORDS), `varargs` (METH_VARARGS) or `noargs`.
+/// `keywords` (METH_VARARGS|METH_KEYWORDS), `varargs` (METH_VARARGS), `single` (METH_O) or
+/// `noargs`.
 #[macro_export]
 macro_rules! py_method {
     (keywords $name:ident, $cls:ty, $imp:path) => {
@@ -221,6 +250,17 @@ macro_rules! py_method {
                     std::ptr::null_mut(),
                     $imp,
                 )
+            }
+        }
+    };
+    (single $name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            arg: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class and the one argument.
+            unsafe {
+                $crate::py::boundary::call_method_single::<$cls>(stringify!($imp), slf, arg, $imp)
             }
         }
     };

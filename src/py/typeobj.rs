@@ -248,6 +248,8 @@ impl<T: Clone> GilCell<T> {
 pub(crate) enum MethodKind {
     NoArgs(unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject) -> *mut ffi::PyObject),
     VarArgs(unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject) -> *mut ffi::PyObject),
+    /// METH_O: exactly one positional argument, counted by CPython.
+    Single(unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject) -> *mut ffi::PyObject),
     Keywords(
         unsafe extern "C" fn(
             *mut ffi::PyObject,
@@ -276,6 +278,7 @@ pub(crate) fn method_def(
     let (meth, flags): (ffi::PyCFunction, u32) = match kind {
         MethodKind::NoArgs(f) => (Some(f), ffi::METH_NOARGS),
         MethodKind::VarArgs(f) => (Some(f), ffi::METH_VARARGS),
+        MethodKind::Single(f) => (Some(f), ffi::METH_O),
         // SAFETY: CPython calls METH_KEYWORDS functions with three arguments; the PyCFunction
         // field type is the documented way to store them.
         MethodKind::Keywords(f) => (

@@ -154,11 +154,11 @@ py_method!(varargs set_ciphers_fn, ContextObject, set_ciphers);
 py_method!(varargs set_alpn_fn, ContextObject, protos::set_alpn_protocols);
 py_method!(varargs set_npn_fn, ContextObject, protos::set_npn_protocols);
 py_method!(keywords load_cert_chain_fn, ContextObject, load::load_cert_chain);
-py_method!(varargs load_dh_params_fn, ContextObject, load::load_dh_params);
+py_method!(single load_dh_params_fn, ContextObject, load::load_dh_params);
 py_method!(keywords load_verify_locations_fn, ContextObject, load::load_verify_locations);
 py_method!(noargs session_stats_fn, ContextObject, session_stats);
 py_method!(noargs set_default_verify_paths_fn, ContextObject, load::set_default_verify_paths);
-py_method!(varargs set_ecdh_curve_fn, ContextObject, set_ecdh_curve);
+py_method!(single set_ecdh_curve_fn, ContextObject, set_ecdh_curve);
 py_method!(varargs set_servername_callback_fn, ContextObject, set_servername_callback);
 py_method!(noargs cert_store_stats_fn, ContextObject, cert_store_stats);
 py_method!(keywords get_ca_certs_fn, ContextObject, get_ca_certs);
@@ -215,7 +215,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         )
         .method(
             c"load_dh_params",
-            MethodKind::VarArgs(load_dh_params_fn),
+            MethodKind::Single(load_dh_params_fn),
             c"",
         )
         .method(
@@ -231,7 +231,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         )
         .method(
             c"set_ecdh_curve",
-            MethodKind::VarArgs(set_ecdh_curve_fn),
+            MethodKind::Single(set_ecdh_curve_fn),
             c"",
         )
         .method(
