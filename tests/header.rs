@@ -53,6 +53,9 @@ fn committed_header_is_current() {
         "include/pep466.h is stale; run `PEP466_BLESS=1 cargo test --test header`"
     );
     for symbol in ["init_ssl", "init_hashlib", "pep466_urandom"] {
-        assert!(fresh.contains(&format!("{symbol}(")), "{symbol} missing from the header");
+        assert!(
+            fresh.contains(&format!("{symbol}(")),
+            "{symbol} missing from the header"
+        );
     }
 }

@@ -26,8 +26,14 @@ fn artifact_dir() -> PathBuf {
 }
 
 fn tool_output(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -44,7 +50,12 @@ fn cdylib_exports_exactly_the_c_api() {
         })
         .collect();
     exported.sort_unstable();
-    assert_eq!(exported, EXPORTED, "unexpected exports from {}", lib.display());
+    assert_eq!(
+        exported,
+        EXPORTED,
+        "unexpected exports from {}",
+        lib.display()
+    );
 }
 
 #[test]
