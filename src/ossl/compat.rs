@@ -23,3 +23,34 @@ pub(crate) fn load_legacy_provider() {
 /// OpenSSL 1.1.1 has md4, ripemd160 and whirlpool built in.
 #[cfg(not(pep466_ossl300))]
 pub(crate) fn load_legacy_provider() {}
+
+/// `SSL_get1_peer_certificate` (3.0 name) / `SSL_get_peer_certificate` (1.1.1 name): both
+/// return a new reference to the peer's certificate, or NULL.
+///
+/// # Safety
+/// `ssl` must be a live `SSL*`.
+#[cfg(pep466_ossl300)]
+pub(crate) unsafe fn get1_peer_certificate(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::X509 {
+    // SAFETY: the caller passes a live SSL.
+    unsafe { openssl_sys::SSL_get1_peer_certificate(ssl) }
+}
+
+/// See the 3.0 variant above.
+///
+/// # Safety
+/// `ssl` must be a live `SSL*`.
+#[cfg(not(pep466_ossl300))]
+pub(crate) unsafe fn get1_peer_certificate(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::X509 {
+    // SAFETY: the caller passes a live SSL.
+    unsafe { openssl_sys::SSL_get_peer_certificate(ssl) }
+}
+
+/// `SSL_OP_IGNORE_UNEXPECTED_EOF` exists from OpenSSL 3.0 on; Python 3.10+ only defines
+/// `ssl.OP_IGNORE_UNEXPECTED_EOF` where it does.
+#[cfg(pep466_ossl300)]
+pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> =
+    Some(openssl_sys::SSL_OP_IGNORE_UNEXPECTED_EOF as u64);
+
+/// See the 3.0 variant above.
+#[cfg(not(pep466_ossl300))]
+pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> = None;

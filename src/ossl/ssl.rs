@@ -9,6 +9,7 @@
 //! practice, and full-duplex users (one thread reading, one writing) rely on the two directions
 //! not blocking each other, which a lock held across a blocking `SSL_read` would break.
 
+use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
 use crate::ossl::x509::X509;
@@ -257,7 +258,7 @@ impl Ssl {
     /// The peer's certificate (`SSL_get1_peer_certificate`: a new reference).
     pub(crate) fn peer_certificate(&self) -> Option<X509> {
         // SAFETY: a live SSL; returns NULL (no certificate) or a new reference we take over.
-        unsafe { X509::from_owned_ptr(sys::SSL_get1_peer_certificate(self.as_ptr())) }.ok()
+        unsafe { X509::from_owned_ptr(compat::get1_peer_certificate(self.as_ptr())) }.ok()
     }
 
     /// `SSL_CTX_get_verify_mode(SSL_get_SSL_CTX(ssl))`: the verify mode of the context the

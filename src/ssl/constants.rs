@@ -7,6 +7,7 @@
 //! `_SSLContext` refuses it). `ssl.py` and `test_ssl` loop over every `PROTOCOL_*` name, so
 //! one the context cannot make would break them.
 
+use crate::ossl::compat;
 use crate::py::module::Module;
 use crate::py::{value, PyResult, Python};
 use crate::ssl::errors::code;
@@ -29,7 +30,7 @@ fn options() -> Vec<(&'static CStr, u64)> {
     fn op(bits: impl Into<u64>) -> u64 {
         bits.into()
     }
-    vec![
+    let mut ops = vec![
         // 2.7: SSL_OP_ALL without SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (CBC IV attack fix).
         (
             c"OP_ALL",
@@ -59,14 +60,13 @@ fn options() -> Vec<(&'static CStr, u64)> {
         (c"OP_NO_TICKET", op(sys::SSL_OP_NO_TICKET)),
         (c"OP_NO_RENEGOTIATION", op(sys::SSL_OP_NO_RENEGOTIATION)),
         (
-            c"OP_IGNORE_UNEXPECTED_EOF",
-            op(sys::SSL_OP_IGNORE_UNEXPECTED_EOF),
-        ),
-        (
             c"OP_LEGACY_SERVER_CONNECT",
             op(sys::SSL_OP_LEGACY_SERVER_CONNECT),
         ),
-    ]
+    ];
+    // 3.10: treat an EOF without close_notify as a clean close (OpenSSL 3.0+ only).
+    ops.extend(compat::OP_IGNORE_UNEXPECTED_EOF.map(|bits| (c"OP_IGNORE_UNEXPECTED_EOF", bits)));
+    ops
 }
 
 // `unsigned long` flags are 32 bits on Windows: the casts are not useless there.
