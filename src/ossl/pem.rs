@@ -178,7 +178,14 @@ impl SslCtx {
         // SAFETY: a live context; its store is owned by it.
         let store = unsafe { sys::SSL_CTX_get_cert_store(self.as_ptr()) };
         let mut loaded = 0usize;
+        // Whether the last read started with the BIO already empty: the clean end of DER
+        // input. OpenSSL queues a different reason there per version (1.1.1 HEADER_TOO_LONG,
+        // 3.0 nothing, 3.6 NOT_ENOUGH_DATA, 4.0 nothing), so the BIO itself says it.
+        let mut at_end;
         loop {
+            // BIO_CTRL_PENDING (10) on a memory BIO: the bytes not read yet.
+            // SAFETY: a control query on the live BIO.
+            at_end = unsafe { sys::BIO_ctrl(bio, 10, 0, std::ptr::null_mut()) } == 0;
             // SAFETY: reads one certificate from the live BIO; NULL at the end or on error.
             let cert = unsafe {
                 if der {
@@ -214,7 +221,8 @@ impl SslCtx {
         // SAFETY: reads this thread's queue.
         let last = OsslError::from_code(unsafe { sys::ERR_peek_last_error() });
         let end_marker = if der {
-            last.lib == sys::ERR_LIB_ASN1 && last.reason == sys::ASN1_R_HEADER_TOO_LONG
+            at_end
+                || (last.lib == sys::ERR_LIB_ASN1 && last.reason == sys::ASN1_R_HEADER_TOO_LONG)
         } else {
             last.lib == sys::ERR_LIB_PEM && last.reason == sys::PEM_R_NO_START_LINE
         };
