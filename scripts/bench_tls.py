@@ -1,0 +1,457 @@
+#!/usr/bin/env python
+"""pep466 TLS benchmark: our _ssl against stock 2.7, Python 3 and raw OpenSSL (C), in one run.
+
+    python3 scripts/bench_tls.py --lib-dir DIR [--python27 PATH] [--python3 PATH]
+                                 [--rounds N] [--handshakes N] [--bulk-mib N] [--hold N]
+                                 [--only NAME ...] [--json FILE]
+
+(or `scripts/bench.py --lib-dir DIR --tls`, which runs these after the hashlib table.)
+
+DIR holds our build as `_ssl.so` (a symlink to target/release/libpep466.so is enough). The
+script runs under 2.7 or 3. At start it makes two self-signed certificates with the openssl CLI
+in a temp dir (RSA-2048 and ECDSA P-256, CN=localhost) and compiles scripts/bench_tls_peer.c
+with `cc` against the system libssl. Then, --rounds times, it runs every benchmark once per
+flavour, flavours interleaved, each in a fresh process, and reports the median of the rounds:
+
+    ours     2.7.18 with DIR first on PYTHONPATH (our _ssl; checked)
+    stock    2.7.18 as installed (its own _ssl.so, built against the same OpenSSL 3)
+    py3      Python 3's ssl (same OpenSSL)
+    C        bench_tls_peer: the same protocol written directly against libssl
+
+Every Python flavour runs the same code (the worker part of this file):
+
+  handshakes   the worker forks; the child serves, the parent connects COUNT times in a row:
+               TCP connect, TLS 1.3 handshake (client verifies the certificate, SNI
+               "localhost"), one byte each way (so the client has read the session tickets and
+               nobody ever reads an EOF), close. Rate = COUNT / client wall time. Both ends are
+               the flavour under test, so the figure is the cost of both sides.
+  bulk         one connection over loopback, the client sendall()s --bulk-mib MiB in 64 KiB
+               writes, the forked server reads them with recv_into() on a preallocated 64 KiB
+               bytearray and answers one byte; MB/s = bytes / client wall time to that byte.
+  rss/conn     the worker is a server; a C client process (bench_tls_peer hold-client, so the
+               client side is not counted) opens 10 + --hold connections; the server accepts,
+               handshakes, exchanges one byte and closes the first 10 (warm-up), then reads
+               its RSS (/proc/self/statm), accepts and keeps --hold connections, and reads its
+               RSS again: (after - before) / --hold. `rss/conn plain TCP` is the same with no
+               TLS at all (the cost of Python's own socket objects); the C rows hold SSL
+               objects only, with and without SSL_MODE_RELEASE_BUFFERS.
+
+The benchmark is never part of the test command.
+"""
+from __future__ import division, print_function
+
+import argparse
+import gc
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.abspath(__file__)
+PEER_SRC = os.path.join(os.path.dirname(HERE), 'bench_tls_peer.c')
+KiB = 1024
+MiB = 1024 * KiB
+CHUNK = 64 * KiB
+WARMUP = 10
+FLAVOURS = ('ours', 'stock', 'py3', 'C')
+PY3 = sys.version_info[0] >= 3
+
+# name, unit, higher_is_better, job, certificate, targets: (reference flavour, op, limit)
+BENCHMARKS = [
+    ('TLS 1.3 handshakes RSA-2048', 'hs/s', True, 'hs', 'rsa',
+     [('stock', '>=', 1.0), ('py3', '>=', 1.0)]),
+    ('TLS 1.3 handshakes ECDSA P-256', 'hs/s', True, 'hs', 'ec',
+     [('stock', '>=', 1.0), ('py3', '>=', 1.0)]),
+    ('bulk 64 KiB sendall/recv_into', 'MB/s', True, 'bulk', 'ec',
+     [('stock', '>=', 1.0), ('C', '>=', 0.95)]),
+    ('rss/conn (server, TLS)', 'bytes', False, 'rss', 'ec', [('stock', '<', 1.0)]),
+    ('rss/conn plain TCP', 'bytes', False, 'rss-plain', 'ec', []),
+    ('rss/conn C no RELEASE_BUFFERS', 'bytes', False, 'rss-norelease', 'ec', []),
+]
+
+
+# --- the worker: runs under the flavour being measured -------------------------------------
+
+def statm_rss():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGESIZE')
+
+
+def contexts(ssl, certdir, kind):
+    cert = os.path.join(certdir, kind + '.pem')
+    key = os.path.join(certdir, kind + '.key')
+    if PY3:
+        server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        for c in (server, client):
+            c.minimum_version = ssl.TLSVersion.TLSv1_3
+        client.check_hostname = False
+    else:
+        server = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+        client = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+        for c in (server, client):
+            c.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1 | ssl.OP_NO_TLSv1_2
+    server.load_cert_chain(cert, key)
+    client.verify_mode = ssl.CERT_REQUIRED
+    client.load_verify_locations(cert)
+    return server, client
+
+
+def recv_exactly(s, n):
+    got = b''
+    while len(got) < n:
+        chunk = s.recv(n - len(got))
+        if not chunk:
+            raise RuntimeError('EOF after %d of %d bytes' % (len(got), n))
+        got += chunk
+    return got
+
+
+def serve_one(lsock, sctx):
+    raw, _ = lsock.accept()
+    s = sctx.wrap_socket(raw, server_side=True)
+    recv_exactly(s, 1)
+    s.sendall(b'y')
+    return s, raw
+
+
+def connect_one(port, cctx):
+    raw = socket.create_connection(('127.0.0.1', port))
+    s = cctx.wrap_socket(raw, server_hostname='localhost')
+    s.sendall(b'x')
+    recv_exactly(s, 1)
+    return s, raw
+
+
+def close_pair(pair):
+    # Python 2's wrapped socket shares the fd with `raw`: close both so it goes now.
+    for s in pair:
+        s.close()
+
+
+def listener():
+    lsock = socket.socket()
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(('127.0.0.1', 0))
+    lsock.listen(1024)
+    return lsock, lsock.getsockname()[1]
+
+
+def forked(server_body, client_body):
+    """Runs server_body(lsock) in a forked child and client_body(port) here; returns the
+    client's result once the child has exited cleanly."""
+    lsock, port = listener()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            server_body(lsock)
+            code = 0
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    lsock.close()
+    try:
+        result = client_body(port)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError('server process failed (status %d)' % status)
+    return result
+
+
+def job_handshakes(ssl, certdir, kind, opts):
+    sctx, cctx = contexts(ssl, certdir, kind)
+    count = opts.handshakes
+
+    def server(lsock):
+        for _ in range(count):
+            close_pair(serve_one(lsock, sctx))
+
+    def client(port):
+        pair = connect_one(port, cctx)       # one checked connection, then the timed ones
+        if pair[0].version() != 'TLSv1.3':
+            raise RuntimeError('negotiated %s' % pair[0].version())
+        close_pair(pair)
+        t0 = time.time()
+        for _ in range(count - 1):
+            close_pair(connect_one(port, cctx))
+        return (count - 1) / (time.time() - t0)
+
+    return forked(server, client)
+
+
+def job_bulk(ssl, certdir, kind, opts):
+    sctx, cctx = contexts(ssl, certdir, kind)
+    total = opts.bulk_mib * MiB
+
+    def server(lsock):
+        pair = serve_one(lsock, sctx)
+        s = pair[0]
+        buf = bytearray(CHUNK)
+        got = 0
+        while got < total:
+            n = s.recv_into(buf)
+            if not n:
+                raise RuntimeError('EOF after %d bytes' % got)
+            got += n
+        s.sendall(b'k')
+        close_pair(pair)
+
+    def client(port):
+        pair = connect_one(port, cctx)
+        s = pair[0]
+        data = b'\xa5' * CHUNK
+        t0 = time.time()
+        for _ in range(total // CHUNK):
+            s.sendall(data)
+        recv_exactly(s, 1)
+        rate = total / (time.time() - t0) / 1e6
+        close_pair(pair)
+        return rate
+
+    return forked(server, client)
+
+
+def job_rss(ssl, certdir, kind, opts, plain=False):
+    sctx, _ = contexts(ssl, certdir, kind)
+    lsock, port = listener()
+    argv = [opts.peer, 'hold-client', str(port), os.path.join(certdir, kind + '.pem'),
+            str(WARMUP + opts.hold)] + (['plain'] if plain else [])
+    client = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        if plain:
+            accept = lambda: (lsock.accept()[0],)
+        else:
+            accept = lambda: serve_one(lsock, sctx)
+        for _ in range(WARMUP):
+            close_pair(accept())
+        gc.collect()
+        before = statm_rss()
+        held = [accept() for _ in range(opts.hold)]
+        gc.collect()
+        after = statm_rss()
+        if client.stdout.readline().strip() != b'HELD':
+            raise RuntimeError('hold-client failed')
+    finally:
+        client.stdin.close()
+        client.wait()
+    for pair in held:
+        close_pair(pair)
+    return (after - before) / opts.hold
+
+
+def worker(opts):
+    import ssl
+    origin = getattr(sys.modules.get('_ssl'), '__file__', 'builtin')
+    name = opts.only[0]
+    job, kind = [(b[3], b[4]) for b in BENCHMARKS if b[0] == name][0]
+    if job == 'hs':
+        value = job_handshakes(ssl, opts.certdir, kind, opts)
+    elif job == 'bulk':
+        value = job_bulk(ssl, opts.certdir, kind, opts)
+    elif job == 'rss':
+        value = job_rss(ssl, opts.certdir, kind, opts)
+    elif job == 'rss-plain':
+        value = job_rss(ssl, opts.certdir, kind, opts, plain=True)
+    else:
+        value = None
+    sys.stdout.write(json.dumps({'value': value, '_origin': origin,
+                                 '_python': sys.version.split()[0]}))
+
+
+# --- the driver ----------------------------------------------------------------------------
+
+def openssl(args, cwd):
+    subprocess.check_call(['openssl'] + args, cwd=cwd, stdout=open(os.devnull, 'w'),
+                          stderr=subprocess.STDOUT)
+
+
+def make_certs(d):
+    for kind, keyopts in (('rsa', ['-newkey', 'rsa:2048']),
+                          ('ec', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'])):
+        openssl(['req', '-x509', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+                 '-addext', 'subjectAltName=DNS:localhost', '-keyout', kind + '.key',
+                 '-out', kind + '.pem'] + keyopts, d)
+
+
+def build_peer(d):
+    exe = os.path.join(d, 'bench_tls_peer')
+    subprocess.check_call(['cc', '-O2', '-o', exe, PEER_SRC, '-lssl', '-lcrypto'])
+    return exe
+
+
+def run_python(python, flavour, name, opts):
+    env = dict(os.environ)
+    env.pop('PYTHONPATH', None)
+    if flavour == 'ours':
+        env['PYTHONPATH'] = opts.lib_dir
+    argv = [python, HERE, '--worker', '--certdir', opts.certdir, '--peer', opts.peer,
+            '--handshakes', str(opts.handshakes), '--bulk-mib', str(opts.bulk_mib),
+            '--hold', str(opts.hold), '--only', name]
+    got = json.loads(subprocess.check_output(argv, env=env).decode())
+    if flavour == 'ours':
+        origin = os.path.realpath(os.path.dirname(got['_origin']))
+        if origin != os.path.realpath(opts.lib_dir):
+            raise SystemExit('ours: _ssl came from %s, not from %s' % (got['_origin'],
+                                                                       opts.lib_dir))
+    return got
+
+
+def run_c(job, kind, opts):
+    cert = os.path.join(opts.certdir, kind + '.pem')
+    key = os.path.join(opts.certdir, kind + '.key')
+    if job == 'hs':
+        out = subprocess.check_output([opts.peer, 'hs', cert, key, str(opts.handshakes)])
+        return float(out)
+    if job == 'bulk':
+        out = subprocess.check_output([opts.peer, 'bulk', cert, key, str(opts.bulk_mib * MiB)])
+        return float(out)
+    if job in ('rss', 'rss-norelease'):
+        argv = [opts.peer, 'hold-server', cert, key, str(opts.hold)]
+        server = subprocess.Popen(argv + (['release'] if job == 'rss' else []),
+                                  stdout=subprocess.PIPE)
+        port = server.stdout.readline().strip().decode()
+        client = subprocess.Popen([opts.peer, 'hold-client', port, cert,
+                                   str(WARMUP + opts.hold)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        value = float(server.stdout.readline())
+        client.stdout.readline()
+        client.stdin.close()
+        client.wait()
+        server.wait()
+        return value
+    return None
+
+
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def fmt(value):
+    if value is None:
+        return '-'
+    if abs(value) >= 100:
+        return '{:,.0f}'.format(value)
+    if abs(value) >= 1:
+        return '%.2f' % value
+    return '%.3f' % value
+
+
+def check(op, got, limit):
+    if got is None:
+        return '-'
+    ok = {'>=': got >= limit, '<=': got <= limit, '<': got < limit}[op]
+    return 'yes' if ok else 'NO'
+
+
+def driver(opts):
+    tmp = tempfile.mkdtemp(prefix='pep466-bench-tls-')
+    try:
+        opts.certdir = tmp
+        make_certs(tmp)
+        opts.peer = build_peer(tmp)
+        return measure(opts)
+    finally:
+        shutil.rmtree(tmp, True)
+
+
+def measure(opts):
+    chosen = [b for b in BENCHMARKS if not opts.only or b[0] in opts.only]
+    pythons = {'ours': opts.python27, 'stock': opts.python27, 'py3': opts.python3}
+    runs = dict(((b[0], f), []) for b in chosen for f in FLAVOURS)
+    versions = {}
+    for round_ in range(opts.rounds):
+        for b in chosen:
+            name, job, kind = b[0], b[3], b[4]
+            for flavour in FLAVOURS:
+                sys.stderr.write('round %d: %s: %s...\n' % (round_ + 1, name, flavour))
+                if flavour == 'C':
+                    if job != 'rss-plain':
+                        runs[name, flavour].append(run_c(job, kind, opts))
+                elif job != 'rss-norelease':
+                    got = run_python(pythons[flavour], flavour, name, opts)
+                    versions[flavour] = got['_python']
+                    runs[name, flavour].append(got['value'])
+    results = dict((k, median(v)) for k, v in runs.items())
+
+    print('TLS: python ours/stock %s, py3 %s; %d rounds (median), %d handshakes, %d MiB bulk, '
+          '%d held connections; load average at the end %s'
+          % (versions.get('ours', '?'), versions.get('py3', '?'), opts.rounds, opts.handshakes,
+             opts.bulk_mib, opts.hold, ', '.join('%.2f' % x for x in os.getloadavg())))
+    print()
+    head = ('benchmark', 'unit', 'ours', 'stock 2.7', 'Python 3', 'OpenSSL C',
+            'ours/stock', 'ours/py3', 'ours/C', 'target', 'met')
+    rows = [head]
+    summary = {}
+    for name, unit, _, _, _, targets in chosen:
+        vals = dict((f, results[name, f]) for f in FLAVOURS)
+        ours = vals['ours']
+        ratios = dict((f, ours / vals[f] if ours is not None and vals[f] else None)
+                      for f in ('stock', 'py3', 'C'))
+        met = [check(op, ratios[ref], limit) for ref, op, limit in targets]
+        target_txt = ', '.join('vs %s %s %s' % t for t in targets)
+        rows.append((name, unit, fmt(ours), fmt(vals['stock']), fmt(vals['py3']),
+                     fmt(vals['C']), fmt(ratios['stock']), fmt(ratios['py3']),
+                     fmt(ratios['C']), target_txt, ', '.join(met)))
+        summary[name] = {'unit': unit, 'values': vals, 'ratios': ratios, 'met': met,
+                         'runs': dict((f, runs[name, f]) for f in FLAVOURS)}
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    for i, r in enumerate(rows):
+        print(' | '.join(c.ljust(w) if j < 2 else c.rjust(w)
+                         for j, (c, w) in enumerate(zip(r, widths))))
+        if i == 0:
+            print('-+-'.join('-' * w for w in widths))
+    print()
+    print('Ratios are ours / reference: above 1 is better for rates, below 1 for bytes.')
+    if opts.json:
+        with open(opts.json, 'w') as f:
+            json.dump(summary, f, indent=2, sort_keys=True)
+    return summary
+
+
+def add_arguments(p):
+    """The TLS options (bench.py adds them to its own parser)."""
+    p.add_argument('--handshakes', type=int, default=300,
+                   help='handshakes per timed run (default 300)')
+    p.add_argument('--bulk-mib', type=int, default=256, help='MiB per bulk run (default 256)')
+    p.add_argument('--hold', type=int, default=1000,
+                   help='connections held open for the RSS figure (default 1000)')
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--lib-dir', help='directory holding our _ssl.so')
+    p.add_argument('--python27', default=os.environ.get(
+        'PEP466_PYTHON27', '/root/.pyenv/versions/2.7.18/bin/python2.7'))
+    p.add_argument('--python3', default=os.environ.get('PEP466_PYTHON3', 'python3'))
+    p.add_argument('--rounds', type=int, default=5,
+                   help='run every flavour this many times, interleaved; report the median')
+    p.add_argument('--only', nargs='*', default=[], help='benchmark names to run')
+    p.add_argument('--json', help='also write all figures (every run) to this file')
+    add_arguments(p)
+    p.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
+    p.add_argument('--certdir', help=argparse.SUPPRESS)
+    p.add_argument('--peer', help=argparse.SUPPRESS)
+    opts = p.parse_args()
+    if opts.worker:
+        worker(opts)
+        return
+    if not opts.lib_dir:
+        p.error('--lib-dir is required')
+    opts.lib_dir = os.path.abspath(opts.lib_dir)
+    driver(opts)
+
+
+if __name__ == '__main__':
+    main()

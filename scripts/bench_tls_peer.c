@@ -1,0 +1,285 @@
+/* bench_tls_peer.c: the raw-OpenSSL side of scripts/bench_tls.py (compiled there at bench time
+ * with `cc -O2 ... -lssl -lcrypto` against the system libssl).
+ *
+ * It does, in C, exactly what the Python workers of bench_tls.py do, so the figures compare the
+ * cost of the same protocol with and without an interpreter on top:
+ *
+ *   bench_tls_peer hs   CERT KEY COUNT       fork a server; COUNT sequential TLS 1.3 handshakes
+ *                                            (connect, handshake, 1 byte each way, close);
+ *                                            prints the handshakes per second
+ *   bench_tls_peer bulk CERT KEY BYTES       fork a server; send BYTES in 64 KiB SSL_write calls,
+ *                                            the server reads them with 64 KiB SSL_read calls
+ *                                            and answers one byte; prints MB/s
+ *   bench_tls_peer hold-client PORT CA COUNT [plain]
+ *                                            open COUNT connections to PORT (handshake, 1 byte
+ *                                            each way; with "plain" TCP connect only), print
+ *                                            "HELD", keep them until stdin closes (the client
+ *                                            side of the RSS benchmark)
+ *   bench_tls_peer hold-server CERT KEY COUNT [release]
+ *                                            listen, print the port, accept COUNT connections
+ *                                            from hold-client and keep them; prints the RSS
+ *                                            growth per connection in bytes (with "release":
+ *                                            SSL_MODE_RELEASE_BUFFERS on the context)
+ *
+ * The client verifies the server's (self-signed) certificate against CERT, as the Python client
+ * does. Every connection ends cleanly: the client reads the server's byte before closing, so no
+ * side ever reads an EOF. Not part of any test; benchmark only.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 65536
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_tls_peer: %s\n", what);
+    ERR_print_errors_fp(stderr);
+    exit(1);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long rss_bytes(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL || fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        die("cannot read /proc/self/statm");
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+static SSL_CTX *server_ctx(const char *cert, const char *key, int release)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
+        SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+        die("server context");
+    if (release)
+        SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+    return ctx;
+}
+
+static SSL_CTX *client_ctx(const char *ca)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
+        SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1)
+        die("client context");
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    return ctx;
+}
+
+static int listener(int *port)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 1024) ||
+        getsockname(fd, (struct sockaddr *)&a, &len))
+        die("listen");
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static int dial(int port)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a))
+        die("connect");
+    return fd;
+}
+
+/* Server side of one connection: handshake, read the client's byte, answer one. */
+static SSL *serve_one(SSL_CTX *ctx, int lfd)
+{
+    char b;
+    int fd = accept(lfd, NULL, NULL);
+    SSL *ssl = SSL_new(ctx);
+    if (fd < 0 || ssl == NULL)
+        die("accept");
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1 || SSL_read(ssl, &b, 1) != 1 || SSL_write(ssl, "y", 1) != 1)
+        die("server handshake");
+    return ssl;
+}
+
+static SSL *connect_one(SSL_CTX *ctx, int port)
+{
+    char b;
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, dial(port));
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    if (SSL_connect(ssl) != 1 || SSL_write(ssl, "x", 1) != 1 || SSL_read(ssl, &b, 1) != 1)
+        die("client handshake");
+    if (SSL_version(ssl) != TLS1_3_VERSION)
+        die("not TLS 1.3");
+    return ssl;
+}
+
+static void drop(SSL *ssl)
+{
+    int fd = SSL_get_fd(ssl);
+    SSL_free(ssl);
+    close(fd);
+}
+
+static pid_t fork_server(SSL_CTX *ctx, int lfd, void (*body)(SSL_CTX *, int, long), long n)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        body(ctx, lfd, n);
+        _exit(0);
+    }
+    close(lfd);
+    return pid;
+}
+
+static void hs_server(SSL_CTX *ctx, int lfd, long count)
+{
+    for (long i = 0; i < count; i++)
+        drop(serve_one(ctx, lfd));
+}
+
+static void bulk_server(SSL_CTX *ctx, int lfd, long total)
+{
+    static char buf[CHUNK];
+    SSL *ssl = serve_one(ctx, lfd);
+    long got = 0;
+    while (got < total) {
+        int n = SSL_read(ssl, buf, CHUNK);
+        if (n <= 0)
+            die("bulk read");
+        got += n;
+    }
+    if (SSL_write(ssl, "k", 1) != 1)
+        die("bulk ack");
+    drop(ssl);
+}
+
+static void wait_child(pid_t pid)
+{
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("server process failed");
+}
+
+int main(int argc, char **argv)
+{
+    int port;
+    signal(SIGPIPE, SIG_IGN);
+    if (argc >= 5 && strcmp(argv[1], "hs") == 0) {
+        long count = atol(argv[4]);
+        SSL_CTX *sctx = server_ctx(argv[2], argv[3], 1), *cctx = client_ctx(argv[2]);
+        int lfd = listener(&port);
+        pid_t pid = fork_server(sctx, lfd, hs_server, count);
+        double t0 = now();
+        for (long i = 0; i < count; i++)
+            drop(connect_one(cctx, port));
+        double dt = now() - t0;
+        wait_child(pid);
+        printf("%.3f\n", count / dt);
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "bulk") == 0) {
+        static char buf[CHUNK];
+        long total = atol(argv[4]), sent = 0;
+        char b;
+        SSL_CTX *sctx = server_ctx(argv[2], argv[3], 1), *cctx = client_ctx(argv[2]);
+        int lfd = listener(&port);
+        pid_t pid = fork_server(sctx, lfd, bulk_server, total);
+        SSL *ssl = connect_one(cctx, port);
+        memset(buf, 0xa5, sizeof buf);
+        double t0 = now();
+        while (sent < total) {
+            int n = SSL_write(ssl, buf, CHUNK);
+            if (n <= 0)
+                die("bulk write");
+            sent += n;
+        }
+        if (SSL_read(ssl, &b, 1) != 1)
+            die("bulk ack read");
+        double dt = now() - t0;
+        drop(ssl);
+        wait_child(pid);
+        printf("%.3f\n", total / dt / 1e6);
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "hold-client") == 0) {
+        long count = atol(argv[4]);
+        int plain = argc >= 6 && strcmp(argv[5], "plain") == 0;
+        char line[16];
+        SSL_CTX *cctx = client_ctx(argv[3]);
+        SSL **held = calloc(count, sizeof *held);
+        int *fds = calloc(count, sizeof *fds);
+        for (long i = 0; i < count; i++) {
+            if (plain)
+                fds[i] = dial(atoi(argv[2]));
+            else
+                held[i] = connect_one(cctx, atoi(argv[2]));
+        }
+        printf("HELD\n");
+        fflush(stdout);
+        while (fgets(line, sizeof line, stdin) != NULL)
+            ;
+        for (long i = 0; i < count; i++) {
+            if (plain)
+                close(fds[i]);
+            else
+                drop(held[i]);
+        }
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "hold-server") == 0) {
+        long count = atol(argv[4]);
+        int release = argc >= 6 && strcmp(argv[5], "release") == 0;
+        SSL_CTX *ctx = server_ctx(argv[2], argv[3], release);
+        SSL **held = calloc(count, sizeof *held);
+        int lfd = listener(&port);
+        printf("%d\n", port);
+        fflush(stdout);
+        /* A few connections first, so one-time allocations are not counted. */
+        for (int i = 0; i < 10; i++)
+            drop(serve_one(ctx, lfd));
+        long before = rss_bytes();
+        for (long i = 0; i < count; i++)
+            held[i] = serve_one(ctx, lfd);
+        long after = rss_bytes();
+        printf("%.1f\n", (double)(after - before) / count);
+        fflush(stdout);
+        for (long i = 0; i < count; i++)
+            drop(held[i]);
+        return 0;
+    }
+    fprintf(stderr, "usage: see the comment at the top of bench_tls_peer.c\n");
+    return 2;
+}
