@@ -18,6 +18,8 @@ pub(crate) trait ArgSlot {
     fn unit(&self) -> &'static str;
     /// The addresses the C parser writes to, in order (inputs such as `O!`'s type first).
     fn pointers(&mut self, out: &mut Pointers);
+    /// Called when the parse failed: outputs CPython already released must be forgotten.
+    fn parse_failed(&mut self) {}
 }
 
 /// The parser's variadic outputs, kept on the stack: `parse` runs on hot paths (one
@@ -241,10 +243,21 @@ slot!(StrLenArg, "s#", |s, out| {
 });
 slot!(DoubleArg, "d", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(EncodedStrArg, "et", |s, out| {
-    out.push(s.0.as_ptr().cast_mut().cast());
-    out.push(ptr::addr_of_mut!(s.1).cast());
-});
+impl ArgSlot for EncodedStrArg {
+    fn unit(&self) -> &'static str {
+        "et"
+    }
+    fn pointers(&mut self, out: &mut Pointers) {
+        out.push(self.0.as_ptr().cast_mut().cast());
+        out.push(ptr::addr_of_mut!(self.1).cast());
+    }
+    /// When a later unit (or an unknown keyword) fails, 2.7's parser frees the buffer it
+    /// allocated for us (its cleanup list) but leaves our pointer set: freeing it again in
+    /// `Drop` would be a double free.
+    fn parse_failed(&mut self) {
+        self.1 = ptr::null_mut();
+    }
+}
 slot!(LongArg, "l", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(IntArg, "i", |s, out| out
@@ -378,6 +391,9 @@ pub(crate) fn parse(
         }
     };
     if ok == 0 {
+        for slot in slots.iter_mut() {
+            slot.parse_failed();
+        }
         return Err(PyErr::fetch());
     }
     Ok(())
@@ -417,7 +433,46 @@ pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
 
 #[cfg(test)]
 mod tests {
-    use super::format_units;
+    use super::{format_units, parse, EncodedStrArg, ObjectArg};
+    use crate::py::boundary::Args;
+    use crate::py::embed::with_python;
+    use crate::py::value;
+
+    #[test]
+    fn a_failed_parse_forgets_the_et_buffer_cpython_freed() {
+        with_python(|_py| {
+            let args = value::tuple(vec![value::bytes(b"host").expect("str")]).expect("tuple");
+            let good = value::dict().expect("dict");
+            let bad = value::dict().expect("dict");
+            value::dict_set_str(&bad, "bogus", &value::none()).expect("set");
+            for _ in 0..3 {
+                let (mut host, mut extra) = (EncodedStrArg::new(c"idna"), ObjectArg::new());
+                let call = Args {
+                    args: Some(args.borrow()),
+                    kwargs: Some(bad.borrow()),
+                };
+                let kw = [c"host", c"extra"];
+                let r = parse(call, c"et|O:f", Some(&kw), &mut [&mut host, &mut extra]);
+                // The unknown keyword fails after `et` was filled; CPython freed the copy and
+                // dropping `host` must not free it again (a double free aborts this binary).
+                assert!(r.is_err());
+                assert_eq!(host.bytes(), None);
+            }
+            let (mut host, mut extra) = (EncodedStrArg::new(c"idna"), ObjectArg::new());
+            let call = Args {
+                args: Some(args.borrow()),
+                kwargs: Some(good.borrow()),
+            };
+            parse(
+                call,
+                c"et|O:f",
+                Some(&[c"host", c"extra"]),
+                &mut [&mut host, &mut extra],
+            )
+            .expect("parses");
+            assert_eq!(host.bytes(), Some(&b"host"[..]));
+        });
+    }
 
     #[test]
     fn units_are_split_like_cpython() {
