@@ -56,8 +56,6 @@ CHANGED = {
     "err_names_to_codes": "as err_codes_to_names",
     "lib_codes_to_names": "every ERR_LIB_* (as CPython 3), not only PEM/X509/SSL, so errors from "
                           "ASN1, EVP, ... get a [LIB] prefix and a library attribute",
-    "HAS_NPN": "stock says False on OpenSSL >= 1.1.1 although the library has NPN; ours is "
-               "True because _set_npn_protocols / selected_npn_protocol work",
 }
 
 # Names stock has that we do not: none (RAND_egd is absent from both on OpenSSL >= 1.1).
