@@ -17,8 +17,8 @@ pub(crate) struct OsslError {
 }
 
 fn text(ptr: *const std::ffi::c_char) -> Option<String> {
-    // SAFETY: OpenSSL returns NULL or a static NUL-terminated string.
     (!ptr.is_null()).then(|| {
+        // SAFETY: OpenSSL returns NULL or a static NUL-terminated string.
         unsafe { CStr::from_ptr(ptr) }
             .to_string_lossy()
             .into_owned()
@@ -43,8 +43,11 @@ impl OsslError {
         }
         // SAFETY: the *_error_string functions accept any code and return static text or NULL.
         unsafe {
+            // c_ulong is 32 bits on Windows, 64 elsewhere.
+            #[allow(clippy::useless_conversion)]
+            let code64 = u64::from(code);
             OsslError {
-                code: code as u64,
+                code: code64,
                 lib: openssl_sys::ERR_GET_LIB(code as _),
                 reason: openssl_sys::ERR_GET_REASON(code as _),
                 lib_text: text(openssl_sys::ERR_lib_error_string(code)),

@@ -7,7 +7,6 @@
 
 use crate::ffi;
 use crate::py::boundary::Args;
-use crate::py::typeobj::TypeSlot;
 use crate::py::{Borrowed, Owned, PyErr, PyResult};
 use std::ffi::{c_char, c_int, c_long, c_void, CStr};
 use std::ptr;
@@ -52,9 +51,6 @@ pub(crate) struct WritableBufferArg(ffi::Py_buffer);
 /// `s`: a NUL-free string.
 pub(crate) struct StrArg(*const c_char);
 
-/// `z`: like `s`, or None.
-pub(crate) struct OptStrArg(*const c_char);
-
 /// `s#`: a string or read-only buffer with its length (NULs allowed; unicode is encoded with
 /// the default encoding). The length is a `Py_ssize_t`: we call the `_SizeT` parsers.
 pub(crate) struct StrLenArg(*const c_char, ffi::Py_ssize_t);
@@ -68,7 +64,6 @@ pub(crate) struct EncodedStrArg(&'static CStr, *mut c_char);
 /// `l`, `i`, `n`.
 pub(crate) struct LongArg(pub(crate) c_long);
 pub(crate) struct IntArg(pub(crate) c_int);
-pub(crate) struct SizeArg(pub(crate) ffi::Py_ssize_t);
 
 impl ObjectArg {
     pub(crate) fn new() -> Self {
@@ -83,9 +78,6 @@ impl ObjectArg {
 }
 
 impl TypedObjectArg {
-    pub(crate) fn new(ty: &TypeSlot) -> Self {
-        TypedObjectArg(ty.object().as_ptr().cast(), ptr::null_mut())
-    }
     /// For a type that is not ours (e.g. `_socket.socket`).
     pub(crate) fn of_type(ty: &Owned) -> Self {
         TypedObjectArg(ty.as_ptr().cast(), ptr::null_mut())
@@ -165,16 +157,6 @@ impl StrArg {
     }
 }
 
-impl OptStrArg {
-    pub(crate) fn new() -> Self {
-        OptStrArg(ptr::null())
-    }
-    pub(crate) fn bytes(&self) -> Option<&[u8]> {
-        // SAFETY: as for StrArg; NULL for None or not given.
-        (!self.0.is_null()).then(|| unsafe { CStr::from_ptr(self.0) }.to_bytes())
-    }
-}
-
 impl StrLenArg {
     pub(crate) fn new() -> Self {
         StrLenArg(ptr::null(), 0)
@@ -235,8 +217,6 @@ slot!(WritableBufferArg, "w*", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(StrArg, "s", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(OptStrArg, "z", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(StrLenArg, "s#", |s, out| {
     out.push(ptr::addr_of_mut!(s.0).cast());
     out.push(ptr::addr_of_mut!(s.1).cast());
@@ -261,8 +241,6 @@ impl ArgSlot for EncodedStrArg {
 slot!(LongArg, "l", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(IntArg, "i", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(SizeArg, "n", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 
 /// The units of a format string, skipping `|` and stopping at `:`/`;`, as slices of it (no

@@ -17,19 +17,18 @@ pub(crate) struct PyErr {
 }
 
 /// The builtin exception classes we raise. Each reads a `PyExc_*` global of the interpreter.
+/// The variants are spelled as Python spells the classes.
 #[derive(Clone, Copy, Debug)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Builtin {
     ValueError,
     TypeError,
     OverflowError,
     SystemError,
     MemoryError,
-    AttributeError,
     NotImplementedError,
     IOError,
     OSError,
-    KeyError,
-    RuntimeError,
 }
 
 impl Builtin {
@@ -43,12 +42,9 @@ impl Builtin {
                 Builtin::OverflowError => ffi::PyExc_OverflowError,
                 Builtin::SystemError => ffi::PyExc_SystemError,
                 Builtin::MemoryError => ffi::PyExc_MemoryError,
-                Builtin::AttributeError => ffi::PyExc_AttributeError,
                 Builtin::NotImplementedError => ffi::PyExc_NotImplementedError,
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
-                Builtin::KeyError => ffi::PyExc_KeyError,
-                Builtin::RuntimeError => ffi::PyExc_RuntimeError,
             };
             Borrowed::from_ptr(ptr)
                 .expect("builtin exception class is initialised")
@@ -104,20 +100,11 @@ impl PyErr {
         }
     }
 
-    /// `socket.error`-style exceptions made from the C `errno`.
-    pub(crate) fn from_errno(ty: &dyn PyObjectRef) -> PyErr {
-        // SAFETY: ty is a live exception class; NULL result with the error set is the contract.
-        unsafe { ffi::PyErr_SetFromErrno(ty.ptr()) };
-        PyErr::fetch()
-    }
-
+    /// Is this exception an instance of `ty` (or of a subclass)?
+    #[cfg(test)]
     pub(crate) fn matches(&self, ty: &dyn PyObjectRef) -> bool {
         // SAFETY: both live objects.
         unsafe { ffi::PyErr_GivenExceptionMatches(self.ptype.as_ptr(), ty.ptr()) != 0 }
-    }
-
-    pub(crate) fn matches_builtin(&self, ty: Builtin) -> bool {
-        self.matches(&ty.object())
     }
 
     /// Hands the exception back to the interpreter (the caller then returns its error value).

@@ -72,11 +72,11 @@ impl Module {
     pub(crate) fn add_int(&self, name: &CStr, v: c_long) -> PyResult<()> {
         self.add(name, value::int(v)?)
     }
+}
 
-    pub(crate) fn add_str(&self, name: &CStr, v: &str) -> PyResult<()> {
-        self.add(name, value::bytes(v.as_bytes())?)
-    }
-
+impl Module {
+    /// The module object, for tests.
+    #[cfg(test)]
     pub(crate) fn object(&self) -> &Owned {
         &self.0
     }

@@ -3,7 +3,6 @@
 
 use crate::ffi;
 use crate::py::boundary::{panic_error, trampoline};
-use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::{Borrowed, Owned, PyErr, PyResult, Python};
 use std::cell::UnsafeCell;
@@ -89,10 +88,6 @@ impl<'a, T: PyClass> Slf<'a, T> {
 
     pub(crate) fn object(&self) -> Borrowed<'a> {
         self.obj
-    }
-
-    pub(crate) fn value(&self) -> &'a T {
-        self.value
     }
 }
 
@@ -424,14 +419,6 @@ impl TypeBuilder {
         let _ = slot.0.set(TypePtr(ty));
         Ok(slot.object())
     }
-}
-
-/// `TypeError` for a class with no constructor, as CPython words it.
-pub(crate) fn cannot_create(name: &str) -> PyErr {
-    PyErr::new(
-        Builtin::TypeError,
-        &format!("cannot create '{name}' instances"),
-    )
 }
 
 /// The `PyObject*` of an object, for `%p`-style reprs.

@@ -51,19 +51,6 @@ pub(crate) fn ulong(value: u64) -> PyResult<Owned> {
     unsafe { Owned::from_new(ffi::PyLong_FromUnsignedLongLong(value)) }
 }
 
-/// An `int` when it fits in a C long, else a `long`; what `PyInt_FromSize_t`-style code gives.
-pub(crate) fn int_or_long(value: i64) -> PyResult<Owned> {
-    match c_long::try_from(value) {
-        Ok(small) => int(small),
-        Err(_) => long(value),
-    }
-}
-
-pub(crate) fn float(value: f64) -> PyResult<Owned> {
-    // SAFETY: plain constructor; new reference or NULL.
-    unsafe { Owned::from_new(ffi::PyFloat_FromDouble(value)) }
-}
-
 pub(crate) fn boolean(value: bool) -> Owned {
     // SAFETY: PyBool_FromLong never fails; new reference.
     unsafe { Owned::from_new(ffi::PyBool_FromLong(c_long::from(value))) }
@@ -191,18 +178,4 @@ pub(crate) fn is_int_or_long(obj: &dyn PyObjectRef) -> bool {
     unsafe {
         ffi::shim::pep466_int_check(obj.ptr()) != 0 || ffi::shim::pep466_long_check(obj.ptr()) != 0
     }
-}
-
-/// `unicode.encode('utf-8')` as bytes.
-pub(crate) fn unicode_to_utf8(obj: &dyn PyObjectRef) -> PyResult<Vec<u8>> {
-    // SAFETY: live unicode object; new reference or NULL.
-    let encoded = unsafe { Owned::from_new(ffi::shim::pep466_unicode_as_utf8_string(obj.ptr())) }?;
-    as_bytes(&encoded)
-}
-
-/// `str(obj)` as Rust text, for messages.
-pub(crate) fn to_text(obj: &dyn PyObjectRef) -> PyResult<String> {
-    // SAFETY: live object; new reference or NULL.
-    let s = unsafe { Owned::from_new(ffi::PyObject_Str(obj.ptr())) }?;
-    Ok(String::from_utf8_lossy(&as_bytes(&s)?).into_owned())
 }
