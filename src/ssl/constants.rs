@@ -143,11 +143,11 @@ fn features() -> [(&'static CStr, bool); 11] {
         (c"HAS_SNI", true),
         (c"HAS_TLS_UNIQUE", true),
         (c"HAS_ECDH", true),
-        // Stock 2.7.18 says False on OpenSSL >= 1.1.1 although the library still has NPN.
-        // True needs both `_SSLContext._set_npn_protocols` and
-        // `_SSLSocket.selected_npn_protocol` (ssl.py and test_ssl call the latter whenever
-        // HAS_NPN is true); until the socket has it, keep stock's False.
-        (c"HAS_NPN", false),
+        // Stock 2.7.18 says False on OpenSSL >= 1.1.1 (its NPN check no longer matches the
+        // headers) although the library still does NPN. We implement both
+        // `_SSLContext._set_npn_protocols` and `_SSLSocket.selected_npn_protocol`, so NPN works
+        // and ssl.py's NPN path (and test_ssl's NPN tests) run.
+        (c"HAS_NPN", true),
         (c"HAS_ALPN", true),
         (c"HAS_TLSv1_3", true),
         // Python 3.7 additions: which protocol versions this OpenSSL was built with

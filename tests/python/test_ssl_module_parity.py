@@ -56,6 +56,7 @@ CHANGED = {
     "err_names_to_codes": "as err_codes_to_names",
     "lib_codes_to_names": "every ERR_LIB_* (as CPython 3), not only PEM/X509/SSL, so errors from "
                           "ASN1, EVP, ... get a [LIB] prefix and a library attribute",
+    "HAS_NPN": "True: NPN works (stock 2.7.18's compile-time check misses OpenSSL 1.1.1+'s NPN)",
 }
 
 # Names stock has that we do not: none (RAND_egd is absent from both on OpenSSL >= 1.1).
