@@ -54,3 +54,19 @@ pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> =
 /// See the 3.0 variant above.
 #[cfg(not(pep466_ossl300))]
 pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> = None;
+
+/// OpenSSL 3.4 gave SHAKE128/256 no default output length: `EVP_MD_get_size` is 0 there and
+/// `EVP_DigestFinal_ex` fails, where 1.1.1 to 3.3 used 16 and 32 bytes. 2.7's hashlib offers
+/// `shake128`/`shake256` as fixed-size digests of those lengths, so they are finished with
+/// `EVP_DigestFinalXOF` at that length on every version (the same bytes). None for others.
+///
+/// # Safety
+/// `md` must be a valid `EVP_MD`.
+pub(crate) unsafe fn shake_length(md: *const openssl_sys::EVP_MD) -> Option<usize> {
+    // SAFETY: the caller passes a valid EVP_MD.
+    match unsafe { openssl_sys::EVP_MD_type(md) } {
+        openssl_sys::NID_shake128 => Some(16),
+        openssl_sys::NID_shake256 => Some(32),
+        _ => None,
+    }
+}

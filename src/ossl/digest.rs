@@ -1,6 +1,7 @@
 //! Message digests: name lookup (with a cache of provider implementations on OpenSSL 3),
 //! digest contexts, and PBKDF2.
 
+use crate::ossl::compat;
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
 use std::cell::RefCell;
@@ -36,6 +37,10 @@ impl MessageDigest {
     }
 
     pub(crate) fn size(self) -> usize {
+        // SAFETY: a valid EVP_MD.
+        if let Some(n) = unsafe { compat::shake_length(self.0) } {
+            return n;
+        }
         // SAFETY: a valid EVP_MD.
         unsafe { sys::EVP_MD_size(self.0) as usize }
     }
@@ -179,6 +184,15 @@ impl DigestCtx {
             len: 0,
         };
         let mut len: u32 = 0;
+        // SAFETY: a valid EVP_MD.
+        if let Some(n) = unsafe { compat::shake_length(self.md().0) } {
+            // SAFETY: initialised context; out has EVP_MAX_MD_SIZE (>= 32) bytes.
+            if unsafe { sys::EVP_DigestFinalXOF(self.0.as_ptr(), out.buf.as_mut_ptr(), n) } != 1 {
+                return Err(OsslError::take());
+            }
+            out.len = n;
+            return Ok(out);
+        }
         // SAFETY: initialised context; out has EVP_MAX_MD_SIZE bytes.
         if unsafe { sys::EVP_DigestFinal_ex(self.0.as_ptr(), out.buf.as_mut_ptr(), &mut len) } != 1
         {
