@@ -28,8 +28,26 @@ DEFAULT_SUITES = [
     "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
     "test_ftplib", "test_poplib", "test_imaplib", "test_smtplib", "test_urllib2",
     "test_urllib", "test_urllibnet", "test_socket", "test_robotparser", "test_xmlrpc",
-    "test_random",
+    "test_random", "test_imaplib_local",
 ]
+# Test classes that talk only to servers they start on loopback, but that their suite runs only
+# under regrtest's `network` resource (which would also start tests reaching the internet).
+# They run here directly, after the setup their suite's test_main would do.
+LOCAL_CLASSES = {
+    "test_imaplib_local": (
+        "import os, test.test_imaplib as t\n"
+        "t.CERTFILE = os.path.join(os.path.dirname(t.__file__), 'keycert.pem')\n",
+        ["ThreadedNetworkedTests", "ThreadedNetworkedTestsSSL"],
+    ),
+}
+LOCAL_DRIVER = (
+    "import sys, unittest\n"
+    "{setup}"
+    "suite = unittest.TestSuite(unittest.defaultTestLoader.loadTestsFromTestCase(getattr(t, c))\n"
+    "                           for c in {classes!r})\n"
+    "result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)\n"
+    "sys.exit(not result.wasSuccessful())\n"
+)
 PERMISSIVE_CONF = """openssl_conf = openssl_init
 [openssl_init]
 ssl_conf = ssl_sect
@@ -56,8 +74,13 @@ def find_python27():
 
 
 def load_expected(path):
-    """{(suite, policy): {test_id: reason}} from lines `suite policy test_id  # reason`."""
-    expected = {}
+    """[(suite, policy, condition, test_id, reason)] from lines `suite policy test_id  # reason`.
+
+    The policy may carry an OpenSSL version condition, `policy@ossl<op><version>` with op one
+    of >=, <, = (= matches a version prefix): `system@ossl>=3` applies only when the linked
+    OpenSSL (`_ssl.OPENSSL_VERSION_INFO`) is 3.0 or later, `any@ossl=1.1` only on 1.1.x.
+    """
+    expected = []
     if not os.path.exists(path):
         return expected
     with open(path) as f:
@@ -67,14 +90,29 @@ def load_expected(path):
             if not parts:
                 continue
             suite, policy, test_id = parts
-            expected.setdefault((suite, policy), {})[test_id] = reason.strip()
+            policy, _, condition = policy.partition("@")
+            if condition and not VERSION_CONDITION.match(condition):
+                sys.exit("%s: bad OpenSSL condition %r in: %s" % (path, condition, line.strip()))
+            expected.append((suite, policy, condition, test_id, reason.strip()))
     return expected
 
 
-def expected_for(expected, suite, policy):
-    out = dict(expected.get((suite, "any"), {}))
-    out.update(expected.get((suite, policy), {}))
-    return out
+VERSION_CONDITION = re.compile(r"^ossl(>=|<|=)(\d+(?:\.\d+)*)$")
+
+
+def version_matches(condition, version):
+    """Whether `version` (a tuple of ints, e.g. (3, 6, 0)) satisfies `ossl>=3.6` and the like."""
+    if not condition:
+        return True
+    op, wanted = VERSION_CONDITION.match(condition).groups()
+    wanted = tuple(int(n) for n in wanted.split("."))
+    have = tuple(version[:len(wanted)])
+    return {">=": have >= wanted, "<": have < wanted, "=": have == wanted}[op]
+
+
+def expected_for(expected, suite, policy, version):
+    return {test_id: reason for (s, p, cond, test_id, reason) in expected
+            if s == suite and p in ("any", policy) and version_matches(cond, version)}
 
 
 def parse_output(text):
@@ -113,11 +151,22 @@ def check_modules(python, env, static):
     return out
 
 
+def openssl_version(python, env):
+    """(`_ssl.OPENSSL_VERSION`, `_ssl.OPENSSL_VERSION_INFO`) of the modules under test."""
+    code = "import _ssl; print(_ssl.OPENSSL_VERSION); print(list(_ssl.OPENSSL_VERSION_INFO))"
+    text, info = subprocess.check_output([python, "-c", code], env=env).decode().splitlines()
+    return text, tuple(json.loads(info))
+
+
 def run_suite(python, env, suite, timeout):
     testdir = subprocess.check_output(
         [python, "-c", "import os, test; print(os.path.dirname(test.__file__))"], env=env
     ).decode().strip()
-    cmd = [python, "-m", "test.regrtest", "-v", suite]
+    if suite in LOCAL_CLASSES:
+        setup, classes = LOCAL_CLASSES[suite]
+        cmd = [python, "-c", LOCAL_DRIVER.format(setup=setup, classes=classes)]
+    else:
+        cmd = [python, "-m", "test.regrtest", "-v", suite]
     with tempfile.TemporaryDirectory(prefix="pep466-suite-") as cwd:
         try:
             proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
@@ -156,6 +205,8 @@ def main():
                 os.symlink(lib, os.path.join(tmp, name))
             env["PYTHONPATH"] = tmp
         check_modules(python, env, static=bool(args.static_python))
+        ossl_text, ossl_version = openssl_version(python, env)
+        print("OpenSSL under test: %s" % ossl_text)
         conf = os.path.join(tmp, "permissive-openssl.cnf")
         with open(conf, "w") as f:
             f.write(PERMISSIVE_CONF)
@@ -180,7 +231,7 @@ def main():
                 with open(os.path.join(args.logs, "%s-%s.log" % (suite, policy)), "w") as f:
                     f.write(text)
             run, skipped, failed = parse_output(text)
-            allowed = expected_for(expected, suite, policy)
+            allowed = expected_for(expected, suite, policy, ossl_version)
             unexpected = sorted(failed - set(allowed))
             now_passing = sorted(t for t in allowed if t not in failed and t.split(".")[-1] in text)
             # A suite regrtest skips whole (it needs the `network` resource, say) is a skip.
@@ -202,7 +253,8 @@ def main():
                 bad.append("%s [%s]: listed as expected failure but passed: %s" % (suite, policy, t))
         if args.json:
             with open(args.json, "w") as f:
-                json.dump({"python": python, "lib": args.lib, "suites": results}, f, indent=2)
+                json.dump({"python": python, "lib": args.lib, "openssl_version": ossl_text,
+                           "suites": results}, f, indent=2)
         total_passed = sum(r["passed"] for r in results.values())
         total_fail = sum(r["failures"] for r in results.values())
         total_skip = sum(r["skipped"] for r in results.values())
