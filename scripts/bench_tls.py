@@ -20,14 +20,15 @@ flavour, flavours interleaved, each in a fresh process, and reports the median o
 
 Every Python flavour runs the same code (the worker part of this file):
 
-  handshakes   the worker forks; the child serves, the parent connects COUNT times in a row:
-               TCP connect, TLS 1.3 handshake (client verifies the certificate, SNI
+  handshakes   the worker forks; the child serves, the parent connects COUNT times in a row
+               (after one untimed connection that checks the version): TCP connect (TCP_NODELAY
+               on both ends), TLS 1.3 handshake (the client verifies the certificate, SNI
                "localhost"), one byte each way (so the client has read the session tickets and
-               nobody ever reads an EOF), close. Rate = COUNT / client wall time. Both ends are
-               the flavour under test, so the figure is the cost of both sides.
+               nobody ever reads an EOF), close. Both ends are the flavour under test.
   bulk         one connection over loopback, the client sendall()s --bulk-mib MiB in 64 KiB
                writes, the forked server reads them with recv_into() on a preallocated 64 KiB
-               bytearray and answers one byte; MB/s = bytes / client wall time to that byte.
+               bytearray and answers one byte.
+
   rss/conn     the worker is a server; a C client process (bench_tls_peer hold-client, so the
                client side is not counted) opens 10 + --hold connections; the server accepts,
                handshakes, exchanges one byte and closes the first 10 (warm-up), then reads
@@ -35,6 +36,10 @@ Every Python flavour runs the same code (the worker part of this file):
                RSS again: (after - before) / --hold. `rss/conn plain TCP` is the same with no
                TLS at all (the cost of Python's own socket objects); the C rows hold SSL
                objects only, with and without SSL_MODE_RELEASE_BUFFERS.
+
+  Both are reported per CPU second: the CPU time (user + system, so loopback TCP counts) of
+  client and server over the timed part, summed; the machines this runs on are shared and
+  small, and wall time there measures the neighbours. Wall-clock rates are kept in --json.
 
 The benchmark is never part of the test command.
 """
@@ -44,6 +49,7 @@ import argparse
 import gc
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -62,11 +68,11 @@ PY3 = sys.version_info[0] >= 3
 
 # name, unit, higher_is_better, job, certificate, targets: (reference flavour, op, limit)
 BENCHMARKS = [
-    ('TLS 1.3 handshakes RSA-2048', 'hs/s', True, 'hs', 'rsa',
+    ('TLS 1.3 handshakes RSA-2048', 'hs/cpu-s', True, 'hs', 'rsa',
      [('stock', '>=', 1.0), ('py3', '>=', 1.0)]),
-    ('TLS 1.3 handshakes ECDSA P-256', 'hs/s', True, 'hs', 'ec',
+    ('TLS 1.3 handshakes ECDSA P-256', 'hs/cpu-s', True, 'hs', 'ec',
      [('stock', '>=', 1.0), ('py3', '>=', 1.0)]),
-    ('bulk 64 KiB sendall/recv_into', 'MB/s', True, 'bulk', 'ec',
+    ('bulk 64 KiB sendall/recv_into', 'MB/cpu-s', True, 'bulk', 'ec',
      [('stock', '>=', 1.0), ('C', '>=', 0.95)]),
     ('rss/conn (server, TLS)', 'bytes', False, 'rss', 'ec', [('stock', '<', 1.0)]),
     ('rss/conn plain TCP', 'bytes', False, 'rss-plain', 'ec', []),
@@ -111,8 +117,16 @@ def recv_exactly(s, n):
     return got
 
 
+def nodelay(raw):
+    # Both ends, every connection (bench_tls_peer.c does the same): otherwise the server's
+    # session tickets and its first reply, separate small writes, can meet Nagle and the
+    # peer's delayed ACK and stall 40 ms.
+    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return raw
+
+
 def serve_one(lsock, sctx):
-    raw, _ = lsock.accept()
+    raw = nodelay(lsock.accept()[0])
     s = sctx.wrap_socket(raw, server_side=True)
     recv_exactly(s, 1)
     s.sendall(b'y')
@@ -120,7 +134,7 @@ def serve_one(lsock, sctx):
 
 
 def connect_one(port, cctx):
-    raw = socket.create_connection(('127.0.0.1', port))
+    raw = nodelay(socket.create_connection(('127.0.0.1', port)))
     s = cctx.wrap_socket(raw, server_hostname='localhost')
     s.sendall(b'x')
     recv_exactly(s, 1)
@@ -141,15 +155,38 @@ def listener():
     return lsock, lsock.getsockname()[1]
 
 
+def cpu_seconds():
+    """This process's CPU seconds, user + system (system time counts: loopback TCP is part of
+    the work, the same for every flavour)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Section(object):
+    """Wall and CPU seconds of a timed section."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.time(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.time() - self.wall, cpu_seconds() - self.cpu
+        return False
+
+
 def forked(server_body, client_body):
-    """Runs server_body(lsock) in a forked child and client_body(port) here; returns the
-    client's result once the child has exited cleanly."""
+    """Runs server_body(lsock) in a forked child and client_body(port) here. Each returns
+    the Section it timed; the child's CPU seconds come back through a pipe. Returns (client
+    wall seconds, client + server CPU seconds) once the child has exited cleanly."""
     lsock, port = listener()
+    rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            server_body(lsock)
+            os.close(rfd)
+            section = server_body(lsock)
+            os.write(wfd, repr(section.cpu).encode())
             code = 0
         except BaseException:
             import traceback
@@ -157,37 +194,46 @@ def forked(server_body, client_body):
         finally:
             os._exit(code)
     lsock.close()
+    os.close(wfd)
     try:
-        result = client_body(port)
+        section = client_body(port)
     finally:
         _, status = os.waitpid(pid, 0)
+        server_cpu = os.read(rfd, 100)
+        os.close(rfd)
     if status != 0:
         raise RuntimeError('server process failed (status %d)' % status)
-    return result
+    return section.wall, section.cpu + float(server_cpu.decode())
 
 
 def job_handshakes(ssl, certdir, kind, opts):
+    """Returns handshakes per CPU second (client + server) and per wall second."""
     sctx, cctx = contexts(ssl, certdir, kind)
     count = opts.handshakes
 
     def server(lsock):
-        for _ in range(count):
-            close_pair(serve_one(lsock, sctx))
+        close_pair(serve_one(lsock, sctx))   # the checked connection, not timed
+        with Section() as section:
+            for _ in range(count):
+                close_pair(serve_one(lsock, sctx))
+        return section
 
     def client(port):
-        pair = connect_one(port, cctx)       # one checked connection, then the timed ones
+        pair = connect_one(port, cctx)
         if pair[0].version() != 'TLSv1.3':
             raise RuntimeError('negotiated %s' % pair[0].version())
         close_pair(pair)
-        t0 = time.time()
-        for _ in range(count - 1):
-            close_pair(connect_one(port, cctx))
-        return (count - 1) / (time.time() - t0)
+        with Section() as section:
+            for _ in range(count):
+                close_pair(connect_one(port, cctx))
+        return section
 
-    return forked(server, client)
+    wall, cpu = forked(server, client)
+    return count / cpu, count / wall
 
 
 def job_bulk(ssl, certdir, kind, opts):
+    """Returns MB per CPU second (sender + receiver) and per wall second."""
     sctx, cctx = contexts(ssl, certdir, kind)
     total = opts.bulk_mib * MiB
 
@@ -196,27 +242,29 @@ def job_bulk(ssl, certdir, kind, opts):
         s = pair[0]
         buf = bytearray(CHUNK)
         got = 0
-        while got < total:
-            n = s.recv_into(buf)
-            if not n:
-                raise RuntimeError('EOF after %d bytes' % got)
-            got += n
-        s.sendall(b'k')
+        with Section() as section:
+            while got < total:
+                n = s.recv_into(buf)
+                if not n:
+                    raise RuntimeError('EOF after %d bytes' % got)
+                got += n
+            s.sendall(b'k')
         close_pair(pair)
+        return section
 
     def client(port):
         pair = connect_one(port, cctx)
         s = pair[0]
         data = b'\xa5' * CHUNK
-        t0 = time.time()
-        for _ in range(total // CHUNK):
-            s.sendall(data)
-        recv_exactly(s, 1)
-        rate = total / (time.time() - t0) / 1e6
+        with Section() as section:
+            for _ in range(total // CHUNK):
+                s.sendall(data)
+            recv_exactly(s, 1)
         close_pair(pair)
-        return rate
+        return section
 
-    return forked(server, client)
+    wall, cpu = forked(server, client)
+    return total / cpu / 1e6, total / wall / 1e6
 
 
 def job_rss(ssl, certdir, kind, opts, plain=False):
@@ -227,7 +275,7 @@ def job_rss(ssl, certdir, kind, opts, plain=False):
     client = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         if plain:
-            accept = lambda: (lsock.accept()[0],)
+            accept = lambda: (nodelay(lsock.accept()[0]),)
         else:
             accept = lambda: serve_one(lsock, sctx)
         for _ in range(WARMUP):
@@ -252,17 +300,18 @@ def worker(opts):
     origin = getattr(sys.modules.get('_ssl'), '__file__', 'builtin')
     name = opts.only[0]
     job, kind = [(b[3], b[4]) for b in BENCHMARKS if b[0] == name][0]
+    wall = None
     if job == 'hs':
-        value = job_handshakes(ssl, opts.certdir, kind, opts)
+        value, wall = job_handshakes(ssl, opts.certdir, kind, opts)
     elif job == 'bulk':
-        value = job_bulk(ssl, opts.certdir, kind, opts)
+        value, wall = job_bulk(ssl, opts.certdir, kind, opts)
     elif job == 'rss':
         value = job_rss(ssl, opts.certdir, kind, opts)
     elif job == 'rss-plain':
         value = job_rss(ssl, opts.certdir, kind, opts, plain=True)
     else:
         value = None
-    sys.stdout.write(json.dumps({'value': value, '_origin': origin,
+    sys.stdout.write(json.dumps({'value': value, 'wall': wall, '_origin': origin,
                                  '_python': sys.version.split()[0]}))
 
 
@@ -309,10 +358,10 @@ def run_c(job, kind, opts):
     key = os.path.join(opts.certdir, kind + '.key')
     if job == 'hs':
         out = subprocess.check_output([opts.peer, 'hs', cert, key, str(opts.handshakes)])
-        return float(out)
+        return float(out.split()[0]), float(out.split()[1])
     if job == 'bulk':
         out = subprocess.check_output([opts.peer, 'bulk', cert, key, str(opts.bulk_mib * MiB)])
-        return float(out)
+        return float(out.split()[0]), float(out.split()[1])
     if job in ('rss', 'rss-norelease'):
         argv = [opts.peer, 'hold-server', cert, key, str(opts.hold)]
         server = subprocess.Popen(argv + (['release'] if job == 'rss' else []),
@@ -326,8 +375,8 @@ def run_c(job, kind, opts):
         client.stdin.close()
         client.wait()
         server.wait()
-        return value
-    return None
+        return value, None
+    return None, None
 
 
 def median(values):
@@ -370,6 +419,7 @@ def measure(opts):
     chosen = [b for b in BENCHMARKS if not opts.only or b[0] in opts.only]
     pythons = {'ours': opts.python27, 'stock': opts.python27, 'py3': opts.python3}
     runs = dict(((b[0], f), []) for b in chosen for f in FLAVOURS)
+    walls = dict(((b[0], f), []) for b in chosen for f in FLAVOURS)
     versions = {}
     for round_ in range(opts.rounds):
         for b in chosen:
@@ -378,11 +428,14 @@ def measure(opts):
                 sys.stderr.write('round %d: %s: %s...\n' % (round_ + 1, name, flavour))
                 if flavour == 'C':
                     if job != 'rss-plain':
-                        runs[name, flavour].append(run_c(job, kind, opts))
+                        value, wall = run_c(job, kind, opts)
+                        runs[name, flavour].append(value)
+                        walls[name, flavour].append(wall)
                 elif job != 'rss-norelease':
                     got = run_python(pythons[flavour], flavour, name, opts)
                     versions[flavour] = got['_python']
                     runs[name, flavour].append(got['value'])
+                    walls[name, flavour].append(got['wall'])
     results = dict((k, median(v)) for k, v in runs.items())
 
     print('TLS: python ours/stock %s, py3 %s; %d rounds (median), %d handshakes, %d MiB bulk, '
@@ -405,7 +458,8 @@ def measure(opts):
                      fmt(vals['C']), fmt(ratios['stock']), fmt(ratios['py3']),
                      fmt(ratios['C']), target_txt, ', '.join(met)))
         summary[name] = {'unit': unit, 'values': vals, 'ratios': ratios, 'met': met,
-                         'runs': dict((f, runs[name, f]) for f in FLAVOURS)}
+                         'runs': dict((f, runs[name, f]) for f in FLAVOURS),
+                         'wall_runs': dict((f, walls[name, f]) for f in FLAVOURS)}
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     for i, r in enumerate(rows):
         print(' | '.join(c.ljust(w) if j < 2 else c.rjust(w)

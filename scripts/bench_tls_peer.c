@@ -6,10 +6,12 @@
  *
  *   bench_tls_peer hs   CERT KEY COUNT       fork a server; COUNT sequential TLS 1.3 handshakes
  *                                            (connect, handshake, 1 byte each way, close);
- *                                            prints the handshakes per second
+ *                                            prints handshakes per CPU second
+ *                                            (client + server) and per wall second
  *   bench_tls_peer bulk CERT KEY BYTES       fork a server; send BYTES in 64 KiB SSL_write calls,
  *                                            the server reads them with 64 KiB SSL_read calls
- *                                            and answers one byte; prints MB/s
+ *                                            and answers one byte; prints MB per
+ *                                            CPU second (both ends) and per wall second
  *   bench_tls_peer hold-client PORT CA COUNT [plain]
  *                                            open COUNT connections to PORT (handshake, 1 byte
  *                                            each way; with "plain" TCP connect only), print
@@ -35,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -54,6 +57,14 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
 }
 
 static long rss_bytes(void)
@@ -104,10 +115,20 @@ static int listener(int *port)
     return fd;
 }
 
+/* TCP_NODELAY on every connection, both ends (the Python workers do the same): otherwise the
+ * server's session tickets and its first reply, separate small writes, can meet Nagle and the
+ * peer's delayed ACK and stall 40 ms. */
+static void set_nodelay(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 static int dial(int port)
 {
     struct sockaddr_in a;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    set_nodelay(fd);
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -125,6 +146,7 @@ static SSL *serve_one(SSL_CTX *ctx, int lfd)
     SSL *ssl = SSL_new(ctx);
     if (fd < 0 || ssl == NULL)
         die("accept");
+    set_nodelay(fd);
     SSL_set_fd(ssl, fd);
     if (SSL_accept(ssl) != 1 || SSL_read(ssl, &b, 1) != 1 || SSL_write(ssl, "y", 1) != 1)
         die("server handshake");
@@ -151,30 +173,44 @@ static void drop(SSL *ssl)
     close(fd);
 }
 
-static pid_t fork_server(SSL_CTX *ctx, int lfd, void (*body)(SSL_CTX *, int, long), long n)
+/* The server runs in a forked child; `body` returns the CPU seconds of its timed part, which
+ * come back through a pipe (read by wait_child). */
+static int cpu_pipe[2];
+
+static pid_t fork_server(SSL_CTX *ctx, int lfd, double (*body)(SSL_CTX *, int, long), long n)
 {
-    pid_t pid = fork();
+    pid_t pid;
+    if (pipe(cpu_pipe))
+        die("pipe");
+    pid = fork();
     if (pid < 0)
         die("fork");
     if (pid == 0) {
-        body(ctx, lfd, n);
+        double spent = body(ctx, lfd, n);
+        if (write(cpu_pipe[1], &spent, sizeof spent) != sizeof spent)
+            _exit(1);
         _exit(0);
     }
     close(lfd);
+    close(cpu_pipe[1]);
     return pid;
 }
 
-static void hs_server(SSL_CTX *ctx, int lfd, long count)
+static double hs_server(SSL_CTX *ctx, int lfd, long count)
 {
+    drop(serve_one(ctx, lfd)); /* the checked connection, not timed */
+    double t0 = cpu();
     for (long i = 0; i < count; i++)
         drop(serve_one(ctx, lfd));
+    return cpu() - t0;
 }
 
-static void bulk_server(SSL_CTX *ctx, int lfd, long total)
+static double bulk_server(SSL_CTX *ctx, int lfd, long total)
 {
     static char buf[CHUNK];
     SSL *ssl = serve_one(ctx, lfd);
     long got = 0;
+    double t0 = cpu();
     while (got < total) {
         int n = SSL_read(ssl, buf, CHUNK);
         if (n <= 0)
@@ -183,14 +219,21 @@ static void bulk_server(SSL_CTX *ctx, int lfd, long total)
     }
     if (SSL_write(ssl, "k", 1) != 1)
         die("bulk ack");
+    t0 = cpu() - t0;
     drop(ssl);
+    return t0;
 }
 
-static void wait_child(pid_t pid)
+/* Returns the server's CPU seconds. */
+static double wait_child(pid_t pid)
 {
     int status;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    double spent;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        read(cpu_pipe[0], &spent, sizeof spent) != sizeof spent)
         die("server process failed");
+    close(cpu_pipe[0]);
+    return spent;
 }
 
 int main(int argc, char **argv)
@@ -202,12 +245,13 @@ int main(int argc, char **argv)
         SSL_CTX *sctx = server_ctx(argv[2], argv[3], 1), *cctx = client_ctx(argv[2]);
         int lfd = listener(&port);
         pid_t pid = fork_server(sctx, lfd, hs_server, count);
-        double t0 = now();
+        drop(connect_one(cctx, port));
+        double t0 = now(), c0 = cpu();
         for (long i = 0; i < count; i++)
             drop(connect_one(cctx, port));
-        double dt = now() - t0;
-        wait_child(pid);
-        printf("%.3f\n", count / dt);
+        double dt = now() - t0, dc = cpu() - c0;
+        dc += wait_child(pid);
+        printf("%.3f %.3f\n", count / dc, count / dt);
         return 0;
     }
     if (argc >= 5 && strcmp(argv[1], "bulk") == 0) {
@@ -219,7 +263,7 @@ int main(int argc, char **argv)
         pid_t pid = fork_server(sctx, lfd, bulk_server, total);
         SSL *ssl = connect_one(cctx, port);
         memset(buf, 0xa5, sizeof buf);
-        double t0 = now();
+        double t0 = now(), c0 = cpu();
         while (sent < total) {
             int n = SSL_write(ssl, buf, CHUNK);
             if (n <= 0)
@@ -228,10 +272,10 @@ int main(int argc, char **argv)
         }
         if (SSL_read(ssl, &b, 1) != 1)
             die("bulk ack read");
-        double dt = now() - t0;
+        double dt = now() - t0, dc = cpu() - c0;
         drop(ssl);
-        wait_child(pid);
-        printf("%.3f\n", total / dt / 1e6);
+        dc += wait_child(pid);
+        printf("%.3f %.3f\n", total / dc / 1e6, total / dt / 1e6);
         return 0;
     }
     if (argc >= 5 && strcmp(argv[1], "hold-client") == 0) {
