@@ -70,3 +70,22 @@ pub(crate) unsafe fn shake_length(md: *const openssl_sys::EVP_MD) -> Option<usiz
         _ => None,
     }
 }
+
+/// `ERR_GET_REASON` as the C macro computes it. OpenSSL 3 packs a system error as
+/// `ERR_SYSTEM_FLAG | errno`; openssl-sys's `ERR_GET_REASON` returns `ERR_LIB_SYS` (2) for
+/// those instead of the errno. 1.1.1 packs `ERR_PACK(ERR_LIB_SYS, func, errno)`, which the
+/// plain macro reads.
+#[cfg(pep466_ossl300)]
+pub(crate) fn err_reason(code: std::ffi::c_ulong) -> std::ffi::c_int {
+    if code & openssl_sys::ERR_SYSTEM_FLAG != 0 {
+        (code & openssl_sys::ERR_SYSTEM_MASK) as std::ffi::c_int
+    } else {
+        openssl_sys::ERR_GET_REASON(code)
+    }
+}
+
+/// See the 3.0 variant above.
+#[cfg(not(pep466_ossl300))]
+pub(crate) fn err_reason(code: std::ffi::c_ulong) -> std::ffi::c_int {
+    openssl_sys::ERR_GET_REASON(code)
+}

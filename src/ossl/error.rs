@@ -36,6 +36,32 @@ impl OsslError {
         err
     }
 
+    /// `take()` after a failed TLS I/O call. From OpenSSL 3.2 on, a fatal error makes libssl
+    /// send an alert, and when that write fails (the peer is gone) the socket BIO queues an
+    /// `ERR_LIB_SYS` entry (EPIPE) *after* the real error, e.g. after
+    /// `UNEXPECTED_EOF_WHILE_READING`; the last entry, which 2.7 reports, would be that
+    /// consequence. So the last entry that is not a system error is taken when there is one;
+    /// a queue of system errors only (a failed socket read or write) keeps its last one.
+    pub(crate) fn take_io() -> OsslError {
+        let (mut last, mut last_not_sys) = (0, 0);
+        loop {
+            // SAFETY: pops the oldest entry of this thread's queue (0 when empty).
+            let code = unsafe { openssl_sys::ERR_get_error() };
+            if code == 0 {
+                break;
+            }
+            last = code;
+            if openssl_sys::ERR_GET_LIB(code as _) != openssl_sys::ERR_LIB_SYS {
+                last_not_sys = code;
+            }
+        }
+        OsslError::from_code(if last_not_sys != 0 {
+            last_not_sys
+        } else {
+            last
+        })
+    }
+
     /// Decodes a packed code (as the error queue holds it).
     pub(crate) fn from_code(code: c_ulong) -> OsslError {
         if code == 0 {
@@ -49,7 +75,7 @@ impl OsslError {
             OsslError {
                 code: code64,
                 lib: openssl_sys::ERR_GET_LIB(code as _),
-                reason: openssl_sys::ERR_GET_REASON(code as _),
+                reason: crate::ossl::compat::err_reason(code as _),
                 lib_text: text(openssl_sys::ERR_lib_error_string(code)),
                 func_text: func_text(code),
                 reason_text: text(openssl_sys::ERR_reason_error_string(code)),

@@ -221,8 +221,7 @@ impl SslCtx {
         // SAFETY: reads this thread's queue.
         let last = OsslError::from_code(unsafe { sys::ERR_peek_last_error() });
         let end_marker = if der {
-            at_end
-                || (last.lib == sys::ERR_LIB_ASN1 && last.reason == sys::ASN1_R_HEADER_TOO_LONG)
+            at_end || (last.lib == sys::ERR_LIB_ASN1 && last.reason == sys::ASN1_R_HEADER_TOO_LONG)
         } else {
             last.lib == sys::ERR_LIB_PEM && last.reason == sys::PEM_R_NO_START_LINE
         };

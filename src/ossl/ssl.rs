@@ -207,7 +207,7 @@ impl Ssl {
         let queued = if ret > 0 {
             OsslError::default()
         } else {
-            OsslError::take()
+            OsslError::take_io()
         };
         IoOutcome {
             ret,

@@ -149,6 +149,13 @@ pub(crate) fn classify(state: IoErrorState) -> SslFailure {
             // OpenSSL 3 fix (see the file docs).
             (ErrorClass::Eof, code::EOF, Some(EOF_TEXT))
         }
+        // OpenSSL 3.2+ queues the failed socket call as a system error where 1.1.1 left
+        // the queue empty and errno set: the same socket.error (as Python 3.12+ does).
+        sys::SSL_ERROR_SYSCALL if queued.lib == sys::ERR_LIB_SYS && queued.reason > 0 => {
+            return SslFailure::Socket {
+                errno: queued.reason,
+            };
+        }
         sys::SSL_ERROR_SYSCALL => (ErrorClass::SslError, code::SYSCALL, None),
         sys::SSL_ERROR_SSL if empty => (
             ErrorClass::SslError,
@@ -301,6 +308,16 @@ mod tests {
             (
                 state(-1, sys::SSL_ERROR_SYSCALL, 0, verify()),
                 ssl(SslError, 5, None, verify()),
+            ),
+            // OpenSSL 3.2+: the socket's errno queued as a system error.
+            (
+                state(
+                    -1,
+                    sys::SSL_ERROR_SYSCALL,
+                    0,
+                    queued(2, 104, "Connection reset"),
+                ),
+                SslFailure::Socket { errno: 104 },
             ),
             (
                 state(-1, sys::SSL_ERROR_SSL, 0, verify()),
