@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs valgrind memcheck over CPython 2.7 with our _ssl/_hashlib, and summarises the errors
+# and definite leaks whose stacks reach libpep466.so.
+#
+#   scripts/valgrind.sh [--lib target/release/libpep466.so] [--out DIR] [suite ...]
+#
+# Suites: own (tests/python/test_*.py), hashlib, hmac, ssl-context, ssl-basic, ssl-threaded,
+# or "all" (the default). Each run writes DIR/<suite>[-<file>].log (valgrind) and .out (the
+# test output); the summary lists, per log, the error count and the libpep466 records.
+#
+# CPython 2.7 is not built --with-valgrind and has no PYTHONMALLOC: obmalloc's arena checks
+# are silenced with scripts/valgrind-python27.supp. Build with debug info (the release
+# profile has debug=1) so frames have file:line.
+set -u
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+LIB="$ROOT/target/release/libpep466.so"
+OUT="${TMPDIR:-/tmp}/pep466-valgrind"
+PY27="${PYTHON27:-}"
+if [ -z "$PY27" ]; then
+    PY27="$(pyenv prefix 2.7.18 2>/dev/null)/bin/python2.7"
+    [ -x "$PY27" ] || PY27="$(command -v python2.7)"
+fi
+SUITES=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --lib) LIB="$2"; shift 2 ;;
+        --out) OUT="$2"; shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) SUITES+=("$1"); shift ;;
+    esac
+done
+[ ${#SUITES[@]} -eq 0 ] && SUITES=(all)
+command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 2; }
+[ -f "$LIB" ] || { echo "no $LIB: build first (cargo build --release)"; exit 2; }
+
+mkdir -p "$OUT"
+LIBDIR="$(mktemp -d "${TMPDIR:-/tmp}/pep466-vg-lib.XXXXXX")"
+trap 'rm -rf "$LIBDIR"' EXIT
+ln -sf "$(readlink -f "$LIB")" "$LIBDIR/_ssl.so"
+ln -sf "$(readlink -f "$LIB")" "$LIBDIR/_hashlib.so"
+# Fails early unless the modules under test are ours.
+PYTHONPATH="$LIBDIR" "$PY27" -c 'import _ssl, _hashlib, sys
+for m in (_ssl, _hashlib):
+    assert m.__file__.startswith(sys.argv[1]), m.__file__
+print("modules: %s, %s" % (_ssl.__file__, _hashlib.__file__))' "$LIBDIR" || exit 2
+STDLIB="$("$PY27" -c 'import os, sys; print(os.path.dirname(os.__file__))')"
+
+VG=(valgrind --tool=memcheck --error-limit=no --num-callers=40
+    --suppressions="$HERE/valgrind-python27.supp"
+    --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
+    --track-origins=yes)
+
+run() {  # run NAME CWD ARGS...
+    local name="$1" cwd="$2"; shift 2
+    echo "== $name"
+    (cd "$cwd" && PYTHONPATH="$LIBDIR" PEP466_LIBDIR="$LIBDIR" PEP466_PYTHON27="$PY27" \
+        "${VG[@]}" --log-file="$OUT/$name.log" "$PY27" "$@" >"$OUT/$name.out" 2>&1)
+    tail -n 3 "$OUT/$name.out" | sed 's/^/   /'
+}
+
+want() {
+    local s
+    for s in "${SUITES[@]}"; do
+        [ "$s" = all ] || [ "$s" = "$1" ] && return 0
+    done
+    return 1
+}
+
+if want own; then
+    for f in "$ROOT"/tests/python/test_*.py; do
+        run "own-$(basename "$f" .py)" "$ROOT/tests/python" "$f"
+    done
+fi
+want hashlib && run hashlib "$STDLIB" -m test.regrtest -v test_hashlib
+want hmac && run hmac "$STDLIB" -m test.regrtest -v test_hmac
+want ssl-context && run ssl-context "$STDLIB" -m unittest -v test.test_ssl.ContextTests
+want ssl-basic && run ssl-basic "$STDLIB" -m unittest -v test.test_ssl.BasicSocketTests
+want ssl-threaded && run ssl-threaded "$STDLIB" -m unittest -v test.test_ssl.ThreadedTests
+
+echo
+echo "== summary (errors = valgrind ERROR SUMMARY, definite leaks included; ours = records"
+echo "   whose stack has a libpep466.so frame)"
+"$(command -v python3)" - "$OUT" <<'PYEOF'
+import glob, os, re, sys
+total_ours = 0
+for log in sorted(glob.glob(os.path.join(sys.argv[1], "*.log"))):
+    text = open(log, errors="replace").read()
+    # One valgrind process per log file; child processes write their own file with --log-file
+    # only when %p is used, so everything here is the main interpreter.
+    errors = sum(int(n) for n in re.findall(r"ERROR SUMMARY: (\d+) errors", text))
+    records = re.split(r"\n==\d+== \n", text)
+    ours = [r for r in records if "libpep466" in r and
+            ("Invalid" in r or "uninitialised" in r or "definitely lost" in r
+             or "Mismatched" in r or "overlap" in r)]
+    total_ours += len(ours)
+    print("%-40s errors=%-5d ours=%d" % (os.path.basename(log), errors, len(ours)))
+    for r in ours[:5]:
+        print("    " + "\n    ".join(r.strip().splitlines()[:14]))
+print("records with libpep466 frames: %d" % total_ours)
+sys.exit(1 if total_ours else 0)
+PYEOF
