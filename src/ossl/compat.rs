@@ -89,3 +89,23 @@ pub(crate) fn err_reason(code: std::ffi::c_ulong) -> std::ffi::c_int {
 pub(crate) fn err_reason(code: std::ffi::c_ulong) -> std::ffi::c_int {
     openssl_sys::ERR_GET_REASON(code)
 }
+
+/// OpenSSL 4.0's `SSL_get_error` says `SSL_ERROR_SSL`, with nothing queued, for every call on
+/// a connection that already failed (after a ragged EOF or a reset, say), where 1.1.1 and 3.x
+/// said `SSL_ERROR_SYSCALL` (or read on to the EOF). Reporting the 3.x value keeps 2.7's
+/// mapping: an EOF (`suppress_ragged_eofs` then gives `''`), not "A failure in the SSL
+/// library occurred".
+#[cfg(pep466_ossl400)]
+pub(crate) fn ssl_error_code(ssl_error: std::ffi::c_int, queue_empty: bool) -> std::ffi::c_int {
+    if ssl_error == openssl_sys::SSL_ERROR_SSL && queue_empty {
+        openssl_sys::SSL_ERROR_SYSCALL
+    } else {
+        ssl_error
+    }
+}
+
+/// See the 4.0 variant above.
+#[cfg(not(pep466_ossl400))]
+pub(crate) fn ssl_error_code(ssl_error: std::ffi::c_int, _queue_empty: bool) -> std::ffi::c_int {
+    ssl_error
+}

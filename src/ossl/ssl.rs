@@ -211,7 +211,7 @@ impl Ssl {
         };
         IoOutcome {
             ret,
-            ssl_error,
+            ssl_error: compat::ssl_error_code(ssl_error, queued.is_empty()),
             errno,
             queued,
         }
