@@ -49,7 +49,7 @@ pub(crate) unsafe fn get1_peer_certificate(ssl: *const openssl_sys::SSL) -> *mut
 /// `ssl.OP_IGNORE_UNEXPECTED_EOF` where it does.
 #[cfg(pep466_ossl300)]
 pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> =
-    Some(openssl_sys::SSL_OP_IGNORE_UNEXPECTED_EOF as u64);
+    Some(openssl_sys::SSL_OP_IGNORE_UNEXPECTED_EOF);
 
 /// See the 3.0 variant above.
 #[cfg(not(pep466_ossl300))]
