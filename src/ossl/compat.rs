@@ -109,3 +109,13 @@ pub(crate) fn ssl_error_code(ssl_error: std::ffi::c_int, queue_empty: bool) -> s
 pub(crate) fn ssl_error_code(ssl_error: std::ffi::c_int, _queue_empty: bool) -> std::ffi::c_int {
     ssl_error
 }
+
+/// `SSL_R_UNEXPECTED_EOF_WHILE_READING` (`ERR_LIB_SSL` reason), which OpenSSL 3.0+ queues for
+/// a peer that closes without close_notify. 1.1.1w has no such reason: 1.1.1e added it and
+/// 1.1.1f reverted it, and there 294 is `SSL_R_OCSP_CALLBACK_FAILURE`.
+#[cfg(pep466_ossl300)]
+pub(crate) const SSL_R_UNEXPECTED_EOF_WHILE_READING: Option<std::ffi::c_int> = Some(294);
+
+/// See the 3.0 variant above.
+#[cfg(not(pep466_ossl300))]
+pub(crate) const SSL_R_UNEXPECTED_EOF_WHILE_READING: Option<std::ffi::c_int> = None;

@@ -34,10 +34,11 @@ pub(crate) mod code {
     pub(crate) const INVALID_ERROR_CODE: i32 = 10;
 }
 
-/// `ERR_LIB_SSL` and `SSL_R_UNEXPECTED_EOF_WHILE_READING`: the same numbers on 1.1.1e+, 3.x
-/// and 4.x (the err_data tables agree; a unit test checks them).
+/// `ERR_LIB_SSL` and `SSL_R_UNEXPECTED_EOF_WHILE_READING`: 294 on 3.x and 4.x, none on 1.1.1w
+/// (where 294 is OCSP_CALLBACK_FAILURE; the err_data tables agree, a unit test checks them).
 const LIB_SSL: i32 = 20;
-const REASON_UNEXPECTED_EOF_WHILE_READING: i32 = 294;
+const REASON_UNEXPECTED_EOF_WHILE_READING: Option<i32> =
+    crate::ossl::compat::SSL_R_UNEXPECTED_EOF_WHILE_READING;
 
 /// One of the six exception classes of `_ssl`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub(crate) enum SslFailure {
 }
 
 fn is_unexpected_eof(e: &OsslError) -> bool {
-    !e.is_empty() && e.lib == LIB_SSL && e.reason == REASON_UNEXPECTED_EOF_WHILE_READING
+    !e.is_empty() && e.lib == LIB_SSL && Some(e.reason) == REASON_UNEXPECTED_EOF_WHILE_READING
 }
 
 const EOF_TEXT: &str = "EOF occurred in violation of protocol";
@@ -356,6 +357,7 @@ mod tests {
         );
     }
 
+    #[cfg(pep466_ossl300)]
     #[test]
     fn openssl3_eof_fixes() {
         let eof = || queued(20, 294, "unexpected eof while reading");
@@ -378,12 +380,30 @@ mod tests {
         );
     }
 
+    /// 1.1.1's 20/294 is OCSP_CALLBACK_FAILURE, an ordinary SSLError.
+    #[cfg(not(pep466_ossl300))]
+    #[test]
+    fn reason_294_is_no_eof_on_1_1_1() {
+        let ocsp = queued(20, 294, "ocsp callback failure");
+        assert_eq!(
+            classify(state(-1, sys::SSL_ERROR_SSL, 0, ocsp.clone())),
+            ssl(ErrorClass::SslError, 1, None, ocsp)
+        );
+    }
+
     #[test]
     fn eof_reason_matches_the_tables() {
-        assert_eq!(
-            crate::ssl::err_data::reason_name(LIB_SSL, REASON_UNEXPECTED_EOF_WHILE_READING),
-            Some("UNEXPECTED_EOF_WHILE_READING")
-        );
+        if let Some(reason) = REASON_UNEXPECTED_EOF_WHILE_READING {
+            assert_eq!(
+                crate::ssl::err_data::reason_name(LIB_SSL, reason),
+                Some("UNEXPECTED_EOF_WHILE_READING")
+            );
+        } else {
+            assert_eq!(
+                crate::ssl::err_data::reason_name(LIB_SSL, 294),
+                Some("OCSP_CALLBACK_FAILURE")
+            );
+        }
         assert_eq!(crate::ssl::err_data::library_name(LIB_SSL), Some("SSL"));
     }
 
@@ -415,9 +435,14 @@ mod tests {
             &queued(20, 294, "unexpected eof while reading"),
             2,
         );
+        let prefix = if cfg!(pep466_ossl300) {
+            "[SSL: UNEXPECTED_EOF_WHILE_READING]"
+        } else {
+            "[SSL: OCSP_CALLBACK_FAILURE]"
+        };
         assert_eq!(
             m,
-            "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:2)"
+            format!("{prefix} EOF occurred in violation of protocol (_ssl.c:2)")
         );
     }
 }
