@@ -3,7 +3,7 @@
 
     python3 scripts/bench.py --lib-dir DIR [--python27 PATH] [--python3 PATH]
                              [--rounds N] [--repeat N] [--min-time S] [--openssl-seconds N]
-                             [--only NAME ...] [--json FILE]
+                             [--only NAME ...] [--json FILE] [--tls]
 
 DIR holds our build as `_hashlib.so` (a symlink to target/release/libpep466.so is enough). The
 script runs under 2.7 or 3; it starts each interpreter itself, once per flavour and round
@@ -377,6 +377,9 @@ def main():
     p.add_argument('--openssl-seconds', type=int, default=3)
     p.add_argument('--only', nargs='*', default=[])
     p.add_argument('--json', help='also write all figures to this file')
+    p.add_argument('--tls', action='store_true',
+                   help='then run the TLS table of scripts/bench_tls.py (needs _ssl.so in '
+                        '--lib-dir; run bench_tls.py alone for its own options)')
     p.add_argument('--worker', choices=FLAVOURS, help=argparse.SUPPRESS)
     opts = p.parse_args()
     if opts.worker:
@@ -386,6 +389,11 @@ def main():
         p.error('--lib-dir is required')
     opts.lib_dir = os.path.abspath(opts.lib_dir)
     driver(opts)
+    if opts.tls:
+        # Imported here only: it imports socket, which on 2.7 imports _ssl.
+        sys.path.insert(0, os.path.dirname(HERE))
+        import bench_tls
+        bench_tls.run_from_bench(opts)
 
 
 if __name__ == '__main__':

@@ -483,6 +483,19 @@ def add_arguments(p):
                    help='connections held open for the RSS figure (default 1000)')
 
 
+def run_from_bench(bench_opts):
+    """`scripts/bench.py --tls`: the TLS table after the hashlib one, with bench.py's
+    interpreters, --lib-dir and --rounds, and this file's defaults for the rest."""
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    opts = p.parse_args([])
+    opts.lib_dir, opts.rounds = bench_opts.lib_dir, bench_opts.rounds
+    opts.python27, opts.python3 = bench_opts.python27, bench_opts.python3
+    opts.only, opts.json = [], None
+    print()
+    return driver(opts)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--lib-dir', help='directory holding our _ssl.so')
