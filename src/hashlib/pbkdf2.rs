@@ -70,11 +70,7 @@ fn pbkdf2_hmac_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         return fail(Builtin::OverflowError, "key length is too great.");
     }
     let iterations = iterations.0 as u32;
-    let mut key = Vec::new();
-    if key.try_reserve_exact(key_len as usize).is_err() {
-        return fail(Builtin::MemoryError, "");
-    }
-    key.resize(key_len as usize, 0);
+    let mut key = value::zeroed_buffer(key_len as usize)?;
     py.allow_threads(|| pbkdf2_hmac(md, password, salt, iterations, &mut key))
         .map_err(|e: OsslError| PyErr::new(Builtin::ValueError, &e.hashlib_message()))?;
     value::bytes(&key)

@@ -22,13 +22,13 @@ pub(crate) fn status() -> c_int {
     unsafe { sys::RAND_status() }
 }
 
-/// `RAND_bytes`: `n` bytes, or the queued error when the generator cannot produce them.
-pub(crate) fn bytes(n: usize) -> Result<Vec<u8>, OsslError> {
-    let len = c_int::try_from(n).map_err(|_| OsslError::default())?;
-    let mut buf = vec![0u8; n];
+/// `RAND_bytes`: fills `buf` (at most `INT_MAX` bytes), or the queued error when the
+/// generator cannot. The caller allocates, so a huge request fails as MemoryError there.
+pub(crate) fn fill(buf: &mut [u8]) -> Result<(), OsslError> {
+    let len = c_int::try_from(buf.len()).map_err(|_| OsslError::default())?;
     // SAFETY: buf is writable for len bytes.
     match unsafe { sys::RAND_bytes(buf.as_mut_ptr(), len) } {
-        1 => Ok(buf),
+        1 => Ok(()),
         _ => Err(OsslError::take()),
     }
 }

@@ -10,6 +10,31 @@ fn ssize(len: usize) -> PyResult<ffi::Py_ssize_t> {
     ffi::Py_ssize_t::try_from(len).map_err(|_| PyErr::new(Builtin::OverflowError, "size too large"))
 }
 
+/// A zero-filled buffer of `len` bytes for OpenSSL to write into, whose size comes from
+/// Python (`read(n)`, `RAND_bytes(n)`): an allocation failure raises MemoryError, as 2.7's
+/// `PyString_FromStringAndSize(NULL, n)` does, instead of aborting the process (what
+/// `vec![0; n]` does). Zeroed memory comes from `calloc`-style allocation, so untouched
+/// pages of a large buffer cost nothing.
+pub(crate) fn zeroed_buffer(len: usize) -> PyResult<Vec<u8>> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    // `MemoryError()` without arguments, as `PyErr_NoMemory` raises it.
+    let no_memory = || match tuple(Vec::new()) {
+        Ok(args) => PyErr::with_value(Builtin::MemoryError.object(), args),
+        Err(e) => e,
+    };
+    let layout = std::alloc::Layout::array::<u8>(len).map_err(|_| no_memory())?;
+    // SAFETY: a non-zero-sized layout.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(no_memory());
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of `len` u8s, all
+    // initialised (zero); length and capacity are `len`.
+    Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
+}
+
 /// A 2.7 `str` (byte string).
 pub(crate) fn bytes(data: &[u8]) -> PyResult<Owned> {
     // SAFETY: data is valid for len bytes; returns a new reference or NULL with an exception.

@@ -140,8 +140,10 @@ fn rand_error(err: &OsslError) -> PyErr {
 /// Python: `_ssl.RAND_bytes(n)` (Python 3.3).
 fn rand_bytes(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     let n = byte_count(args, c"i:RAND_bytes")?;
-    let out = py.allow_threads(move || rand::bytes(n));
-    value::bytes(&out.map_err(|e| rand_error(&e))?)
+    let mut out = value::zeroed_buffer(n)?;
+    py.allow_threads(|| rand::fill(&mut out))
+        .map_err(|e| rand_error(&e))?;
+    value::bytes(&out)
 }
 
 /// Python: `_ssl.RAND_pseudo_bytes(n)` (Python 3.3): `(bytes, is_cryptographic)`. OpenSSL
@@ -149,8 +151,9 @@ fn rand_bytes(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
 /// the flag says whether it succeeded.
 fn rand_pseudo_bytes(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     let n = byte_count(args, c"i:RAND_pseudo_bytes")?;
-    let out = py.allow_threads(move || rand::bytes(n));
-    let out = out.map_err(|e| rand_error(&e))?;
+    let mut out = value::zeroed_buffer(n)?;
+    py.allow_threads(|| rand::fill(&mut out))
+        .map_err(|e| rand_error(&e))?;
     value::tuple(vec![value::bytes(&out)?, value::boolean(true)])
 }
 

@@ -321,7 +321,7 @@ fn read(py: Python<'_>, slf: Slf<'_, SslSocket>, args: Args<'_>) -> PyResult<Own
     if len.0 == 0 {
         return value::bytes(b"");
     }
-    let mut data = vec![0u8; len.0 as usize];
+    let mut data = value::zeroed_buffer(len.0 as usize)?;
     let count = io::read(py, &slf.ssl, &slf.sock, &mut data)?;
     value::bytes(&data[..count])
 }

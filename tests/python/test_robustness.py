@@ -34,6 +34,36 @@ print(sorted(set(out)))
         self.assertEqual(run_ours(self.CODE), run_stock(self.CODE))
 
 
+class HugeRequestTests(unittest.TestCase):
+    """A size that comes from Python and cannot be allocated raises MemoryError (2.7's
+    PyString_FromStringAndSize(NULL, n)); before the fix the process aborted."""
+
+    CODE = r"""
+import resource, socket, ssl, hashlib, _ssl
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+a, b = socket.socketpair()
+s = ssl.SSLContext(ssl.PROTOCOL_SSLv23)._wrap_socket(a, False)
+calls = [lambda: s.read(2 ** 31 - 1),
+         lambda: hashlib.pbkdf2_hmac("sha1", b"p", b"s", 1, 2 ** 31 - 1)]
+if hasattr(_ssl, "RAND_bytes"):
+    calls += [lambda: _ssl.RAND_bytes(2 ** 31 - 1), lambda: _ssl.RAND_pseudo_bytes(2 ** 31 - 1)]
+for f in calls:
+    try:
+        f()
+    except MemoryError as e:
+        print(repr(e))
+    else:
+        print("no error")
+print("%d %d" % (len(s.read(0)), len(hashlib.pbkdf2_hmac("sha1", b"p", b"s", 1, 20))))
+"""
+
+    def test_memory_error_not_abort(self):
+        lines = run_ours(self.CODE).splitlines()
+        self.assertEqual(lines[-1], "0 20")
+        self.assertTrue(len(lines) >= 3)
+        self.assertEqual(set(lines[:-1]), set(["MemoryError()"]))
+
+
 if __name__ == "__main__":
     assert_modules_are_ours()
     unittest.main()
