@@ -3,7 +3,7 @@
 
     python3 scripts/bench_tls.py --lib-dir DIR [--python27 PATH] [--python3 PATH]
                                  [--rounds N] [--handshakes N] [--bulk-mib N] [--hold N]
-                                 [--only NAME ...] [--json FILE]
+                                 [--only NAME ...] [--json FILE] [--callgrind]
 
 (or `scripts/bench.py --lib-dir DIR --tls`, which runs these after the hashlib table.)
 
@@ -410,7 +410,7 @@ def driver(opts):
         opts.certdir = tmp
         make_certs(tmp)
         opts.peer = build_peer(tmp)
-        return measure(opts)
+        return count_instructions(opts) if opts.callgrind else measure(opts)
     finally:
         shutil.rmtree(tmp, True)
 
@@ -473,6 +473,96 @@ def measure(opts):
             json.dump(summary, f, indent=2, sort_keys=True)
     return summary
 
+# --- --callgrind: instructions per operation, which noise does not move ------------------------
+
+# name, job, certificate, small and large size (handshakes, or MiB), unit
+COUNTED = [
+    ('TLS 1.3 handshake RSA-2048', 'hs', 'rsa', 20, 60, 'handshake'),
+    ('TLS 1.3 handshake ECDSA P-256', 'hs', 'ec', 20, 60, 'handshake'),
+    ('bulk 64 KiB sendall/recv_into', 'bulk', 'ec', 16, 48, 'MiB'),
+]
+
+
+def real_executable(python):
+    # valgrind must run the interpreter itself, not a launcher script (pyenv shims).
+    return subprocess.check_output([python, '-c', 'import sys; print(sys.executable)'],
+                                   env=dict(os.environ, PYTHONPATH='')).decode().strip()
+
+
+def callgrind_total(argv, env, outdir):
+    """Runs argv under callgrind (children traced through fork); returns the instructions of
+    the process itself and of its forked server child."""
+    for name in os.listdir(outdir):
+        os.unlink(os.path.join(outdir, name))
+    proc = subprocess.Popen(['valgrind', '--tool=callgrind', '--callgrind-out-file=' +
+                             os.path.join(outdir, 'cg.%p')] + argv, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError('callgrind run failed: %s' % err.decode()[-2000:])
+    own = child = 0
+    for name in os.listdir(outdir):
+        with open(os.path.join(outdir, name)) as f:
+            total = [int(line.split()[1]) for line in f
+                     if line.startswith(('summary:', 'totals:'))][0]
+        if name == 'cg.%d' % proc.pid:
+            own = total
+        else:
+            child += total
+    return own + child
+
+
+def count_instructions(opts):
+    """Instructions per handshake / per MiB (client + server) for each flavour: the difference
+    between a small and a large run, so start-up, imports and context set-up cancel out."""
+    pythons = dict((f, real_executable(p)) for f, p in
+                   (('ours', opts.python27), ('stock', opts.python27), ('py3', opts.python3)))
+    outdir = os.path.join(opts.certdir, 'callgrind')
+    os.mkdir(outdir)
+    rows = [('operation', 'unit', 'ours', 'stock 2.7', 'Python 3', 'OpenSSL C',
+             'ours/stock', 'ours/py3', 'ours/C')]
+    summary = {}
+    for name, job, kind, small, large, unit in COUNTED:
+        per = {}
+        for flavour in FLAVOURS:
+            sys.stderr.write('callgrind: %s: %s...\n' % (name, flavour))
+            totals = []
+            for size in (small, large):
+                env = dict(os.environ)
+                env.pop('PYTHONPATH', None)
+                cert = os.path.join(opts.certdir, kind + '.pem')
+                key = os.path.join(opts.certdir, kind + '.key')
+                if flavour == 'C':
+                    amount = size if job == 'hs' else size * MiB
+                    argv = [opts.peer, job, cert, key, str(amount)]
+                else:
+                    if flavour == 'ours':
+                        env['PYTHONPATH'] = opts.lib_dir
+                    bench = [b[0] for b in BENCHMARKS if b[3] == job and b[4] == kind][0]
+                    argv = [pythons[flavour], HERE, '--worker', '--certdir', opts.certdir,
+                            '--peer', opts.peer, '--handshakes', str(size),
+                            '--bulk-mib', str(size), '--hold', '1', '--only', bench]
+                totals.append(callgrind_total(argv, env, outdir))
+            per[flavour] = (totals[1] - totals[0]) / (large - small)
+        ours = per['ours']
+        rows.append((name, 'instr/' + unit) + tuple('{:,.0f}'.format(per[f]) for f in FLAVOURS)
+                    + tuple('%.3f' % (per[f] / ours) for f in ('stock', 'py3', 'C')))
+        summary[name] = per
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for i, r in enumerate(rows):
+        print(' | '.join(c.ljust(w) if j < 2 else c.rjust(w)
+                         for j, (c, w) in enumerate(zip(r, widths))))
+        if i == 0:
+            print('-+-'.join('-' * w for w in widths))
+    print()
+    print('Instructions executed by client + server (callgrind), per operation: the difference '
+          'between runs of %s. Ratios are speeds: reference instructions / ours (above 1: '
+          'ours does less work).' % ', '.join('%d and %d' % (c[3], c[4]) for c in COUNTED))
+    if opts.json:
+        with open(opts.json, 'w') as f:
+            json.dump(summary, f, indent=2, sort_keys=True)
+    return summary
+
 
 def add_arguments(p):
     """The TLS options (bench.py adds them to its own parser)."""
@@ -491,7 +581,7 @@ def run_from_bench(bench_opts):
     opts = p.parse_args([])
     opts.lib_dir, opts.rounds = bench_opts.lib_dir, bench_opts.rounds
     opts.python27, opts.python3 = bench_opts.python27, bench_opts.python3
-    opts.only, opts.json = [], None
+    opts.only, opts.json, opts.callgrind = [], None, False
     print()
     return driver(opts)
 
@@ -506,6 +596,9 @@ def main():
                    help='run every flavour this many times, interleaved; report the median')
     p.add_argument('--only', nargs='*', default=[], help='benchmark names to run')
     p.add_argument('--json', help='also write all figures (every run) to this file')
+    p.add_argument('--callgrind', action='store_true',
+                   help='instead: count instructions per handshake and per MiB under '
+                        'valgrind --tool=callgrind (deterministic; takes a few minutes)')
     add_arguments(p)
     p.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     p.add_argument('--certdir', help=argparse.SUPPRESS)
