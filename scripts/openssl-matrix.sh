@@ -255,8 +255,10 @@ for ver in sorted(old, key=lambda v: ORDER.index(v) if v in ORDER else 99):
         for i, n in enumerate((run, passed, fail, err, skip, exp)):
             tot[i] += n
         shown = name
-        if run == 0 or any("did not complete" in u for u in s.get("unexpected", [])):
+        if any("did not complete" in u for u in s.get("unexpected", [])):
             shown += " (did not complete)"
+        elif run == 0 and skip:
+            shown += " (skipped whole by regrtest)"
         lines.append("| %s | %s | %s | %d | %d | %s | %s | %d |" % (
             label(ver, e) if first else "", ov if first else "", shown, run, passed,
             fmt_fail(fail, exp), err if has_err else "–", skip))
