@@ -5,7 +5,9 @@
 #   scripts/valgrind.sh [--lib target/release/libpep466.so] [--out DIR] [suite ...]
 #
 # Suites: own (tests/python/test_*.py), hashlib, hmac, ssl-context, ssl-basic, ssl-threaded,
-# or "all" (the default). Each run writes DIR/<suite>[-<file>].log (valgrind) and .out (the
+# ssl-threaded-permissive (ThreadedTests with TLS 1.0/1.1 allowed again through OPENSSL_CONF,
+# as scripts/run-stdlib-suites.py --policy permissive does, so the handshakes the system policy
+# refuses run too), fuzz (fuzz/fuzz_inputs.py, 100 inputs per target), or "all" (the default). Each run writes DIR/<suite>[-<file>].log (valgrind) and .out (the
 # test output); the summary lists, per log, the error count and the libpep466 records.
 #
 # CPython 2.7 is not built --with-valgrind and has no PYTHONMALLOC: obmalloc's arena checks
@@ -77,6 +79,14 @@ want hmac && run hmac "$STDLIB" -m test.regrtest -v test_hmac
 want ssl-context && run ssl-context "$STDLIB" -m unittest -v test.test_ssl.ContextTests
 want ssl-basic && run ssl-basic "$STDLIB" -m unittest -v test.test_ssl.BasicSocketTests
 want ssl-threaded && run ssl-threaded "$STDLIB" -m unittest -v test.test_ssl.ThreadedTests
+if want ssl-threaded-permissive; then
+    printf '%s\n' 'openssl_conf = openssl_init' '[openssl_init]' 'ssl_conf = ssl_sect' \
+        '[ssl_sect]' 'system_default = sd' '[sd]' 'MinProtocol = None' \
+        'CipherString = DEFAULT:@SECLEVEL=0' >"$LIBDIR/permissive.cnf"
+    OPENSSL_CONF="$LIBDIR/permissive.cnf" run ssl-threaded-permissive "$STDLIB" \
+        -m unittest -v test.test_ssl.ThreadedTests
+fi
+want fuzz && run fuzz "$ROOT" "$ROOT/fuzz/fuzz_inputs.py" --quiet --iterations 100
 
 echo
 echo "== summary (errors = valgrind ERROR SUMMARY, definite leaks included; ours = records"
