@@ -1,29 +1,5 @@
 //! Differences between OpenSSL 1.1.1, 3.x and 4.x, in one place.
 
-/// OpenSSL 3 moved md4, ripemd160 and whirlpool to the "legacy" provider. 2.7's hashlib offers
-/// them, so we load it where it is installed; `retain_fallbacks` keeps the default provider.
-/// Failing to load is not an error: those names then raise "unsupported hash type".
-#[cfg(pep466_ossl300)]
-pub(crate) fn load_legacy_provider() {
-    use std::sync::Once;
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: NULL library context is the default one; the name is NUL-terminated. The
-        // provider handle is deliberately kept for the life of the process.
-        let provider = unsafe {
-            openssl_sys::OSSL_PROVIDER_try_load(std::ptr::null_mut(), c"legacy".as_ptr(), 1)
-        };
-        if provider.is_null() {
-            // SAFETY: only clears this thread's error queue.
-            unsafe { openssl_sys::ERR_clear_error() };
-        }
-    });
-}
-
-/// OpenSSL 1.1.1 has md4, ripemd160 and whirlpool built in.
-#[cfg(not(pep466_ossl300))]
-pub(crate) fn load_legacy_provider() {}
-
 /// `SSL_get1_peer_certificate` (3.0 name) / `SSL_get_peer_certificate` (1.1.1 name): both
 /// return a new reference to the peer's certificate, or NULL.
 ///

@@ -68,13 +68,47 @@ fn provider_implementation(legacy: *const sys::EVP_MD) -> Option<MessageDigest> 
     // SAFETY: default library context, NUL-terminated name, no property query.
     let fetched =
         unsafe { sys::EVP_MD_fetch(std::ptr::null_mut(), name.as_ptr(), std::ptr::null()) };
-    if fetched.is_null() {
+    let md = if fetched.is_null() {
         OsslError::take();
-        return None;
-    }
-    let md = MessageDigest(fetched);
+        // Not in the default providers: md4, whirlpool... come from the legacy context.
+        let legacy = crate::ossl::legacy::fetch_md(name);
+        if legacy.is_null() {
+            return None;
+        }
+        let md = MessageDigest(legacy);
+        LEGACY_FETCHED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(md);
+        md
+    } else {
+        MessageDigest(fetched)
+    };
     cache.push((key, md));
     Some(md)
+}
+
+/// Digests fetched from the legacy library context (see `ossl::legacy`).
+#[cfg(pep466_ossl300)]
+static LEGACY_FETCHED: Mutex<Vec<MessageDigest>> = Mutex::new(Vec::new());
+
+/// PBKDF2 for a digest of the legacy context must run in that context.
+#[cfg(pep466_ossl300)]
+fn legacy_digest_name(md: MessageDigest) -> Option<&'static CStr> {
+    extern "C" {
+        fn EVP_MD_get0_name(md: *const sys::EVP_MD) -> *const c_char;
+    }
+    let legacy = LEGACY_FETCHED.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: a fetched digest, never freed; its name is static text.
+    legacy
+        .contains(&md)
+        .then(|| unsafe { CStr::from_ptr(EVP_MD_get0_name(md.0)) })
+}
+
+/// OpenSSL 1.1.1 has no provider contexts.
+#[cfg(not(pep466_ossl300))]
+fn legacy_digest_name(_md: MessageDigest) -> Option<&'static CStr> {
+    None
 }
 
 #[cfg(not(pep466_ossl300))]
@@ -261,6 +295,12 @@ pub(crate) fn pbkdf2_hmac(
     ) else {
         return Err(OsslError::default());
     };
+    #[cfg(pep466_ossl300)]
+    if let Some(name) = legacy_digest_name(md) {
+        return crate::ossl::legacy::pbkdf2(name, password, salt, iterations, out);
+    }
+    #[cfg(not(pep466_ossl300))]
+    let _ = legacy_digest_name(md);
     // SAFETY: buffers valid for the given lengths; md valid.
     let ok = unsafe {
         sys::PKCS5_PBKDF2_HMAC(

@@ -8,6 +8,8 @@ pub(crate) mod ctx;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+#[cfg(pep466_ossl300)]
+pub(crate) mod legacy;
 pub(crate) mod obj;
 pub(crate) mod pem;
 pub(crate) mod protos;
@@ -17,8 +19,8 @@ pub(crate) mod version;
 pub(crate) mod x509;
 pub(crate) mod x509v3;
 
-/// Initialises OpenSSL once per process (both module inits call it).
+/// Initialises OpenSSL once per process (both module inits call it). The legacy provider is
+/// not loaded here: `legacy` keeps it in a library context of its own, made on first use.
 pub(crate) fn init() {
     openssl_sys::init();
-    compat::load_legacy_provider();
 }
