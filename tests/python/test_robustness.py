@@ -64,6 +64,63 @@ print("%d %d" % (len(s.read(0)), len(hashlib.pbkdf2_hmac("sha1", b"p", b"s", 1, 
         self.assertEqual(set(lines[:-1]), set(["MemoryError()"]))
 
 
+class MisuseTests(unittest.TestCase):
+    """API misuse (methods before the handshake, after the peer or the socket closed, deleted
+    attributes, NUL bytes, wrong types) raises ordinary exceptions: no crash, no SystemError
+    (a Rust panic). Stock 2.7.18 segfaults on `del sslobj.context`."""
+
+    CODE = r"""
+import _ssl, socket
+out = []
+def t(f):
+    try:
+        f()
+    except SystemError as e:
+        out.append("SystemError: %s" % e)
+    except Exception:
+        pass
+ctx = _ssl._SSLContext(2)
+a, b = socket.socketpair()
+s = ctx._wrap_socket(a, False)
+b.close()
+for m in ("peer_certificate", "cipher", "version", "tls_unique_cb", "selected_alpn_protocol",
+          "selected_npn_protocol", "compression", "pending", "shared_ciphers", "do_handshake",
+          "shutdown"):
+    if hasattr(s, m):
+        t(getattr(s, m))
+t(lambda: s.peer_certificate(True))
+t(lambda: s.write(b"x"))
+t(lambda: s.read(10))
+t(lambda: s.read(-1))
+t(lambda: s.read(5, bytearray(3)))
+t(lambda: s.read(0, bytearray(0)))
+t(lambda: setattr(s, "context", 1))
+t(lambda: delattr(s, "context"))
+a.close()
+t(lambda: s.read(1))
+t(lambda: s.write(b"x"))
+t(lambda: s.do_handshake())
+for name in ("options", "verify_mode", "verify_flags", "check_hostname"):
+    t(lambda: delattr(ctx, name))
+    t(lambda: setattr(ctx, name, -1))
+    t(lambda: setattr(ctx, name, 2 ** 70))
+t(lambda: ctx.set_servername_callback(1))
+t(lambda: ctx.set_ecdh_curve("a\0b"))
+t(lambda: ctx.load_cert_chain("a\0b"))
+t(lambda: ctx.load_verify_locations(None, "a\0b"))
+t(lambda: ctx.load_verify_locations(cadata=u"\xe9"))
+t(lambda: ctx.load_dh_params(1))
+t(lambda: ctx._wrap_socket(socket.socket()._sock, False, None, 1))
+t(lambda: ctx._wrap_socket(socket.socket()._sock, False, u"a..b"))
+t(lambda: _ssl.nid2obj(2 ** 40))
+t(lambda: _ssl._test_decode_cert("/"))
+print(out)
+"""
+
+    def test_no_crash_no_panic(self):
+        self.assertEqual(run_ours(self.CODE).strip(), "[]")
+
+
 if __name__ == "__main__":
     assert_modules_are_ours()
     unittest.main()
