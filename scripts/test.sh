@@ -6,7 +6,8 @@
 #   3. our own Python 2.7 tests (tests/python) against the release cdylib;
 #   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
 #      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt;
-#   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically.
+#   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
+#   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents.
 # Each stage prints its counts; the last line sums them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -43,6 +44,21 @@ static_suites() {
         --suites test_ssl test_hashlib test_hmac --policy system
 }
 stage static static_suites
+link_line() {
+    # What rustc says the staticlib needs must be the line README.md documents (and
+    # tests/symbols.rs links with).
+    local got
+    got=$(cargo rustc --release --locked --lib --crate-type staticlib -- --print native-static-libs 2>&1 \
+        | sed -n 's/.*native-static-libs: //p' | tail -1)
+    if [ -n "$got" ] && grep -qF -- "$got" README.md; then
+        echo "link line: 1 passed, 0 failed ($got)"
+    else
+        echo "README.md does not give rustc's link line: '$got'"
+        echo "link line: 0 passed, 1 failed"
+        return 1
+    fi
+}
+stage linkline link_line
 
 passed=0; failed=0
 for line in "${summary[@]}"; do
