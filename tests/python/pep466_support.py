@@ -57,3 +57,94 @@ def assert_modules_are_ours():
         path = os.path.abspath(getattr(mod, "__file__", "<builtin>"))
         if not OUR_DIR or os.path.dirname(path) != os.path.abspath(OUR_DIR):
             raise AssertionError("%s comes from %s, not from %s" % (mod.__name__, path, OUR_DIR))
+
+
+# --- Which OpenSSL each side is linked to -------------------------------------------------
+# Our build may be linked to another OpenSSL (scripts/openssl-matrix.sh: 1.1.1, 3.6, 4.0) than
+# the references (stock 2.7, python3, the `openssl` CLI: the system's). Values that depend on
+# the OpenSSL are then checked against what *our* OpenSSL defines, never skipped.
+
+_VERSION_CODE = "import _ssl, sys; sys.stdout.write('%d' % _ssl.OPENSSL_VERSION_NUMBER)"
+_cache = {}
+
+
+def ours_openssl_version():
+    """OPENSSL_VERSION_NUMBER of the OpenSSL our module is linked to (e.g. 0x30000130)."""
+    import _ssl
+    return _ssl.OPENSSL_VERSION_NUMBER
+
+
+def stock_openssl_version():
+    """OPENSSL_VERSION_NUMBER of the stock 2.7 _ssl (the system OpenSSL)."""
+    if "stock" not in _cache:
+        _cache["stock"] = int(run_stock(_VERSION_CODE))
+    return _cache["stock"]
+
+
+def python3_openssl_version():
+    """OPENSSL_VERSION_NUMBER of Python 3's ssl module."""
+    if "py3" not in _cache:
+        _cache["py3"] = int(run_python3(_VERSION_CODE))
+    return _cache["py3"]
+
+
+def openssl_line(number):
+    """The release line whose error numbering and tables a version follows: '111', '300'
+    (every 3.x) or '400' (src/ssl/err_data/ossl<line>.rs)."""
+    major = number >> 28
+    return {1: "111", 3: "300", 4: "400"}[major]
+
+
+def same_openssl_as_stock():
+    """True when our module and stock 2.7 use the same OpenSSL release."""
+    return ours_openssl_version() == stock_openssl_version()
+
+
+def same_openssl_as_python3():
+    return ours_openssl_version() == python3_openssl_version()
+
+
+def unpack_error(code, number):
+    """(library, reason) of a packed OpenSSL error code, packed the way OpenSSL `number` packs
+    it: 1.1.1 is lib << 24 | func << 12 | reason, 3.x and 4.x lib << 23 | reason."""
+    if number >> 28 >= 3:
+        return (code >> 23) & 0xFF, code & 0x7FFFFF
+    return (code >> 24) & 0xFF, code & 0xFFF
+
+
+def generated_error_tables(number):
+    """The error tables scripts/make_ssl_data.py generated for the line of OpenSSL `number`:
+    (lib_codes_to_names, err_codes_to_names, err_names_to_codes) as dicts, read from
+    src/ssl/err_data/ossl<line>.rs (generated from that line's headers)."""
+    import re
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "ssl",
+                        "err_data", "ossl%s.rs" % openssl_line(number))
+    text = open(path).read()
+
+    def block(name):
+        start = text.index("static %s:" % name)
+        return text[start:text.index("];", start)]
+
+    libs = dict((int(c), n) for c, n in
+                re.findall(r'\(\s*(\d+),\s*"([A-Z0-9_]+)",?\s*\)', block("LIBRARY_NAMES")))
+    names = dict(((int(l), int(r)), n) for l, r, n in
+                 re.findall(r'\(\s*(\d+),\s*(\d+),\s*"([A-Z0-9_]+)",?\s*\)', block("REASON_NAMES")))
+    codes = dict((n, (int(l), int(r))) for n, l, r in
+                 re.findall(r'\(\s*"([A-Z0-9_]+)",\s*(\d+),\s*(\d+),?\s*\)', block("REASON_CODES")))
+    if not (libs and names and codes):
+        raise AssertionError("could not read the tables of %s" % path)
+    return libs, names, codes
+
+
+def comparable_error_code(code, number, other_number):
+    """A packed error code `code` from OpenSSL `number`, in a form comparable with codes from
+    OpenSSL `other_number`: the code itself when both pack alike (3.x and 4.x do), else its
+    (library, reason) pair (1.1.1 also packs a function code, which 3.x dropped; 3.x marks
+    common reasons such as ERR_R_PEM_LIB with ERR_RFLAG_COMMON, bits 18-22, which 1.1.1 has
+    not got: 3.x's 0x80009 is 1.1.1's 9)."""
+    if (number >> 28 >= 3) == (other_number >> 28 >= 3):
+        return code
+    lib, reason = unpack_error(code, number)
+    if number >> 28 >= 3:
+        reason &= ~(0x1F << 18)
+    return lib, reason

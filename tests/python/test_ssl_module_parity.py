@@ -6,6 +6,7 @@ Run: PEP466_LIBDIR=/tmp/x/lib PYTHONPATH=/tmp/x/lib python2.7 tests/python/test_
 """
 import ast
 import os
+import re
 import sys
 import unittest
 
@@ -62,6 +63,64 @@ CHANGED = {
 # Names stock has that we do not: none (RAND_egd is absent from both on OpenSSL >= 1.1).
 REMOVED = {}
 
+# Added names that exist only where the linked OpenSSL defines the constant (as in Python 3):
+# name -> first OPENSSL_VERSION_NUMBER that has it.
+ADDED_FROM = {
+    "OP_IGNORE_UNEXPECTED_EOF": 0x30000000,   # SSL_OP_IGNORE_UNEXPECTED_EOF is new in 3.0
+}
+
+# Names whose value comes from the linked OpenSSL's headers. Where our build and stock use the
+# same OpenSSL they are compared with stock like everything else; otherwise with what our
+# OpenSSL defines (test_version_dependent_names_match_our_openssl).
+VERSION_DEPENDENT = ("OPENSSL_VERSION", "OPENSSL_VERSION_INFO", "OPENSSL_VERSION_NUMBER",
+                     "_OPENSSL_API_VERSION", "OP_ALL")
+
+# _ssl.OP_ALL is SSL_OP_ALL & ~SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS (0x800), as 2.7 exports it.
+# SSL_OP_ALL: CRYPTOPRO_TLSEXT_BUG | DONT_INSERT_EMPTY_FRAGMENTS | TLSEXT_PADDING |
+# SAFARI_ECDHE_ECDSA_BUG on every line, plus LEGACY_SERVER_CONNECT (0x4) on 1.1.1, which 3.0
+# took out of it.
+SSL_OP_ALL = {"111": 0x80000054, "300": 0x80000050, "400": 0x80000050}
+
+
+def added_names():
+    """ADDED, less the names the linked OpenSSL is too old for."""
+    number = support.ours_openssl_version()
+    return sorted(n for n in ADDED if number >= ADDED_FROM.get(n, 0))
+
+
+def version_info(number):
+    """OPENSSL_VERSION_INFO as 2.7 derives it from OPENSSL_VERSION_NUMBER."""
+    return (number >> 28 & 0xF, number >> 20 & 0xFF, number >> 12 & 0xFF, number >> 4 & 0xFF,
+            number & 0xF)
+
+
+def number_from_text(text):
+    """OPENSSL_VERSION_NUMBER from an "OpenSSL 1.1.1w  11 Sep 2023" / "OpenSSL 3.6.3 9 Jun
+    2026" version text: 1.x is 0xMNNFFPPS (PP the letter, S 0xf for a release), 3.x+ is
+    0xMNN00PP0."""
+    m = re.match(r"OpenSSL (\d+)\.(\d+)\.(\d+)([a-z]?) ", text)
+    major, minor, patch, letter = int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+    if major >= 3:
+        return major << 28 | minor << 20 | patch << 4
+    return (major << 28 | minor << 20 | patch << 12
+            | (ord(letter) - ord("a") + 1 if letter else 0) << 4 | 0xF)
+
+
+def linked_openssl_texts():
+    """The "OpenSSL x.y.z" texts in the binaries this process maps: our library (static
+    OpenSSL) or the libcrypto it loaded (shared)."""
+    import _ssl
+    paths = set([os.path.realpath(_ssl.__file__)])
+    for line in open("/proc/self/maps"):
+        parts = line.split()
+        if len(parts) >= 6 and "libcrypto" in parts[-1]:
+            paths.add(parts[-1])
+    found = set()
+    for path in paths:
+        data = open(path, "rb").read()
+        found.update(re.findall(r"OpenSSL \d+\.\d+\.\d+[a-z]?[ ]+\d+ [A-Z][a-z]{2} \d{4}", data))
+    return found
+
 
 def parse(out):
     table = {}
@@ -79,14 +138,29 @@ class ModuleParity(unittest.TestCase):
         cls.ours = parse(support.run_ours(DUMP))
 
     def test_names_added_and_removed(self):
-        self.assertEqual(sorted(set(self.ours) - set(self.stock)), sorted(ADDED))
+        self.assertEqual(sorted(set(self.ours) - set(self.stock)), added_names())
         self.assertEqual(sorted(set(self.stock) - set(self.ours)), sorted(REMOVED))
+        if support.ours_openssl_version() >= 0x30000000:
+            self.assertEqual(added_names(), sorted(ADDED))
 
     def test_everything_else_is_identical(self):
+        same = support.same_openssl_as_stock()
         for name in sorted(set(self.stock) & set(self.ours)):
-            if name in CHANGED:
+            if name in CHANGED or (name in VERSION_DEPENDENT and not same):
                 continue
             self.assertEqual(self.ours[name], self.stock[name], name)
+
+    def test_version_dependent_names_match_our_openssl(self):
+        import _ssl
+        number = _ssl.OPENSSL_VERSION_NUMBER
+        self.assertEqual(self.ours["OPENSSL_VERSION_NUMBER"], ("long", repr(long(number))))
+        self.assertEqual(number_from_text(_ssl.OPENSSL_VERSION), number)
+        self.assertEqual(_ssl.OPENSSL_VERSION_INFO, version_info(number))
+        # The headers we were built with are the library we run with (static or same .so).
+        self.assertEqual(_ssl._OPENSSL_API_VERSION, version_info(number))
+        self.assertIn(_ssl.OPENSSL_VERSION, linked_openssl_texts())
+        self.assertEqual(_ssl.OP_ALL, SSL_OP_ALL[support.openssl_line(number)])
+        self.assertEqual(type(_ssl.OP_ALL), int)
 
     def test_documented_changes_are_real(self):
         # A CHANGED entry that no longer differs must be removed from the list.
@@ -103,7 +177,7 @@ class ModuleParity(unittest.TestCase):
         # The python3 here is 3.11; OP_LEGACY_SERVER_CONNECT is 3.12 (SSL_OP_LEGACY_SERVER_CONNECT,
         # 0x4 in every OpenSSL since 0.9.8m).
         self.assertEqual(ast.literal_eval(self.ours["OP_LEGACY_SERVER_CONNECT"][1]), 4)
-        names = sorted(n for n in ADDED
+        names = sorted(n for n in added_names()
                        if not n.startswith("RAND_") and n != "OP_LEGACY_SERVER_CONNECT")
         code = "import _ssl\nprint(repr([getattr(_ssl, n, None) for n in %r]))" % (names,)
         py3 = ast.literal_eval(support.run_python3(code).decode().strip())
@@ -125,12 +199,33 @@ class ModuleParity(unittest.TestCase):
         self.assertRaises(TypeError, _ssl.RAND_bytes, "3")
         self.assertRaises(OverflowError, _ssl.RAND_bytes, 2 ** 40)
 
+    def test_error_tables_are_our_openssl_lines(self):
+        # Exactly the tables generated from the headers of the linked OpenSSL's line.
+        import _ssl
+        libs, names, codes = support.generated_error_tables(_ssl.OPENSSL_VERSION_NUMBER)
+        self.assertEqual(_ssl.lib_codes_to_names, libs)
+        self.assertEqual(_ssl.err_codes_to_names, names)
+        self.assertEqual(_ssl.err_names_to_codes, codes)
+        # Known answers per line: 1.1.1f reverted the unexpected-EOF reason, so 294 is
+        # OCSP_CALLBACK_FAILURE there; 4.0 shows the legacy SSLV3_ALERT_* name of 1040.
+        line = support.openssl_line(_ssl.OPENSSL_VERSION_NUMBER)
+        self.assertEqual(names[(20, 294)], {"111": "OCSP_CALLBACK_FAILURE"}.get(
+            line, "UNEXPECTED_EOF_WHILE_READING"))
+        self.assertEqual(names[(20, 1040)], "SSLV3_ALERT_HANDSHAKE_FAILURE")
+        self.assertEqual(codes["CERTIFICATE_VERIFY_FAILED"], (20, 134))
+        self.assertEqual(len(libs), {"111": 38}.get(line, 46))
+
     def test_error_tables_agree_with_python3(self):
-        # CPython 3.11 (last with these dicts) builds them from the same OpenSSL's headers.
+        # CPython 3.11 (last with these dicts) builds them from its OpenSSL's headers: the
+        # same numbering as ours when the line is the same (3.x only appends), otherwise
+        # test_error_tables_are_our_openssl_lines checks the line's own table.
         code = ("import _ssl\nprint(repr((sorted(_ssl.err_codes_to_names.items()), "
                 "sorted(_ssl.lib_codes_to_names.items()))))")
-        codes3, libs3 = ast.literal_eval(support.run_python3(code).decode().strip())
         import _ssl
+        if (support.openssl_line(_ssl.OPENSSL_VERSION_NUMBER)
+                != support.openssl_line(support.python3_openssl_version())):
+            return
+        codes3, libs3 = ast.literal_eval(support.run_python3(code).decode().strip())
         shared = set(_ssl.err_codes_to_names) & set(k for k, _ in codes3)
         self.assertGreater(len(shared), 1000)
         codes3 = dict(codes3)
