@@ -24,6 +24,11 @@
 #   PEP466_RUNNER_ARGS    extra arguments passed to the runner
 #   PEP466_MATRIX_DOC     document to update (default: docs/COMPATIBILITY.md)
 #   PEP466_MATRIX_SKIP_BUILD=1  reuse target/matrix-<ver>/release/libpep466.so as it is
+#   PEP466_MATRIX_SKIP_SUITES=1 keep target/matrix-<ver>/suites.json from the last run and
+#                               only rerun our own tests
+#   PEP466_OWN_TESTS      own-tests command (default: python3 tests/python/run.py); its
+#                         last line "own python tests: N passed, N failed, N skipped" gives
+#                         the "own tests" row (log: target/matrix-<ver>/own-tests.log)
 #   PEP466_OPENSSL_CACHE  see scripts/build-openssl.sh
 # Builds run under `nice -n 19`, one at a time.
 set -uo pipefail
@@ -42,6 +47,7 @@ for v in "${versions[@]}"; do
 done
 
 runner=${PEP466_SUITE_RUNNER:-python3 scripts/run-stdlib-suites.py}
+own_tests=${PEP466_OWN_TESTS:-python3 tests/python/run.py}
 doc=${PEP466_MATRIX_DOC:-docs/COMPATIBILITY.md}
 status=0
 results=()   # "ver<TAB>state<TAB>target dir<TAB>openssl dir"
@@ -49,6 +55,7 @@ results=()   # "ver<TAB>state<TAB>target dir<TAB>openssl dir"
 for v in "${versions[@]}"; do
     tdir="target/matrix-$v"
     mkdir -p "$tdir"
+    rm -f "$tdir/own-tests.log"   # a failed build must not show the last run's counts
     lib="$tdir/release/libpep466.so"
     odir=""
     echo "== OpenSSL $v" >&2
@@ -84,12 +91,22 @@ for v in "${versions[@]}"; do
         continue
     fi
 
-    echo "   suites: $runner --lib $lib --json $tdir/suites.json (log: $tdir/suites.log)" >&2
-    rm -f "$tdir/suites.json"
+    # Our own tests (tests/python) against the same build; the table reads the runner's last line.
+    echo "   own tests: $own_tests --lib $lib (log: $tdir/own-tests.log)" >&2
     # shellcheck disable=SC2086
-    $runner --lib "$lib" --json "$tdir/suites.json" --logs "$tdir/suite-logs" ${PEP466_RUNNER_ARGS:-} \
-        >"$tdir/suites.log" 2>&1
-    rc=$?
+    nice -n 10 $own_tests --lib "$lib" >"$tdir/own-tests.log" 2>&1
+
+    if [ "${PEP466_MATRIX_SKIP_SUITES:-0}" = 1 ] && [ -s "$tdir/suites.json" ]; then
+        echo "   suites: keeping $tdir/suites.json" >&2
+        rc=0
+    else
+        echo "   suites: $runner --lib $lib --json $tdir/suites.json (log: $tdir/suites.log)" >&2
+        rm -f "$tdir/suites.json"
+        # shellcheck disable=SC2086
+        $runner --lib "$lib" --json "$tdir/suites.json" --logs "$tdir/suite-logs" ${PEP466_RUNNER_ARGS:-} \
+            >"$tdir/suites.log" 2>&1
+        rc=$?
+    fi
     if [ ! -s "$tdir/suites.json" ]; then
         echo "   runner exited $rc without results, see $tdir/suites.log" >&2
         results+=("$v	runner-failed	$tdir	$odir")
@@ -174,6 +191,27 @@ def reported_version(state, tdir, odir, suites):
                 return v, "binary"
     return None, None
 
+OWN_RE = re.compile(r"^own python tests: (\d+) passed, (\d+) failed, (\d+) skipped\s*$", re.M)
+
+def own_counts(path):
+    """The counts on the last summary line of tests/python/run.py, or None."""
+    try:
+        found = OWN_RE.findall(open(path, errors="replace").read())
+    except OSError:
+        return None
+    if not found:
+        return None
+    passed, failed, skipped = (int(n) for n in found[-1])
+    return {"passed": passed, "failed": failed, "skipped": skipped}
+
+def own_row(e, first_cells):
+    o = e.get("own")
+    if not o:
+        return "| %s | %s | own tests (`tests/python`): no result | | | | | |" % first_cells
+    return "| %s | %s | own tests (`tests/python`) | %d | %d | %d | – | %d |" % (
+        first_cells + (o["passed"] + o["failed"] + o["skipped"], o["passed"], o["failed"],
+                       o["skipped"]))
+
 # Previous rows, so a partial rerun keeps the other versions.
 text = open(doc).read() if os.path.exists(doc) else ""
 old = {}
@@ -201,6 +239,9 @@ for line in open(resfile).read().splitlines():
             entry["suites"] = suites.get("suites", {})
         except (OSError, ValueError) as e:
             entry["state"] = "runner-failed"
+    own = own_counts(os.path.join(tdir, "own-tests.log"))
+    if own is not None:
+        entry["own"] = own
     if state in ("ok", "runner-failed"):
         v, src = reported_version(state, tdir, odir, suites)
         entry["openssl_version"] = v
@@ -240,6 +281,8 @@ for ver in sorted(old, key=lambda v: ORDER.index(v) if v in ORDER else 99):
     if e.get("state") != "ok" or not e.get("suites"):
         why = STATE_TEXT.get(e.get("state"), "no suites reported")
         lines.append("| %s | %s | %s (%s) | | | | | |" % (label(ver, e), ov, why, stamp))
+        if "own" in e:
+            lines.append(own_row(e, ("", "")))
         continue
     tot = [0, 0, 0, 0, 0, 0]
     first = True
@@ -265,6 +308,7 @@ for ver in sorted(old, key=lambda v: ORDER.index(v) if v in ORDER else 99):
         first = False
     lines.append("| | | **total** (%s) | **%d** | **%d** | **%s** | **%s** | **%d** |" % (
         stamp, tot[0], tot[1], fmt_fail(tot[2], tot[5]), tot[3] if has_err else "–", tot[4]))
+    lines.append(own_row(e, ("", "")))
 
 section = "\n".join([
     "",
@@ -273,6 +317,8 @@ section = "\n".join([
     "failures are those listed in `tests/expected-failures.txt`; \"–\" means the runner counts",
     "errors among the failures. `test_ssl[permissive]` is test_ssl under a test-only OpenSSL",
     "config that re-enables TLS 1.0/1.1. Each total row names the commit and date of its run.",
+    "The \"own tests\" row under each total is `tests/python/run.py` (pep466's own Python tests,",
+    "one unittest per test method) against the same build; it is not part of the total.",
     "",
 ] + lines + [
     "",
