@@ -146,5 +146,16 @@ def comparable_error_code(code, number, other_number):
         return code
     lib, reason = unpack_error(code, number)
     if number >> 28 >= 3:
+        common = reason & (0x2 << 18)
         reason &= ~(0x1F << 18)
+        if common:
+            reason = COMMON_REASONS_3_TO_111.get(reason, reason)
     return lib, reason
+
+
+# The ERR_R_* reasons 3.0 renumbered (err.h of 3.0 -> of 1.1.1, where the "fatal" ones carry
+# 1.1.1's ERR_R_FATAL, 64): MALLOC_FAILURE, SHOULD_NOT_HAVE_BEEN_CALLED,
+# PASSED_NULL_PARAMETER, INTERNAL_ERROR, DISABLED, INIT_FAIL, PASSED_INVALID_ARGUMENT,
+# OPERATION_FAIL, NESTED_ASN1_ERROR, MISSING_ASN1_EOS.
+COMMON_REASONS_3_TO_111 = {256: 1 | 64, 257: 2 | 64, 258: 3 | 64, 259: 4 | 64, 260: 5 | 64,
+                           261: 6 | 64, 262: 7, 263: 8 | 64, 266: 58, 267: 63}
