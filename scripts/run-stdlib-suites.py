@@ -202,6 +202,13 @@ def main():
         env = dict(os.environ)
         for var in ("PYTHONPATH", "PYTHONHOME", "OPENSSL_CONF"):
             env.pop(var, None)
+        if args.stock:
+            # The interpreter's originals, even if scripts/install.sh replaced them.
+            sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+            from pep466_support import stock_view_dir
+            view = stock_view_dir(python)
+            if view:
+                env["PYTHONPATH"] = view
         if args.lib:
             lib = os.path.abspath(args.lib)
             for name in ("_ssl.so", "_hashlib.so"):

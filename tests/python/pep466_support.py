@@ -2,11 +2,15 @@
 
 Every test file runs under the 2.7 interpreter with our build first on PYTHONPATH (the
 runner, tests/python/run.py, sets that up). Parity tests also need the *stock* modules:
-`run_stock` starts the same interpreter without our directory on the path.
+`run_stock` starts the same interpreter without our directory on the path (and, when
+scripts/install.sh has replaced them in the interpreter, with the originals it kept).
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 # The directory holding our _ssl.so / _hashlib.so (set by the runner).
 OUR_DIR = os.environ.get("PEP466_LIBDIR", "")
@@ -16,12 +20,49 @@ PYTHON27 = os.environ.get("PEP466_PYTHON27", sys.executable)
 PYTHON3 = os.environ.get("PEP466_PYTHON3", "python3")
 
 
-def _env(with_ours):
+def stock_view_dir(python):
+    """A folder to put first on PYTHONPATH so `python` imports its *original* _ssl/_hashlib.
+
+    None when the interpreter's lib-dynload holds its own modules. After scripts/install.sh
+    replaced them, the originals are in lib-dynload/.pep466-backup: the folder links those,
+    and stands in a module that raises ImportError for one the interpreter never had (stock
+    2.7.18 on OpenSSL 3 has no _hashlib).
+    """
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    if with_ours:
-        env["PYTHONPATH"] = OUR_DIR
+    out = subprocess.check_output(
+        [python, "-c", "import os, _struct; print(os.path.dirname(_struct.__file__))"], env=env)
+    backup = os.path.join(out.decode().strip(), ".pep466-backup")
+    if not os.path.isdir(backup):
+        return None
+    view = tempfile.mkdtemp(prefix="pep466-stock-")
+    atexit.register(shutil.rmtree, view, True)
+    for name in ("_ssl", "_hashlib"):
+        original = os.path.join(backup, name + ".so")
+        if os.path.exists(original):
+            os.symlink(original, os.path.join(view, name + ".so"))
+        else:
+            with open(os.path.join(view, name + ".py"), "w") as f:
+                f.write("raise ImportError('No module named %s')\n" % name)
+    return view
+
+
+_stock_view = []
+
+
+def _env(path=None):
+    """The environment for a child interpreter, with `path` (or nothing) as PYTHONPATH."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    if path:
+        env["PYTHONPATH"] = path
     return env
+
+
+def _stock_path():
+    if not _stock_view:
+        _stock_view.append(stock_view_dir(PYTHON27))
+    return _stock_view[0]
 
 
 def _run(argv, env, stdin=None):
@@ -35,17 +76,17 @@ def _run(argv, env, stdin=None):
 
 def run_stock(code):
     """Runs `code` under 2.7 with its stock _ssl/_hashlib; returns stdout."""
-    return _run([PYTHON27, "-c", code], _env(False))
+    return _run([PYTHON27, "-c", code], _env(_stock_path()))
 
 
 def run_ours(code):
     """Runs `code` under 2.7 with our modules first on the path; returns stdout."""
-    return _run([PYTHON27, "-c", code], _env(True))
+    return _run([PYTHON27, "-c", code], _env(OUR_DIR))
 
 
 def run_python3(code, stdin=None):
     """Runs `code` under Python 3; returns stdout (bytes)."""
-    return _run([PYTHON3, "-c", code], _env(False), stdin)
+    return _run([PYTHON3, "-c", code], _env(), stdin)
 
 
 def assert_modules_are_ours():

@@ -38,7 +38,13 @@ class InstallTests(unittest.TestCase):
         shutil.copytree(os.path.join(prefix, "bin"), os.path.join(copy, "bin"), symlinks=True)
         shutil.copytree(os.path.join(prefix, "lib"), os.path.join(copy, "lib"), symlinks=True,
                         ignore=shutil.ignore_patterns("test", "*.pyc", "*.pyo", "site-packages"))
-        return os.path.join(copy, "bin", "python2.7")
+        python = os.path.join(copy, "bin", "python2.7")
+        dynload = os.path.join(copy, "lib", "python2.7", "lib-dynload")
+        if os.path.isdir(os.path.join(dynload, ".pep466-backup")):
+            # pep466 is installed in the original: start the copy from the stock modules.
+            code, out = run(["bash", INSTALL, "--uninstall", "--python", python], env=self.env)
+            self.assertEqual(code, 0, out)
+        return python
 
     def test_prefix_install_is_imported_first(self):
         dest = os.path.join(self.tmp, "site")
