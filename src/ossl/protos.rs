@@ -182,6 +182,18 @@ unsafe fn select(
     sys::SSL_TLSEXT_ERR_OK
 }
 
+/// The protocol list OpenSSL received from the peer (wire format), or an empty one.
+///
+/// # Safety
+/// `inbuf` is NULL or valid for `inlen` bytes for `'a`.
+unsafe fn peer_list<'a>(inbuf: *const c_uchar, inlen: c_uint) -> &'a [u8] {
+    if inbuf.is_null() {
+        return &[];
+    }
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts(inbuf, inlen as usize) }
+}
+
 /// Server side ALPN: the first protocol of our list the client also offered.
 unsafe extern "C" fn alpn_select_cb(
     ssl: *mut sys::SSL,
@@ -194,11 +206,7 @@ unsafe extern "C" fn alpn_select_cb(
     crate::py::boundary::catch_callback_panic(|| {
         // SAFETY: OpenSSL passes a live SSL in handshake and the client's list (inlen bytes).
         unsafe {
-            let client = if inbuf.is_null() {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(inbuf, inlen as usize)
-            };
+            let client = peer_list(inbuf, inlen);
             let Some(server) = keep_on_ssl(ssl, current_list(ssl, false)) else {
                 return sys::SSL_TLSEXT_ERR_NOACK;
             };
@@ -246,11 +254,7 @@ extern "C" fn npn_select_cb(
     crate::py::boundary::catch_callback_panic(|| {
         // SAFETY: OpenSSL passes a live SSL in handshake and the server's list (inlen bytes).
         unsafe {
-            let server = if inbuf.is_null() {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(inbuf, inlen as usize)
-            };
+            let server = peer_list(inbuf, inlen);
             let Some(client) = keep_on_ssl(ssl, current_list(ssl, true)) else {
                 return sys::SSL_TLSEXT_ERR_ALERT_FATAL;
             };
