@@ -148,6 +148,21 @@ pub(crate) unsafe fn call_method<T: PyClass>(
     })
 }
 
+/// For everything called with `self` alone: `METH_NOARGS` methods, getters, `tp_repr`.
+///
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); the GIL is held.
+pub(crate) unsafe fn call_self<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        imp(py, unsafe { Slf::from_ptr(slf) })
+    })
+}
+
 /// For `METH_O` methods: CPython has already checked that there is exactly one argument (with
 /// its own "takes exactly one argument" message); the implementation sees it as a 1-tuple, so it
 /// parses it with the same format string as a `METH_VARARGS` method would.
@@ -270,15 +285,7 @@ macro_rules! py_method {
             _unused: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes a live instance of the class.
-            unsafe {
-                $crate::py::boundary::call_method::<$cls>(
-                    stringify!($imp),
-                    slf,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    |py, slf, _| $imp(py, slf),
-                )
-            }
+            unsafe { $crate::py::boundary::call_self::<$cls>(stringify!($imp), slf, $imp) }
         }
     };
 }
@@ -339,15 +346,7 @@ macro_rules! py_getset {
             _closure: *mut std::ffi::c_void,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes a live instance of the class.
-            unsafe {
-                $crate::py::boundary::call_method::<$cls>(
-                    stringify!($imp),
-                    slf,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    |py, slf, _| $imp(py, slf),
-                )
-            }
+            unsafe { $crate::py::boundary::call_self::<$cls>(stringify!($imp), slf, $imp) }
         }
     };
     (set $name:ident, $cls:ty, $imp:path) => {
@@ -370,15 +369,7 @@ macro_rules! py_unary_slot {
             slf: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes a live instance of the class.
-            unsafe {
-                $crate::py::boundary::call_method::<$cls>(
-                    stringify!($imp),
-                    slf,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    |py, slf, _| $imp(py, slf),
-                )
-            }
+            unsafe { $crate::py::boundary::call_self::<$cls>(stringify!($imp), slf, $imp) }
         }
     };
 }
