@@ -24,6 +24,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+from pep466_support import find_python27, stock_view_dir  # noqa: E402
 DEFAULT_SUITES = [
     "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
     "test_ftplib", "test_poplib", "test_imaplib", "test_smtplib", "test_urllib2",
@@ -60,17 +62,6 @@ CipherString = DEFAULT:@SECLEVEL=0
 RESULT_LINE = re.compile(r"^(test\w*) \(([\w.]+)\) \.\.\. (.*)$")
 HEADER_LINE = re.compile(r"^(FAIL|ERROR): (test\w*) \(([\w.]+)\)")
 SUMMARY = re.compile(r"^Ran (\d+) tests? in")
-
-
-def find_python27():
-    exe = os.environ.get("PYTHON27")
-    if exe:
-        return exe
-    try:
-        prefix = subprocess.check_output(["pyenv", "prefix", "2.7.18"]).decode().strip()
-        return os.path.join(prefix, "bin", "python2.7")
-    except (OSError, subprocess.CalledProcessError):
-        return shutil.which("python2.7") or sys.exit("no python2.7 found; set PYTHON27")
 
 
 def load_expected(path):
@@ -204,8 +195,6 @@ def main():
             env.pop(var, None)
         if args.stock:
             # The interpreter's originals, even if scripts/install.sh replaced them.
-            sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
-            from pep466_support import stock_view_dir
             view = stock_view_dir(python)
             if view:
                 env["PYTHONPATH"] = view

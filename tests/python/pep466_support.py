@@ -20,6 +20,20 @@ PYTHON27 = os.environ.get("PEP466_PYTHON27", sys.executable)
 PYTHON3 = os.environ.get("PEP466_PYTHON3", "python3")
 
 
+def find_python27():
+    """The 2.7 interpreter the test runners use: $PYTHON27, else pyenv's 2.7.18, else
+    python2.7 on PATH (the order build.rs and scripts/install.sh follow). Runners only (Python 3).
+    """
+    exe = os.environ.get("PYTHON27")
+    if exe:
+        return exe
+    try:
+        prefix = subprocess.check_output(["pyenv", "prefix", "2.7.18"]).decode().strip()
+        return os.path.join(prefix, "bin", "python2.7")
+    except (OSError, subprocess.CalledProcessError):
+        return shutil.which("python2.7") or sys.exit("no python2.7 found; set PYTHON27")
+
+
 def stock_view_dir(python):
     """A folder to put first on PYTHONPATH so `python` imports its *original* _ssl/_hashlib.
 

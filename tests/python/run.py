@@ -13,19 +13,10 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from pep466_support import find_python27  # noqa: E402
 RAN = re.compile(r"^Ran (\d+) tests? in")
 OUTCOME = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
-
-
-def find_python27():
-    exe = os.environ.get("PYTHON27")
-    if exe:
-        return exe
-    try:
-        prefix = subprocess.check_output(["pyenv", "prefix", "2.7.18"]).decode().strip()
-        return os.path.join(prefix, "bin", "python2.7")
-    except (OSError, subprocess.CalledProcessError):
-        return shutil.which("python2.7") or sys.exit("no python2.7 found; set PYTHON27")
 
 
 def counts(text):
