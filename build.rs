@@ -137,7 +137,7 @@ fn generate_bindings(python: &Python27) {
         .allowlist_function("Py[A-Z_].*|_Py[A-Z].*|_PyArg_.*")
         .allowlist_var("Py_TPFLAGS_.*|METH_.*|T_OBJECT|T_OBJECT_EX|READONLY|PyBUF_.*|Py_file_input|Py_[A-Za-z]*Flag")
         .allowlist_var(
-            "Py[A-Z][A-Za-z]*_Type|PyExc_.*|_Py_NoneStruct|_Py_TrueStruct|_Py_ZeroStruct",
+            "Py[A-Z][A-Za-z]*_Type|PyExc_.*|_Py_NoneStruct|_Py_NotImplementedStruct|_Py_TrueStruct|_Py_ZeroStruct",
         )
         .blocklist_function(".*UCS[24].*")
         .layout_tests(false)

@@ -10,10 +10,12 @@ pub(crate) mod digest;
 pub(crate) mod error;
 #[cfg(pep466_ossl300)]
 pub(crate) mod legacy;
+pub(crate) mod membio;
 pub(crate) mod obj;
 pub(crate) mod pem;
 pub(crate) mod protos;
 pub(crate) mod rand;
+pub(crate) mod session;
 pub(crate) mod ssl;
 pub(crate) mod version;
 pub(crate) mod x509;

@@ -12,6 +12,8 @@
 use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
+use crate::ossl::membio::MemBio;
+use crate::ossl::session::Session;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CStr};
@@ -190,6 +192,31 @@ impl Ssl {
                 }
             }
         }
+    }
+
+    /// `SSL_set_bio(ssl, rbio, wbio)`: the connection reads the peer's bytes from `incoming`
+    /// and writes its own to `outgoing` (each reference is handed over to the SSL).
+    pub(crate) fn set_memory_bios(&self, incoming: MemBio, outgoing: MemBio) {
+        // SAFETY: a live SSL with no BIOs yet; SSL_set_bio takes over one reference to each.
+        unsafe { sys::SSL_set_bio(self.as_ptr(), incoming.into_raw(), outgoing.into_raw()) }
+    }
+
+    /// The connection's current session (`SSL_get1_session`), None before there is one.
+    pub(crate) fn session(&self) -> Option<Session> {
+        // SAFETY: a live SSL.
+        unsafe { Session::of_ssl(self.as_ptr()) }
+    }
+
+    /// `SSL_set_session`: try to resume `session` on the coming handshake.
+    pub(crate) fn set_session(&self, session: &Session) -> Result<(), OsslError> {
+        // SAFETY: a live SSL.
+        unsafe { crate::ossl::session::set_on_ssl(self.as_ptr(), session) }
+    }
+
+    /// `SSL_is_init_finished`: a handshake has completed.
+    pub(crate) fn is_init_finished(&self) -> bool {
+        // SAFETY: a live SSL.
+        unsafe { sys::SSL_is_init_finished(self.as_ptr()) != 0 }
     }
 
     /// Stores an opaque pointer the servername callback reads back (`SSL_set_app_data`).

@@ -374,6 +374,29 @@ macro_rules! py_unary_slot {
     };
 }
 
+/// Defines `tp_richcompare` of a class: `imp(py, slf, other, op)` with `op` one of CPython's
+/// `Py_LT`..`Py_GE`; `self` is always an instance of the class (CPython swaps the operands).
+#[macro_export]
+macro_rules! py_richcompare {
+    ($name:ident, $cls:ty, $imp:path) => {
+        pub(crate) unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            other: *mut $crate::ffi::PyObject,
+            op: std::ffi::c_int,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython calls tp_richcompare of this class with an instance of it first
+            // (or of a subclass) and a live second operand.
+            unsafe {
+                $crate::py::boundary::call_self::<$cls>(stringify!($imp), slf, |py, slf| {
+                    let other =
+                        $crate::py::Borrowed::from_ptr(other).expect("operand is never NULL");
+                    $imp(py, slf, other, op)
+                })
+            }
+        }
+    };
+}
+
 /// Defines `tp_new` of a class: `imp(py, subtype, args)`.
 #[macro_export]
 macro_rules! py_new {

@@ -311,6 +311,8 @@ pub(crate) type NewFunc = unsafe extern "C" fn(
     *mut ffi::PyObject,
 ) -> *mut ffi::PyObject;
 pub(crate) type UnaryFunc = unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject;
+pub(crate) type RichCompareFunc =
+    unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject, c_int) -> *mut ffi::PyObject;
 
 /// Builds a static type object for `T`.
 pub(crate) struct TypeBuilder {
@@ -382,6 +384,12 @@ impl TypeBuilder {
 
     pub(crate) fn new_func(mut self, f: NewFunc) -> Self {
         self.ty.tp_new = Some(f);
+        self
+    }
+
+    /// `tp_richcompare`; without a `tp_hash` the instances are unhashable, as in Python 3.
+    pub(crate) fn richcompare(mut self, f: RichCompareFunc) -> Self {
+        self.ty.tp_richcompare = Some(f);
         self
     }
 

@@ -204,3 +204,20 @@ pub(crate) fn is_int_or_long(obj: &dyn PyObjectRef) -> bool {
         ffi::shim::pep466_int_check(obj.ptr()) != 0 || ffi::shim::pep466_long_check(obj.ptr()) != 0
     }
 }
+
+/// `len(obj)`.
+pub(crate) fn len(obj: &dyn PyObjectRef) -> PyResult<usize> {
+    // SAFETY: a live object; -1 means an exception was set.
+    let n = unsafe { ffi::PyObject_Size(obj.ptr()) };
+    usize::try_from(n).map_err(|_| PyErr::fetch())
+}
+
+/// The `NotImplemented` singleton (a rich comparison's "ask the other operand").
+pub(crate) fn not_implemented() -> Owned {
+    // SAFETY: the NotImplemented singleton lives for the whole interpreter.
+    unsafe {
+        Borrowed::from_ptr(std::ptr::addr_of_mut!(ffi::_Py_NotImplementedStruct))
+            .expect("NotImplemented exists")
+            .to_owned()
+    }
+}

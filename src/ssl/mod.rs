@@ -2,18 +2,24 @@
 //!
 //! Files: `errors` (exception classes and the OpenSSL → Python error mapping), `constants`,
 //! `functions` (module-level functions), `cert` (certificate → dict), `context`
-//! (`_SSLContext`), `socket` (`_SSLSocket`), `io` (the fd/timeout loop), `err_data`
-//! (generated error-name tables).
+//! (`_SSLContext`), `connection` (`_SSLSocket`, one TLS connection), `wrap` (the two ways to make
+//! one: over a socket or over memory BIOs), `engine` (the one I/O loop), `transport` (socket or
+//! memory BIOs: waiting and error meaning), `memory_bio` (`MemoryBIO`), `session`
+//! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables).
 
 mod cert;
+mod connection;
 mod constants;
 mod context;
+mod engine;
 mod err_data;
 mod errors;
 mod functions;
-mod io;
+mod memory_bio;
+mod session;
 mod sni;
-mod socket;
+mod transport;
+mod wrap;
 
 use crate::py::module::{Module, ModuleBuilder};
 use crate::py::{PyResult, Python};
@@ -29,6 +35,8 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     errors::add_exceptions(py, &module)?;
     constants::add_constants(py, &module)?;
     context::add_type(py, &module)?;
-    socket::add_type(py, &module)?;
+    connection::add_type(py, &module)?;
+    memory_bio::add_type(py, &module)?;
+    session::add_type(py, &module)?;
     Ok(module)
 }

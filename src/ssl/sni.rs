@@ -18,8 +18,8 @@ use crate::ossl::ssl::{self as ossl_ssl, ServernameHandler, ServernameReply, Ssl
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::downcast;
 use crate::py::{gil, value, weakref, Borrowed, Python};
+use crate::ssl::connection::Connection;
 use crate::ssl::context::ContextObject;
-use crate::ssl::socket::SslSocket;
 use std::ffi::{c_int, c_void};
 
 /// TLS alerts 2.7 sends (`SSL_AD_*`).
@@ -67,11 +67,13 @@ fn servername(py: Python<'_>, ssl: SslRef<'_>, arg: *mut c_void) -> ServernameRe
     let Some(socket_obj) = (unsafe { Borrowed::from_ptr(ssl.app_data().cast()) }) else {
         return ServernameReply::Fatal(ALERT_INTERNAL_ERROR);
     };
-    let Some(socket) = downcast::<SslSocket>(socket_obj) else {
+    let Some(conn) = downcast::<Connection>(socket_obj) else {
         return ServernameReply::Fatal(ALERT_INTERNAL_ERROR);
     };
-    let owner = match socket.owner() {
-        Some(weak) => weakref::get(weak),
+    let owner = match conn.owner(py) {
+        Some(weak) => weakref::get(&weak),
+        // Python 3 hands a memory-BIO connection without an owner to the callback itself.
+        None if conn.is_memory() => socket_obj.to_owned(),
         None => value::none(),
     };
     if owner.is_none() {

@@ -198,7 +198,12 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
     let builder = builder
         .method(
             c"_wrap_socket",
-            MethodKind::Keywords(crate::ssl::socket::wrap_socket_fn),
+            MethodKind::Keywords(crate::ssl::wrap::wrap_socket_fn),
+            c"",
+        )
+        .method(
+            c"_wrap_bio",
+            MethodKind::Keywords(crate::ssl::wrap::wrap_bio_fn),
             c"",
         )
         .method(c"set_ciphers", MethodKind::VarArgs(set_ciphers_fn), c"")

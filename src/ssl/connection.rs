@@ -1,0 +1,594 @@
+//! `_ssl._SSLSocket`: one TLS connection, over a `_socket.socket` (made by
+//! `_SSLContext._wrap_socket`, 2.7's) or over two `MemoryBIO`s (made by `_wrap_bio`, Python 3's
+//! `SSLObject` underneath); `wrap.rs` makes both. Every operation runs through the one loop in
+//! `engine.rs`; the transport (`transport.rs`) is the only difference between the two.
+//!
+//! As in 2.7.18 the type is exported as `_ssl._SSLSocket` and cannot be instantiated from Python
+//! nor subclassed. Unlike stock it takes part in cycle collection: it holds the socket and its
+//! context strongly, and a context's servername callback may reach back to the owner, so the GC
+//! must see those references. The owner (`ssl.SSLSocket`, `ssl.SSLObject`) is held weakly.
+//!
+//! Beyond 2.7.18 it has Python 3's `shared_ciphers()`, `getpeercert()`, `get_channel_binding()`,
+//! `server_side`, `server_hostname`, `owner`, `session` and `session_reused`.
+
+use crate::ossl::ssl::{CipherInfo, Role, Ssl};
+use crate::py::args::{parse, BufferArg, IntArg, ObjectArg, StrArg};
+use crate::py::boundary::Args;
+use crate::py::err::Builtin;
+use crate::py::module::Module;
+use crate::py::object::PyObjectRef;
+use crate::py::typeobj::{
+    downcast, downcast_owned, GilCell, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
+};
+use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
+use crate::ssl::context::ContextObject;
+use crate::ssl::engine::{self, Conn};
+use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
+use crate::ssl::session::SessionObject;
+use crate::ssl::transport::Transport;
+use crate::{py_getset, py_method};
+use std::ffi::{c_int, CStr, CString};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Line numbers stock shows for the failures we report (Python 3's for its additions).
+const LINE_SHUTDOWN_GONE: u32 = 2012;
+const LINE_PEER_CERT: u32 = 1380;
+const LINE_SET_SESSION: u32 = 2105;
+
+/// `SSL_VERIFY_PEER`.
+const VERIFY_PEER: c_int = openssl_sys::SSL_VERIFY_PEER;
+
+pub(crate) struct Connection {
+    pub(crate) ssl: Ssl,
+    pub(crate) role: Role,
+    /// The socket (held strongly, as 2.7) or the memory BIOs.
+    pub(crate) transport: Transport,
+    /// The context now in use (`context` property; the SNI callback may switch it).
+    pub(crate) ctx: GilCell<Owned>,
+    /// The context the connection was made from: its `SSL_CTX` runs the servername callback,
+    /// whose argument points to that context object, so it must live as long as the connection.
+    pub(crate) wrap_ctx: Owned,
+    /// `weakref(owner)`, handed to the servername callback; None when not given.
+    pub(crate) owner: GilCell<Option<Owned>>,
+    /// The `server_hostname` given (IDNA-encoded), for the `server_hostname` property.
+    pub(crate) server_hostname: Option<CString>,
+    pub(crate) handshake_done: AtomicBool,
+    pub(crate) shutdown_seen_zero: AtomicBool,
+}
+
+static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
+
+impl PyClass for Connection {
+    fn type_slot() -> &'static TypeSlot {
+        &CONNECTION_TYPE
+    }
+
+    fn traverse(&self, visit: &mut Visit<'_>) -> c_int {
+        // SAFETY: the GC calls tp_traverse with the GIL held.
+        let py = unsafe { Python::assume_gil_held() };
+        let ctx = self.ctx.get(py);
+        let owner = self.owner.get(py);
+        for obj in [
+            self.transport.socket().map(|s| s.object()),
+            Some(&ctx),
+            Some(&self.wrap_ctx),
+        ]
+        .into_iter()
+        .chain([owner.as_ref()])
+        .flatten()
+        {
+            let r = visit.visit(obj);
+            if r != 0 {
+                return r;
+            }
+        }
+        0
+    }
+}
+
+impl Connection {
+    /// The weak reference to the owner, if one was given.
+    pub(crate) fn owner(&self, py: Python<'_>) -> Option<Owned> {
+        self.owner.get(py)
+    }
+
+    /// Whether a servername callback given no owner passes the connection itself (Python 3,
+    /// memory BIOs) or aborts the handshake (2.7, sockets).
+    pub(crate) fn is_memory(&self) -> bool {
+        self.transport.socket().is_none()
+    }
+
+    fn conn(&self) -> Conn<'_> {
+        Conn {
+            ssl: &self.ssl,
+            transport: &self.transport,
+        }
+    }
+}
+
+const CONTEXT_DOC: &CStr = c"_setter_context(ctx)\n\
+This changes the context associated with the SSLSocket. This is typically\n\
+used from within a callback function set by the set_servername_callback\n\
+on the SSLContext to change the certificate information associated with the\n\
+SSLSocket before the cryptographic exchange handshake messages\n";
+const PEER_CERT_DOC: &CStr = c"peer_certificate([der=False]) -> certificate\n\
+\n\
+Returns the certificate for the peer.  If no certificate was provided,\n\
+returns None.  If a certificate was provided, but not validated, returns\n\
+an empty dictionary.  Otherwise returns a dict containing information\n\
+about the peer certificate.\n\
+\n\
+If the optional argument is True, returns a DER-encoded copy of the\n\
+peer certificate, or None if no certificate was provided.  This will\n\
+return the certificate even if it wasn't validated.";
+const PENDING_DOC: &CStr = c"pending() -> count\n\
+\n\
+Returns the number of already decrypted bytes available for read,\n\
+pending on the connection.\n";
+const READ_DOC: &CStr = c"read([len]) -> string\n\nRead up to len bytes from the SSL socket.";
+const SHUTDOWN_DOC: &CStr = c"shutdown(s) -> socket\n\
+\n\
+Does the SSL shutdown handshake with the remote end, and returns\n\
+the underlying socket object.";
+const TLS_UNIQUE_DOC: &CStr = c"tls_unique_cb() -> bytes\n\
+\n\
+Returns the 'tls-unique' channel binding data, as defined by RFC 5929.\n\
+\n\
+If the TLS handshake is not yet complete, None is returned";
+const WRITE_DOC: &CStr = c"write(s) -> len\n\
+\n\
+Writes the string s into the SSL object.  Returns the number\n\
+of bytes written.";
+
+py_method!(noargs conn_do_handshake, Connection, do_handshake);
+py_method!(varargs conn_read, Connection, read);
+py_method!(varargs conn_write, Connection, write);
+py_method!(noargs conn_pending, Connection, pending);
+py_method!(varargs conn_peer_certificate, Connection, peer_certificate);
+py_method!(keywords conn_getpeercert, Connection, getpeercert);
+py_method!(noargs conn_cipher, Connection, cipher);
+py_method!(noargs conn_shared_ciphers, Connection, shared_ciphers);
+py_method!(noargs conn_version, Connection, version);
+py_method!(noargs conn_compression, Connection, compression);
+py_method!(noargs conn_selected_alpn, Connection, selected_alpn_protocol);
+py_method!(noargs conn_selected_npn, Connection, selected_npn_protocol);
+py_method!(noargs conn_shutdown, Connection, shutdown);
+py_method!(noargs conn_tls_unique_cb, Connection, tls_unique_cb);
+py_method!(keywords conn_get_channel_binding, Connection, get_channel_binding);
+py_getset!(get conn_get_context, Connection, get_context);
+py_getset!(set conn_set_context, Connection, set_context);
+py_getset!(get conn_get_server_side, Connection, get_server_side);
+py_getset!(get conn_get_server_hostname, Connection, get_server_hostname);
+py_getset!(get conn_get_owner, Connection, get_owner);
+py_getset!(set conn_set_owner, Connection, set_owner);
+py_getset!(get conn_get_session, Connection, get_session);
+py_getset!(set conn_set_session, Connection, set_session);
+py_getset!(get conn_get_session_reused, Connection, get_session_reused);
+
+/// Python: `_ssl._SSLSocket` (the type, exported as in 2.7.18).
+pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
+    let mut builder = TypeBuilder::new::<Connection>(c"_ssl._SSLSocket", c"")
+        .gc::<Connection>()
+        .method(c"do_handshake", MethodKind::NoArgs(conn_do_handshake), c"")
+        .method(c"write", MethodKind::VarArgs(conn_write), WRITE_DOC)
+        .method(c"read", MethodKind::VarArgs(conn_read), READ_DOC)
+        .method(c"pending", MethodKind::NoArgs(conn_pending), PENDING_DOC)
+        .method(
+            c"peer_certificate",
+            MethodKind::VarArgs(conn_peer_certificate),
+            PEER_CERT_DOC,
+        )
+        .method(c"getpeercert", MethodKind::Keywords(conn_getpeercert), c"")
+        .method(c"cipher", MethodKind::NoArgs(conn_cipher), c"")
+        .method(
+            c"shared_ciphers",
+            MethodKind::NoArgs(conn_shared_ciphers),
+            c"",
+        )
+        .method(c"version", MethodKind::NoArgs(conn_version), c"")
+        .method(
+            c"selected_alpn_protocol",
+            MethodKind::NoArgs(conn_selected_alpn),
+            c"",
+        )
+        .method(c"compression", MethodKind::NoArgs(conn_compression), c"")
+        .method(c"shutdown", MethodKind::NoArgs(conn_shutdown), SHUTDOWN_DOC)
+        .method(
+            c"tls_unique_cb",
+            MethodKind::NoArgs(conn_tls_unique_cb),
+            TLS_UNIQUE_DOC,
+        )
+        .method(
+            c"get_channel_binding",
+            MethodKind::Keywords(conn_get_channel_binding),
+            c"",
+        )
+        .getset(
+            c"context",
+            conn_get_context,
+            Some(conn_set_context),
+            CONTEXT_DOC,
+        )
+        .getset(
+            c"server_side",
+            conn_get_server_side,
+            None,
+            c"Whether this is a server-side socket.",
+        )
+        .getset(
+            c"server_hostname",
+            conn_get_server_hostname,
+            None,
+            c"The currently set server hostname (for SNI).",
+        )
+        .getset(
+            c"owner",
+            conn_get_owner,
+            Some(conn_set_owner),
+            c"The Python-level owner of this object.\n\nPassed as \"self\" in servername callback.",
+        )
+        .getset(
+            c"session",
+            conn_get_session,
+            Some(conn_set_session),
+            c"The underlying SSLSession object.",
+        )
+        .getset(
+            c"session_reused",
+            conn_get_session_reused,
+            None,
+            c"Was the client session reused during handshake?",
+        );
+    // 2.7 compiles `selected_npn_protocol` in only when the library has NPN (`HAS_NPN`).
+    if crate::ossl::protos::HAS_NPN {
+        builder = builder.method(
+            c"selected_npn_protocol",
+            MethodKind::NoArgs(conn_selected_npn),
+            c"",
+        );
+    }
+    m.add(c"_SSLSocket", builder.build::<Connection>()?)
+}
+
+/// Python: `_ssl._SSLSocket.do_handshake`
+fn do_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    engine::handshake(py, &slf.conn())?;
+    slf.handshake_done.store(true, Ordering::Release);
+    Ok(value::none())
+}
+
+/// Python: `_ssl._SSLSocket.read(len[, buffer])`
+fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
+    let mut len = IntArg(0);
+    let mut buffer = crate::py::args::WritableBufferArg::new();
+    parse(args, c"i|w*:read", None, &mut [&mut len, &mut buffer])?;
+    if buffer.is_given() {
+        let buf = buffer.bytes_mut().expect("given");
+        let mut n = len.0;
+        if n <= 0 || n as usize > buf.len() {
+            n = c_int::try_from(buf.len()).map_err(|_| {
+                PyErr::new(
+                    Builtin::OverflowError,
+                    "maximum length can't fit in a C 'int'",
+                )
+            })?;
+        }
+        if n == 0 {
+            return value::long(0);
+        }
+        let count = engine::read(py, &slf.conn(), &mut buf[..n as usize])?;
+        return value::long(count as i64);
+    }
+    if len.0 < 0 {
+        return Err(PyErr::new(
+            Builtin::ValueError,
+            "size should not be negative",
+        ));
+    }
+    if len.0 == 0 {
+        return value::bytes(b"");
+    }
+    let mut data = value::zeroed_buffer(len.0 as usize)?;
+    let count = engine::read(py, &slf.conn(), &mut data)?;
+    value::bytes(&data[..count])
+}
+
+/// Python: `_ssl._SSLSocket.write(data)`
+fn write(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
+    let mut data = BufferArg::new();
+    parse(args, c"s*:write", None, &mut [&mut data])?;
+    let bytes = data.bytes().unwrap_or_default();
+    if bytes.len() > c_int::MAX as usize {
+        return Err(PyErr::new(
+            Builtin::OverflowError,
+            &format!("string longer than {} bytes", c_int::MAX),
+        ));
+    }
+    let count = engine::write(py, &slf.conn(), bytes)?;
+    value::int(count as _)
+}
+
+/// Python: `_ssl._SSLSocket.pending()`
+fn pending(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    // SSL_pending only reads buffered state, so the GIL is kept.
+    value::int(slf.ssl.pending().max(0).into())
+}
+
+/// Python: `_ssl._SSLSocket.peer_certificate([der=False])` (2.7's name)
+fn peer_certificate(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
+    let mut binary = ObjectArg::new();
+    parse(args, c"|O:peer_certificate", None, &mut [&mut binary])?;
+    peer_cert(py, &slf, binary.get())
+}
+
+/// Python: `_ssl._SSLSocket.getpeercert(der=False)` (Python 3's name)
+fn getpeercert(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
+    let mut binary = ObjectArg::new();
+    parse(args, c"|O:getpeercert", Some(&[c"der"]), &mut [&mut binary])?;
+    peer_cert(py, &slf, binary.get())
+}
+
+/// The peer's certificate: None without one, DER bytes when `binary` is true, else the decoded
+/// dict (empty when it was not verified).
+fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> PyResult<Owned> {
+    if !slf.handshake_done.load(Ordering::Acquire) {
+        return Err(PyErr::new(Builtin::ValueError, "handshake not done yet"));
+    }
+    let Some(cert) = slf.ssl.peer_certificate() else {
+        return Ok(value::none());
+    };
+    let binary = match binary {
+        Some(b) => b.is_true()?,
+        None => false,
+    };
+    if binary {
+        let der = cert
+            .to_der()
+            .map_err(|e| ssl_error_from_queue(&e, LINE_PEER_CERT))?;
+        return value::bytes(&der);
+    }
+    if slf.ssl.current_ctx_verify_mode() & VERIFY_PEER == 0 {
+        return value::dict();
+    }
+    crate::ssl::cert::decode_certificate(py, &cert)
+}
+
+fn cipher_tuple(c: &CipherInfo) -> PyResult<Owned> {
+    let text = |s: &Option<String>| match s {
+        Some(s) => value::bytes(s.as_bytes()),
+        None => Ok(value::none()),
+    };
+    value::tuple(vec![
+        text(&c.name)?,
+        text(&c.version)?,
+        value::int(c.bits.into())?,
+    ])
+}
+
+/// Python: `_ssl._SSLSocket.cipher()`
+fn cipher(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.current_cipher() {
+        Some(c) => cipher_tuple(&c),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.shared_ciphers()` (Python 3.5's; not in stock 2.7.18)
+fn shared_ciphers(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.shared_ciphers() {
+        Some(list) => value::list(list.iter().map(cipher_tuple).collect::<PyResult<_>>()?),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.version()`
+fn version(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    // Python 3 (and so `SSLObject`) says None until the handshake is done; 2.7.18 reports
+    // what OpenSSL says, which 2.7 code on a socket can observe, so that stays.
+    if slf.transport.socket().is_none() && !slf.ssl.is_init_finished() {
+        return Ok(value::none());
+    }
+    let v = slf.ssl.version();
+    if v == "unknown" {
+        return Ok(value::none());
+    }
+    value::unicode_from_utf8(v.as_bytes(), c"strict")
+}
+
+/// Python: `_ssl._SSLSocket.compression()`
+fn compression(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.compression() {
+        Some(name) => value::bytes(name.as_bytes()),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.selected_alpn_protocol()`
+fn selected_alpn_protocol(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.alpn_selected() {
+        Some(p) => value::bytes(&p),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.selected_npn_protocol()` (present when `HAS_NPN`)
+fn selected_npn_protocol(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.npn_selected() {
+        Some(p) => value::bytes(&p),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.shutdown()`: returns the underlying `_socket.socket`, or None over
+/// memory BIOs (Python 3).
+fn shutdown(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    let sock = slf.transport.socket();
+    if sock.is_some_and(|s| s.fd() < 0) {
+        return Err(ssl_error_text(
+            "Underlying socket connection gone",
+            LINE_SHUTDOWN_GONE,
+        ));
+    }
+    engine::shutdown(py, &slf.conn(), &slf.shutdown_seen_zero)?;
+    Ok(sock.map_or_else(value::none, |s| s.object().clone()))
+}
+
+/// The 'tls-unique' channel binding (RFC 5929): the first Finished message of the handshake,
+/// the client's for a new session, the server's for a resumed one; None before the handshake.
+fn tls_unique(slf: &Connection) -> PyResult<Owned> {
+    let ours = slf.ssl.session_reused() ^ (slf.role == Role::Client);
+    let data = slf.ssl.finished(!ours);
+    if data.is_empty() {
+        return Ok(value::none());
+    }
+    value::bytes(&data)
+}
+
+/// Python: `_ssl._SSLSocket.tls_unique_cb()` (2.7's)
+fn tls_unique_cb(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    tls_unique(&slf)
+}
+
+/// Python: `_ssl._SSLSocket.get_channel_binding(cb_type='tls-unique')` (Python 3's)
+fn get_channel_binding(
+    _py: Python<'_>,
+    slf: Slf<'_, Connection>,
+    args: Args<'_>,
+) -> PyResult<Owned> {
+    let mut cb_type = StrArg::new();
+    parse(
+        args,
+        c"|s:get_channel_binding",
+        Some(&[c"cb_type"]),
+        &mut [&mut cb_type],
+    )?;
+    match cb_type.bytes() {
+        None | Some(b"tls-unique") => tls_unique(&slf),
+        Some(other) => Err(PyErr::new(
+            Builtin::ValueError,
+            &format!(
+                "'{}' channel binding type not implemented",
+                String::from_utf8_lossy(other)
+            ),
+        )),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.context` (get)
+fn get_context(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    Ok(slf.ctx.get(py))
+}
+
+/// Python: `_ssl._SSLSocket.context` (set): switches the connection's `SSL_CTX` (certificate
+/// and key; verification settings already copied into the SSL stay), typically from a
+/// servername callback.
+fn set_context(
+    py: Python<'_>,
+    slf: Slf<'_, Connection>,
+    value: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    let not_a_context = || PyErr::new(Builtin::TypeError, "The value must be a SSLContext");
+    let value = value.ok_or_else(not_a_context)?;
+    let ctx = downcast::<ContextObject>(value).ok_or_else(not_a_context)?;
+    {
+        let _config = ctx.config_lock(py);
+        slf.ssl.set_ctx(ctx.ssl_ctx());
+    }
+    drop(slf.ctx.replace(py, value.to_owned()));
+    Ok(())
+}
+
+/// Python: `_ssl._SSLSocket.server_side` (Python 3's)
+fn get_server_side(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    Ok(value::boolean(slf.role == Role::Server))
+}
+
+/// Python: `_ssl._SSLSocket.server_hostname` (Python 3's): the name given to the wrap call,
+/// IDNA-encoded, or None.
+fn get_server_hostname(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match &slf.server_hostname {
+        Some(name) => value::bytes(name.to_bytes()),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.owner` (get; Python 3's): the `ssl.SSLSocket`/`SSLObject` that owns
+/// this connection, or None (it is held weakly).
+fn get_owner(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    Ok(match slf.owner(_py) {
+        Some(weak) => weakref::get(&weak),
+        None => value::none(),
+    })
+}
+
+/// Python: `_ssl._SSLSocket.owner` (set; Python 3's)
+fn set_owner(
+    py: Python<'_>,
+    slf: Slf<'_, Connection>,
+    value: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    let weak = match value {
+        Some(v) => Some(weakref::new_ref(&v)?),
+        None => None,
+    };
+    drop(slf.owner.replace(py, weak));
+    Ok(())
+}
+
+/// Python: `_ssl._SSLSocket.session` (get; Python 3's): the session to resume later, or None.
+fn get_session(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.ssl.session() {
+        Some(session) => SessionObject::wrap(session, slf.ctx.get(py)),
+        None => Ok(value::none()),
+    }
+}
+
+/// Python: `_ssl._SSLSocket.session` (set; Python 3's): resume `value` on the coming handshake.
+fn set_session(
+    py: Python<'_>,
+    slf: Slf<'_, Connection>,
+    value: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    let session = value
+        .and_then(downcast::<SessionObject>)
+        .ok_or_else(|| PyErr::new(Builtin::TypeError, "Value is not a SSLSession."))?;
+    set_session_checked(py, &slf, &session)
+}
+
+/// Python 3's checks before `SSL_set_session`, shared with the `session=` argument of the wrap
+/// calls.
+pub(crate) fn set_session_checked(
+    py: Python<'_>,
+    conn: &Connection,
+    session: &SessionObject,
+) -> PyResult<()> {
+    let current = conn.ctx.get(py);
+    let current_ctx = downcast_owned::<ContextObject>(&current)
+        .map_or(std::ptr::null(), |c| c.ssl_ctx().as_ptr().cast_const());
+    if session.ssl_ctx_ptr() != current_ctx {
+        return Err(PyErr::new(
+            Builtin::ValueError,
+            "Session refers to a different SSLContext.",
+        ));
+    }
+    if conn.role != Role::Client {
+        return Err(PyErr::new(
+            Builtin::ValueError,
+            "Cannot set session for server-side SSLSocket.",
+        ));
+    }
+    if conn.ssl.is_init_finished() {
+        return Err(PyErr::new(
+            Builtin::ValueError,
+            "Cannot set session after handshake.",
+        ));
+    }
+    conn.ssl
+        .set_session(session.session())
+        .map_err(|e| ssl_error_from_queue(&e, LINE_SET_SESSION))
+}
+
+/// Python: `_ssl._SSLSocket.session_reused` (Python 3's)
+fn get_session_reused(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    Ok(value::boolean(slf.ssl.session_reused()))
+}

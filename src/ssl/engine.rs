@@ -1,0 +1,205 @@
+//! The one I/O loop of a TLS connection, for both transports (`transport.rs`): handshake, read,
+//! write and shutdown each make their OpenSSL call, capture its outcome (ret, `SSL_get_error`,
+//! errno, queued error) at once, and on WANT_READ / WANT_WRITE ask the transport to wait and
+//! retry. Each operation's 2.7.18 quirks are stated once, in `Kind`'s tables:
+//!
+//! * the timeout texts (`_ssl.c:711: The handshake operation timed out`, `The read operation
+//!   timed out`...), raised as `SSLError('text')` (whose `str()` is the tuple repr, as in 2.7);
+//! * on a closed socket: handshake and write raise, read retries (its next call fails), shutdown
+//!   keeps the SSL error;
+//! * write waits for writability once before its first attempt;
+//! * shutdown stops at anything but "ready" (so a blocking socket keeps its WANT error), tries
+//!   `SSL_shutdown` at most twice when it returns 0, and disables read-ahead once our
+//!   close_notify went out (so `unwrap()` leaves the plaintext that follows in the socket);
+//! * read returns 0 at the peer's close_notify instead of raising;
+//! * the socket's timeout restarts on every retry (2.7 semantics, not an overall deadline).
+//!
+//! Pending Python signals are checked after every handshake/read/write call (not shutdown, as in
+//! 2.7), so Ctrl-C interrupts a blocked loop.
+
+use crate::ossl::ssl::{IoOutcome, Ssl};
+use crate::py::socket::check_signals;
+use crate::py::{PyResult, Python};
+use crate::ssl::errors::ssl_error_plain;
+use crate::ssl::transport::{Direction, Transport, WaitState};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `_ssl.c` line numbers stock 2.7.18 shows in the messages of each operation's errors.
+pub(crate) mod line {
+    pub(crate) const HANDSHAKE: u32 = 727;
+    pub(crate) const WRITE: u32 = 1829;
+    pub(crate) const READ: u32 = 1946;
+    pub(crate) const SHUTDOWN: u32 = 2051;
+}
+
+const HANDSHAKE_TIMED_OUT: &str = "_ssl.c:711: The handshake operation timed out";
+const HANDSHAKE_SOCKET_CLOSED: &str = "_ssl.c:715: Underlying socket has been closed.";
+const READ_TIMED_OUT: &str = "The read operation timed out";
+const WRITE_TIMED_OUT: &str = "The write operation timed out";
+const SOCKET_CLOSED: &str = "Underlying socket has been closed.";
+
+/// One connection as the loop sees it.
+pub(crate) struct Conn<'a> {
+    pub(crate) ssl: &'a Ssl,
+    pub(crate) transport: &'a Transport,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Handshake,
+    Read,
+    Write,
+    Shutdown,
+}
+
+/// What the loop does when waiting ends in `state`.
+enum Next {
+    Retry,
+    /// Stop and report the call's own outcome.
+    Stop,
+    Raise(&'static str),
+}
+
+impl Kind {
+    fn line(self) -> u32 {
+        match self {
+            Kind::Handshake => line::HANDSHAKE,
+            Kind::Read => line::READ,
+            Kind::Write => line::WRITE,
+            Kind::Shutdown => line::SHUTDOWN,
+        }
+    }
+
+    fn timed_out(self, direction: Direction) -> &'static str {
+        match (self, direction) {
+            (Kind::Handshake, _) => HANDSHAKE_TIMED_OUT,
+            (Kind::Read, _) | (Kind::Shutdown, Direction::Read) => READ_TIMED_OUT,
+            (Kind::Write, _) | (Kind::Shutdown, Direction::Write) => WRITE_TIMED_OUT,
+        }
+    }
+
+    fn after_wait(self, state: WaitState, direction: Direction) -> Next {
+        match (state, self) {
+            (WaitState::Ready, _) => Next::Retry,
+            (WaitState::TimedOut, _) => Next::Raise(self.timed_out(direction)),
+            (WaitState::NonBlocking, _) => Next::Stop,
+            (WaitState::Blocking, Kind::Shutdown) => Next::Stop,
+            (WaitState::Blocking, _) => Next::Retry,
+            (WaitState::Closed, Kind::Handshake) => Next::Raise(HANDSHAKE_SOCKET_CLOSED),
+            (WaitState::Closed, Kind::Write) => Next::Raise(SOCKET_CLOSED),
+            // 2.7 does not test for a closed socket in read: the next SSL_read fails instead.
+            (WaitState::Closed, Kind::Read) => Next::Retry,
+            (WaitState::Closed, Kind::Shutdown) => Next::Stop,
+        }
+    }
+}
+
+/// The OpenSSL call of one operation, with what it needs.
+enum Call<'b> {
+    Handshake,
+    Read(&'b mut [u8]),
+    Write(&'b [u8]),
+    /// The connection's `shutdown_seen_zero` flag.
+    Shutdown(&'b AtomicBool),
+}
+
+impl Call<'_> {
+    fn kind(&self) -> Kind {
+        match self {
+            Call::Handshake => Kind::Handshake,
+            Call::Read(_) => Kind::Read,
+            Call::Write(_) => Kind::Write,
+            Call::Shutdown(_) => Kind::Shutdown,
+        }
+    }
+
+    fn run(&mut self, ssl: &Ssl) -> IoOutcome {
+        match self {
+            Call::Handshake => ssl.do_handshake(),
+            Call::Read(buf) => ssl.read(buf),
+            Call::Write(data) => ssl.write(data),
+            Call::Shutdown(seen_zero) => {
+                if seen_zero.load(Ordering::Relaxed) {
+                    ssl.disable_read_ahead();
+                }
+                ssl.shutdown()
+            }
+        }
+    }
+}
+
+/// Runs `call` to completion: the count it returned (> 0 for a successful handshake, read or
+/// write; 0 for a read at the peer's close_notify or a shutdown waiting for the peer's).
+fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_>) -> PyResult<usize> {
+    let kind = call.kind();
+    let Conn { ssl, transport } = *conn;
+    transport.prepare(ssl);
+    if kind == Kind::Write {
+        // 2.7 waits for writability once before the first attempt.
+        if let Next::Raise(text) =
+            kind.after_wait(transport.wait(py, Direction::Write), Direction::Write)
+        {
+            return Err(ssl_error_plain(text));
+        }
+    }
+    let mut zeros = 0;
+    let outcome = loop {
+        let outcome = transport.call(py, ssl, |s| call.run(s));
+        if kind != Kind::Shutdown {
+            check_signals(py)?;
+        }
+        if outcome.ret > 0 {
+            return Ok(outcome.ret as usize);
+        }
+        if let (Call::Shutdown(seen_zero), 0) = (&call, outcome.ret) {
+            // Our close_notify is sent; try once more to receive the peer's.
+            zeros += 1;
+            if zeros > 1 {
+                return Ok(0);
+            }
+            seen_zero.store(true, Ordering::Relaxed);
+            continue;
+        }
+        let direction = if outcome.wants_read() {
+            Direction::Read
+        } else if outcome.wants_write() {
+            Direction::Write
+        } else {
+            break outcome;
+        };
+        match kind.after_wait(transport.wait(py, direction), direction) {
+            Next::Retry => {}
+            Next::Stop => break outcome,
+            Next::Raise(text) => return Err(ssl_error_plain(text)),
+        }
+    };
+    if kind == Kind::Read
+        && outcome.ssl_error == openssl_sys::SSL_ERROR_ZERO_RETURN
+        && ssl.received_shutdown_only()
+    {
+        // The peer's close_notify: end of data, not an error.
+        return Ok(0);
+    }
+    Err(transport.failure(outcome, kind.line()))
+}
+
+/// Python: the loop of `_SSLSocket.do_handshake`.
+pub(crate) fn handshake(py: Python<'_>, conn: &Conn<'_>) -> PyResult<()> {
+    drive(py, conn, Call::Handshake).map(drop)
+}
+
+/// Python: the loop of `_SSLSocket.read`: the byte count (0 at a clean close_notify EOF).
+pub(crate) fn read(py: Python<'_>, conn: &Conn<'_>, buf: &mut [u8]) -> PyResult<usize> {
+    drive(py, conn, Call::Read(buf))
+}
+
+/// Python: the loop of `_SSLSocket.write`: the byte count written.
+pub(crate) fn write(py: Python<'_>, conn: &Conn<'_>, data: &[u8]) -> PyResult<usize> {
+    drive(py, conn, Call::Write(data))
+}
+
+/// Python: the loop of `_SSLSocket.shutdown`. `seen_zero` is the connection's
+/// `shutdown_seen_zero` flag.
+pub(crate) fn shutdown(py: Python<'_>, conn: &Conn<'_>, seen_zero: &AtomicBool) -> PyResult<()> {
+    drive(py, conn, Call::Shutdown(seen_zero)).map(drop)
+}

@@ -1,0 +1,172 @@
+//! `_ssl.MemoryBIO` (Python 3.5's): a byte queue in memory through which an `SSLObject` (a
+//! connection made by `_SSLContext._wrap_bio`) exchanges TLS records with whatever transport
+//! Python code chooses. The queue is a reference-counted OpenSSL memory BIO (`ossl::membio`),
+//! shared with every connection using it.
+
+use crate::ossl::membio::MemBio;
+use crate::py::args::{parse, BufferArg, IntArg, ObjectArg};
+use crate::py::boundary::Args;
+use crate::py::err::Builtin;
+use crate::py::module::Module;
+use crate::py::typeobj::{
+    create_subtype, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot,
+};
+use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain};
+use crate::{py_getset, py_method, py_new};
+use std::ffi::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Line numbers shown for OpenSSL failures of the BIO calls.
+const LINE_NEW: u32 = 4440;
+const LINE_READ: u32 = 4520;
+const LINE_WRITE: u32 = 4560;
+
+pub(crate) struct MemoryBio {
+    bio: MemBio,
+    /// `write_eof()` was called: no more writes, and an empty queue reads as end of data.
+    eof_written: AtomicBool,
+}
+
+static MEMORY_BIO_TYPE: TypeSlot = TypeSlot::new();
+
+impl PyClass for MemoryBio {
+    fn type_slot() -> &'static TypeSlot {
+        &MEMORY_BIO_TYPE
+    }
+}
+
+impl MemoryBio {
+    /// Another reference to the BIO, for a connection to own.
+    pub(crate) fn share(&self) -> MemBio {
+        self.bio.clone()
+    }
+
+    /// The type object (`_wrap_bio` checks its arguments against it).
+    pub(crate) fn type_object() -> Owned {
+        MEMORY_BIO_TYPE.object()
+    }
+}
+
+py_new!(memory_bio_new, new);
+py_method!(varargs memory_bio_read, MemoryBio, read);
+py_method!(varargs memory_bio_write, MemoryBio, write);
+py_method!(noargs memory_bio_write_eof, MemoryBio, write_eof);
+py_getset!(get memory_bio_pending, MemoryBio, pending);
+py_getset!(get memory_bio_eof, MemoryBio, eof);
+
+/// Python: `_ssl.MemoryBIO` (the type).
+pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
+    let ty = TypeBuilder::new::<MemoryBio>(c"_ssl.MemoryBIO", c"")
+        .new_func(memory_bio_new)
+        .method(c"read", MethodKind::VarArgs(memory_bio_read), c"read($self, size=-1, /)\n--\n\nRead up to size bytes from the memory BIO.\n\nIf size is not specified, read the entire buffer.\nIf the return value is an empty bytes instance, this means either\nEOF or that no data is available. Use the \"eof\" property to\ndistinguish between the two.")
+        .method(c"write", MethodKind::VarArgs(memory_bio_write), c"write($self, b, /)\n--\n\nWrites the bytes b into the memory BIO.\n\nReturns the number of bytes written.")
+        .method(c"write_eof", MethodKind::NoArgs(memory_bio_write_eof), c"write_eof($self, /)\n--\n\nWrite an EOF marker to the memory BIO.\n\nWhen all data has been read, the \"eof\" property will be True.")
+        .getset(c"pending", memory_bio_pending, None, c"The number of bytes pending in the memory BIO.")
+        .getset(c"eof", memory_bio_eof, None, c"Whether the memory BIO is at EOF.")
+        .build::<MemoryBio>()?;
+    m.add(c"MemoryBIO", ty)
+}
+
+/// Python: `_ssl.MemoryBIO()`
+fn new(_py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
+    let positional = match args.args {
+        Some(a) => value::len(&a)?,
+        None => 0,
+    };
+    if positional > 0 {
+        return Err(PyErr::new(
+            Builtin::TypeError,
+            "MemoryBIO() takes no positional arguments",
+        ));
+    }
+    if let Some(kw) = args.kwargs {
+        if value::len(&kw)? > 0 {
+            return Err(PyErr::new(
+                Builtin::TypeError,
+                "MemoryBIO() takes no keyword arguments",
+            ));
+        }
+    }
+    let bio = MemBio::new().map_err(|e| ssl_error_from_queue(&e, LINE_NEW))?;
+    create_subtype(
+        subtype,
+        MemoryBio {
+            bio,
+            eof_written: AtomicBool::new(false),
+        },
+    )
+}
+
+/// Python: `_ssl.MemoryBIO.read(size=-1)`: up to `size` bytes (all when negative or absent).
+fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Owned> {
+    let mut size = IntArg(-1);
+    parse(args, c"|i:read", None, &mut [&mut size])?;
+    let avail = slf.bio.pending();
+    let len = match usize::try_from(size.0) {
+        Ok(n) if n <= avail => n,
+        _ => avail,
+    };
+    if len == 0 {
+        return value::bytes(b"");
+    }
+    let mut data = value::zeroed_buffer(len)?;
+    let n = slf
+        .bio
+        .read(&mut data)
+        .map_err(|e| ssl_error_from_queue(&e, LINE_READ))?;
+    value::bytes(&data[..n])
+}
+
+/// Python: `_ssl.MemoryBIO.write(b)`: `b` is any buffer but text (Python 3 takes bytes-like
+/// objects only, and 2.7's unicode is Python 3's str).
+fn write(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Owned> {
+    let mut obj = ObjectArg::new();
+    parse(args, c"O:write", None, &mut [&mut obj])?;
+    let given = obj.get().expect("required argument");
+    if value::is_unicode(&given) {
+        return Err(PyErr::new(
+            Builtin::TypeError,
+            "a bytes-like object is required, not 'unicode'",
+        ));
+    }
+    let mut data = BufferArg::new();
+    parse(args, c"s*:write", None, &mut [&mut data])?;
+    let bytes = data.bytes().unwrap_or_default();
+    if bytes.len() > c_int::MAX as usize {
+        return Err(PyErr::new(
+            Builtin::OverflowError,
+            &format!("string longer than {} bytes", c_int::MAX),
+        ));
+    }
+    if slf.eof_written.load(Ordering::Acquire) {
+        return Err(ssl_error_plain("cannot write() after write_eof()"));
+    }
+    if bytes.is_empty() {
+        return value::int(0);
+    }
+    let n = slf
+        .bio
+        .write(bytes)
+        .map_err(|e| ssl_error_from_queue(&e, LINE_WRITE))?;
+    value::int(n as _)
+}
+
+/// Python: `_ssl.MemoryBIO.write_eof()`
+fn write_eof(_py: Python<'_>, slf: Slf<'_, MemoryBio>) -> PyResult<Owned> {
+    slf.eof_written.store(true, Ordering::Release);
+    slf.bio.set_eof();
+    Ok(value::none())
+}
+
+/// Python: `_ssl.MemoryBIO.pending`
+fn pending(_py: Python<'_>, slf: Slf<'_, MemoryBio>) -> PyResult<Owned> {
+    value::int(std::ffi::c_long::try_from(slf.bio.pending()).unwrap_or(std::ffi::c_long::MAX))
+}
+
+/// Python: `_ssl.MemoryBIO.eof`: EOF was written and everything before it has been read.
+fn eof(_py: Python<'_>, slf: Slf<'_, MemoryBio>) -> PyResult<Owned> {
+    Ok(value::boolean(
+        slf.eof_written.load(Ordering::Acquire) && slf.bio.pending() == 0,
+    ))
+}
