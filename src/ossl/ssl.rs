@@ -86,8 +86,16 @@ unsafe impl Sync for Ssl {}
 
 impl Drop for Ssl {
     fn drop(&mut self) {
+        // Freeing a connection that did not send close_notify makes OpenSSL mark its session
+        // not resumable (RFC 5246's rule for aborted connections). Python code rarely unwraps
+        // before closing, so, as Python 3.13 does, the connection is marked as shut down first
+        // and a session taken from it (or cached by a server) stays resumable.
         // SAFETY: we own the SSL, freed once.
-        unsafe { sys::SSL_free(self.ptr.as_ptr()) }
+        unsafe {
+            let ssl = self.ptr.as_ptr();
+            sys::SSL_set_shutdown(ssl, sys::SSL_get_shutdown(ssl) | sys::SSL_SENT_SHUTDOWN);
+            sys::SSL_free(ssl)
+        }
     }
 }
 

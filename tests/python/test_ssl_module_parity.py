@@ -47,6 +47,8 @@ ADDED = {
     "HAS_TLSv1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_2": "3.7: protocol built into OpenSSL",
+    "MemoryBIO": "3.5: the in-memory byte queue SSLObject runs on",
+    "SSLSession": "3.6: a session to resume",
 }
 
 # Names whose value differs from stock, and why.
@@ -178,7 +180,12 @@ class ModuleParity(unittest.TestCase):
         # 0x4 in every OpenSSL since 0.9.8m).
         self.assertEqual(ast.literal_eval(self.ours["OP_LEGACY_SERVER_CONNECT"][1]), 4)
         names = sorted(n for n in added_names()
-                       if not n.startswith("RAND_") and n != "OP_LEGACY_SERVER_CONNECT")
+                       if not n.startswith("RAND_") and n != "OP_LEGACY_SERVER_CONNECT"
+                       and self.ours[n][0] != "type")
+        for n in added_names():
+            if self.ours[n][0] == "type":
+                code = "import _ssl\nprint(_ssl.%s.__name__)" % n
+                self.assertEqual(support.run_python3(code).decode().strip(), n)
         code = "import _ssl\nprint(repr([getattr(_ssl, n, None) for n in %r]))" % (names,)
         py3 = ast.literal_eval(support.run_python3(code).decode().strip())
         ours = [ast.literal_eval(self.ours[n][1]) for n in names]
