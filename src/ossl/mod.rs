@@ -15,6 +15,7 @@ pub(crate) mod obj;
 pub(crate) mod pem;
 pub(crate) mod protos;
 pub(crate) mod rand;
+pub(crate) mod readbuf;
 pub(crate) mod session;
 pub(crate) mod ssl;
 pub(crate) mod version;

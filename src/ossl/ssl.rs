@@ -13,6 +13,7 @@ use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
 use crate::ossl::membio::MemBio;
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::session::Session;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
@@ -311,10 +312,11 @@ impl Ssl {
     }
 
     /// `SSL_read` into `buf` (at most `c_int::MAX` bytes are asked for).
-    pub(crate) fn read(&self, buf: &mut [u8]) -> IoOutcome {
+    pub(crate) fn read(&self, buf: &mut ReadBuf<'_>) -> IoOutcome {
         let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+        let ptr = buf.as_mut_ptr();
         // SAFETY: buf is valid for len writable bytes for the duration of the call.
-        self.io(|s| unsafe { sys::SSL_read(s, buf.as_mut_ptr().cast(), len) })
+        self.io(|s| unsafe { sys::SSL_read(s, ptr.cast(), len) })
     }
 
     /// `SSL_write` of `buf` (callers check the `c_int` limit first, as 2.7 does).
@@ -325,13 +327,13 @@ impl Ssl {
     }
 
     /// `SSL_read_ex` (Python 3's call): any length; 1 and the count on success, 0 on failure.
-    pub(crate) fn read_ex(&self, buf: &mut [u8]) -> IoOutcome {
+    pub(crate) fn read_ex(&self, buf: &mut ReadBuf<'_>) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length of writable bytes for the duration of the call;
-        // count is a valid out-pointer.
+        let (ptr, len) = (buf.as_mut_ptr(), buf.len());
         self.io_counted(|s| {
-            let ret =
-                unsafe { sys::SSL_read_ex(s, buf.as_mut_ptr().cast(), buf.len(), &mut count) };
+            // SAFETY: buf is valid for len writable bytes for the duration of the call;
+            // count is a valid out-pointer.
+            let ret = unsafe { sys::SSL_read_ex(s, ptr.cast(), len, &mut count) };
             (ret, count)
         })
     }
@@ -340,9 +342,9 @@ impl Ssl {
     /// done.
     pub(crate) fn write_ex(&self, buf: &[u8]) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length for the duration of the call; count is a valid
-        // out-pointer.
         self.io_counted(|s| {
+            // SAFETY: buf is valid for its length for the duration of the call; count is a
+            // valid out-pointer.
             let ret = unsafe { sys::SSL_write_ex(s, buf.as_ptr().cast(), buf.len(), &mut count) };
             (ret, count)
         })

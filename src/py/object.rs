@@ -104,7 +104,8 @@ impl<'a> Borrowed<'a> {
 pub(crate) trait PyObjectRef {
     fn ptr(&self) -> *mut ffi::PyObject;
 
-    /// Identity (`is`).
+    /// Identity (`is`), for tests.
+    #[cfg(test)]
     fn is(&self, other: &dyn PyObjectRef) -> bool {
         self.ptr() == other.ptr()
     }

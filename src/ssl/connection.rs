@@ -11,6 +11,7 @@
 //! Beyond 2.7.18 it has Python 3's `shared_ciphers()`, `getpeercert()`, `get_channel_binding()`,
 //! `server_side`, `server_hostname`, `owner`, `session` and `session_reused`.
 
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{CipherInfo, Role, Ssl};
 use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
@@ -288,7 +289,7 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
         if n == 0 {
             return value::long(0);
         }
-        let count = engine::read(py, &slf.conn(), &mut buf[..n])?;
+        let count = engine::read(py, &slf.conn(), &mut ReadBuf::from_slice(&mut buf[..n]))?;
         return value::long(count as i64);
     }
     let Ok(len) = usize::try_from(len) else {
@@ -300,9 +301,7 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
     if len == 0 {
         return value::bytes(b"");
     }
-    let mut data = value::zeroed_buffer(len)?;
-    let count = engine::read(py, &slf.conn(), &mut data)?;
-    value::bytes(&data[..count])
+    value::bytes_filled(len, |buf| engine::read(py, &slf.conn(), buf))
 }
 
 /// Python: `_ssl._SSLSocket.write(data)`: over a socket 2.7's `s*` (a `unicode` is encoded

@@ -17,6 +17,7 @@
 //! Pending Python signals are checked after every handshake/read/write call (not shutdown, as in
 //! 2.7), so Ctrl-C interrupts a blocked loop.
 
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{IoOutcome, Ssl};
 use crate::py::socket::check_signals;
 use crate::py::{PyResult, Python};
@@ -98,15 +99,15 @@ impl Kind {
 }
 
 /// The OpenSSL call of one operation, with what it needs.
-enum Call<'b> {
+enum Call<'b, 'm> {
     Handshake,
-    Read(&'b mut [u8]),
+    Read(&'b mut ReadBuf<'m>),
     Write(&'b [u8]),
     /// The connection's `shutdown_seen_zero` flag.
     Shutdown(&'b AtomicBool),
 }
 
-impl Call<'_> {
+impl Call<'_, '_> {
     fn kind(&self) -> Kind {
         match self {
             Call::Handshake => Kind::Handshake,
@@ -137,7 +138,7 @@ impl Call<'_> {
 
 /// Runs `call` to completion: the count it returned (> 0 for a successful handshake, read or
 /// write; 0 for a read at the peer's close_notify or a shutdown waiting for the peer's).
-fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_>) -> PyResult<usize> {
+fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_, '_>) -> PyResult<usize> {
     let kind = call.kind();
     let Conn {
         ssl,
@@ -201,7 +202,7 @@ pub(crate) fn handshake(py: Python<'_>, conn: &Conn<'_>) -> PyResult<()> {
 }
 
 /// Python: the loop of `_SSLSocket.read`: the byte count (0 at a clean close_notify EOF).
-pub(crate) fn read(py: Python<'_>, conn: &Conn<'_>, buf: &mut [u8]) -> PyResult<usize> {
+pub(crate) fn read(py: Python<'_>, conn: &Conn<'_>, buf: &mut ReadBuf<'_>) -> PyResult<usize> {
     drive(py, conn, Call::Read(buf))
 }
 
