@@ -17,6 +17,7 @@ pub(crate) mod protos;
 pub(crate) mod rand;
 pub(crate) mod readbuf;
 pub(crate) mod session;
+pub(crate) mod sockbio;
 pub(crate) mod ssl;
 pub(crate) mod version;
 pub(crate) mod x509;

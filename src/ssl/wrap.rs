@@ -16,6 +16,7 @@ use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::ContextObject;
 use crate::ssl::errors::ssl_error_from_queue;
 use crate::ssl::memory_bio::MemoryBio;
+use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
@@ -126,7 +127,7 @@ pub(crate) fn wrap_bio(
     let role = role(server_side.0);
     let obj = new_connection(py, slf, Transport::Memory, role, hostname, owner)?;
     let conn = downcast_owned::<Connection>(&obj).expect("just created");
-    conn.ssl.set_memory_bios(incoming.0, outgoing.0);
+    conn.with_ssl(py, |ssl| ssl.set_memory_bios(incoming.0, outgoing.0));
     if let Some(s) = session_obj.get().filter(|s| !s.is_none()) {
         let session = downcast::<SessionObject>(s)
             .ok_or_else(|| PyErr::new(Builtin::TypeError, "Value is not a SSLSession."))?;
@@ -227,11 +228,6 @@ fn new_connection(
                 .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
         }
     }
-    if let Transport::Socket(sock) = &transport {
-        if sock.timeout() >= 0.0 {
-            ssl.set_nonblocking(true);
-        }
-    }
     ssl.set_role(role);
     let context_obj = context.object().to_owned();
     let obj = create(Connection {
@@ -244,6 +240,7 @@ fn new_connection(
         server_hostname: hostname,
         handshake_done: AtomicBool::new(false),
         shutdown_seen_zero: AtomicBool::new(false),
+        serial: Serial::default(),
     })?;
     let made = downcast_owned::<Connection>(&obj).expect("just created");
     made.ssl.set_app_data(obj.as_ptr().cast());
