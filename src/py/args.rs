@@ -45,6 +45,9 @@ pub(crate) struct TypedObjectArg(*mut ffi::PyTypeObject, *mut ffi::PyObject);
 /// `s*`: a read buffer (str, buffer objects; unicode encoded with the default encoding).
 pub(crate) struct BufferArg(ffi::Py_buffer);
 
+/// `z*`: like `s*`, or None (then not given).
+pub(crate) struct OptBufferArg(ffi::Py_buffer);
+
 /// `w*`: a writable buffer (bytearray, array, memoryview of one).
 pub(crate) struct WritableBufferArg(ffi::Py_buffer);
 
@@ -96,6 +99,24 @@ impl BufferArg {
     /// The bytes, if the argument was given.
     pub(crate) fn bytes(&self) -> Option<&[u8]> {
         view_bytes(&self.0)
+    }
+}
+
+impl OptBufferArg {
+    pub(crate) fn new() -> Self {
+        // SAFETY: as for BufferArg.
+        OptBufferArg(unsafe { std::mem::zeroed() })
+    }
+    /// The bytes, if the argument was given and not None.
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        view_bytes(&self.0)
+    }
+}
+
+impl Drop for OptBufferArg {
+    fn drop(&mut self) {
+        // SAFETY: as for BufferArg (None leaves the view zeroed, which Release accepts).
+        unsafe { ffi::PyBuffer_Release(&mut self.0) }
     }
 }
 
@@ -213,6 +234,8 @@ slot!(TypedObjectArg, "O!", |s, out| {
 });
 slot!(BufferArg, "s*", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(OptBufferArg, "z*", |s, out| out
+    .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(WritableBufferArg, "w*", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(StrArg, "s", |s, out| out
@@ -278,7 +301,7 @@ fn format_units(format: &str) -> Vec<&str> {
 }
 
 /// The most outputs any of our format strings has.
-const MAX_POINTERS: usize = 12;
+const MAX_POINTERS: usize = 16;
 
 /// Parses `args` (and keywords, when `keywords` is given) into `slots`. A mismatch between the
 /// format and the slots is a programming error and panics (becoming a `SystemError`).
@@ -348,6 +371,10 @@ pub(crate) fn parse(
                     p[9],
                     p[10],
                     p[11],
+                    p[12],
+                    p[13],
+                    p[14],
+                    p[15],
                 )
             }
             None => ffi::_PyArg_ParseTuple_SizeT(
@@ -365,6 +392,10 @@ pub(crate) fn parse(
                 p[9],
                 p[10],
                 p[11],
+                p[12],
+                p[13],
+                p[14],
+                p[15],
             ),
         }
     };
