@@ -13,29 +13,6 @@ pub(crate) struct ScryptParams {
     pub(crate) maxmem: u64,
 }
 
-/// Whether OpenSSL accepts the parameters (it is asked with no output, so nothing is derived).
-pub(crate) fn scrypt_params_ok(params: ScryptParams) -> bool {
-    // SAFETY: NULL key means "check only"; no buffers are read or written.
-    let ok = unsafe {
-        sys::EVP_PBE_scrypt(
-            std::ptr::null(),
-            0,
-            std::ptr::null(),
-            0,
-            params.n,
-            params.r,
-            params.p,
-            params.maxmem,
-            std::ptr::null_mut(),
-            0,
-        )
-    };
-    if ok != 1 {
-        OsslError::take();
-    }
-    ok == 1
-}
-
 /// Derives `out.len()` bytes. Runs for a long time for real parameters: call it with the GIL
 /// released.
 pub(crate) fn scrypt(
