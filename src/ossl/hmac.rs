@@ -7,6 +7,7 @@
 use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
+use std::cell::RefCell;
 use std::ffi::{c_int, c_uint, c_void};
 use std::ptr::NonNull;
 
@@ -42,26 +43,34 @@ impl HmacCtx {
     /// A context keyed with `key` for HMAC-`md`. Keys longer than INT_MAX are refused by the
     /// caller (OpenSSL takes an int).
     pub(crate) fn new(md: MessageDigest, key: &[u8]) -> Result<HmacCtx, OsslError> {
+        let mut ctx = HmacCtx::alloc(md)?;
+        ctx.rekey(md, key)?;
+        Ok(ctx)
+    }
+
+    /// (Re)starts the context with a key and digest. On a context that already ran the same
+    /// digest, OpenSSL reuses its three digest contexts: no allocation.
+    fn rekey(&mut self, md: MessageDigest, key: &[u8]) -> Result<(), OsslError> {
         let len = c_int::try_from(key.len()).map_err(|_| OsslError::default())?;
-        let ctx = HmacCtx::alloc(md)?;
         // An empty key still needs a non-NULL pointer: NULL means "keep the old key".
         let key_ptr = if key.is_empty() {
             b"".as_ptr()
         } else {
             key.as_ptr()
         };
-        // SAFETY: fresh context; key valid for len bytes; md valid; no engine.
+        // SAFETY: live context; key valid for len bytes; md valid; no engine.
         let ok = unsafe {
             sys::HMAC_Init_ex(
-                ctx.ctx.as_ptr(),
+                self.ctx.as_ptr(),
                 key_ptr.cast::<c_void>(),
                 len,
                 md.as_ptr(),
                 std::ptr::null_mut(),
             )
         };
+        self.md = md;
         match ok {
-            1 => Ok(ctx),
+            1 => Ok(()),
             _ => Err(OsslError::take()),
         }
     }
@@ -91,11 +100,21 @@ impl HmacCtx {
     }
 
     /// The MAC so far; the context stays usable (a copy is finalised).
+    ///
+    /// The copy goes into this thread's scratch context (see `with_scratch`): `HMAC_CTX_copy`
+    /// into a context that already holds the same digest reuses its three digest contexts,
+    /// where a fresh copy allocates and frees them, a third of a short HMAC's cost.
     pub(crate) fn mac(&self) -> Result<MacBytes, OsslError> {
-        self.try_clone()?.finish()
+        with_scratch(self.md, |scratch| {
+            // SAFETY: both valid; the source is only read (the C prototype lacks `const`).
+            match unsafe { sys::HMAC_CTX_copy(scratch.ctx.as_ptr(), self.ctx.as_ptr()) } {
+                1 => scratch.finish(),
+                _ => Err(OsslError::take()),
+            }
+        })
     }
 
-    fn finish(self) -> Result<MacBytes, OsslError> {
+    fn finish(&mut self) -> Result<MacBytes, OsslError> {
         let mut out = MacBytes {
             buf: [0; MAX_DIGEST],
             len: 0,
@@ -119,8 +138,46 @@ impl Drop for HmacCtx {
     }
 }
 
-/// One-shot HMAC-`md`(`key`, `msg`).
+/// Runs `f` on this thread's scratch HMAC context (made on first use), or on a fresh one when
+/// there is no thread-local storage (thread exiting) or the scratch is in use (never nested
+/// today). Between uses it holds the last key's padded digest states, as any live HMAC object
+/// does; they are cleansed when it is next re-keyed or copied into, or at thread exit.
+fn with_scratch<R>(
+    md: MessageDigest,
+    f: impl FnOnce(&mut HmacCtx) -> Result<R, OsslError>,
+) -> Result<R, OsslError> {
+    thread_local! {
+        static SCRATCH: RefCell<Option<HmacCtx>> = const { RefCell::new(None) };
+    }
+    let mut f = Some(f);
+    let done = SCRATCH.try_with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            *slot = HmacCtx::alloc(md).ok();
+        }
+        let scratch = slot.as_mut()?;
+        Some((f.take().expect("called once"))(scratch))
+    });
+    match done {
+        Ok(Some(result)) => result,
+        _ => (f.take().expect("not called"))(&mut HmacCtx::alloc(md)?),
+    }
+}
+
+/// One-shot HMAC-`md`(`key`, `msg`), on this thread's scratch context: no allocation, where
+/// OpenSSL 3's `HMAC()` goes through `EVP_Q_mac` (fetching the MAC and parsing parameters
+/// on every call, more than the HMAC itself costs for short messages).
 pub(crate) fn hmac(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes, OsslError> {
+    with_scratch(md, |ctx| {
+        ctx.rekey(md, key)?;
+        ctx.update(msg)?;
+        ctx.finish()
+    })
+}
+
+/// `HMAC()` itself, kept for comparison in tests.
+#[cfg(test)]
+fn hmac_evp_q(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes, OsslError> {
     extern "C" {
         // Bound by openssl-sys only under some configurations; present in 1.1.1 to 4.x.
         fn HMAC(
@@ -158,4 +215,34 @@ pub(crate) fn hmac(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes
     }
     out.len = (len as usize).min(MAX_DIGEST);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hmac, hmac_evp_q, HmacCtx};
+    use crate::ossl::digest::MessageDigest;
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    #[test]
+    fn rfc_4231_case_2_and_paths_agree() {
+        let md = MessageDigest::by_name_for(b"sha256", true).expect("sha256");
+        let want = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        let key: &[u8] = b"Jefe";
+        let msg: &[u8] = b"what do ya want for nothing?";
+        assert_eq!(hex(hmac(md, key, msg).expect("hmac").as_slice()), want);
+        assert_eq!(hex(hmac_evp_q(md, key, msg).expect("HMAC").as_slice()), want);
+        let mut ctx = HmacCtx::new(md, key).expect("ctx");
+        ctx.update(&msg[..5]).expect("update");
+        let copy = ctx.try_clone().expect("copy");
+        ctx.update(&msg[5..]).expect("update");
+        assert_eq!(hex(ctx.mac().expect("mac").as_slice()), want);
+        // The scratch context is re-keyed per call: another key, then the first again.
+        let sha1 = MessageDigest::by_name_for(b"sha1", true).expect("sha1");
+        assert_eq!(hmac(sha1, b"", b"").expect("hmac").as_slice().len(), 20);
+        assert_eq!(hex(hmac(md, key, msg).expect("hmac").as_slice()), want);
+        drop(copy);
+    }
 }
