@@ -9,7 +9,7 @@ use crate::hashlib::hash::hex_into;
 use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
 use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
-use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
+use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
@@ -104,7 +104,11 @@ fn digest_from_digestmod(digestmod: Option<Borrowed<'_>>) -> PyResult<MessageDig
             None => return Err(unsupported()),
         }
     };
-    let md = digest_by_name(&name, true).ok_or_else(unsupported)?;
+    digest_from_name(&name)
+}
+
+fn digest_from_name(name: &[u8]) -> PyResult<MessageDigest> {
+    let md = digest_by_name(name, true).ok_or_else(unsupported)?;
     // Python 3 refuses XOFs here (OpenSSL's HMAC cannot finish them).
     if md.is_xof() {
         return Err(unsupported());
@@ -116,6 +120,11 @@ py_function!(keywords hmac_new_fn, hmac_new);
 
 /// Python: `_hashlib.hmac_new(key, msg=b'', digestmod=None)`
 fn hmac_new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    // `hmac.new(key, msg, 'sha256')` passes three plain str: skip the generic parser.
+    if let Some([key, msg, name]) = exact_strs::<3>(&args) {
+        let md = digest_from_name(name)?;
+        return new_object(py, md, key, Some(msg));
+    }
     let (mut key, mut msg, mut digestmod) = (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
     parse(
         args,
@@ -124,12 +133,20 @@ fn hmac_new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         &mut [&mut key, &mut msg, &mut digestmod],
     )?;
     let md = digest_from_digestmod(digestmod.get())?;
-    let key = key.bytes().unwrap_or_default();
+    new_object(py, md, key.bytes().unwrap_or_default(), msg.bytes())
+}
+
+fn new_object(
+    py: Python<'_>,
+    md: MessageDigest,
+    key: &[u8],
+    msg: Option<&[u8]>,
+) -> PyResult<Owned> {
     if key.len() > i32::MAX as usize {
         return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
     }
     let mut ctx = HmacCtx::new(md, key).map_err(openssl_failure)?;
-    if let Some(msg) = msg.bytes().filter(|m| !m.is_empty()) {
+    if let Some(msg) = msg.filter(|m| !m.is_empty()) {
         // Nobody else sees the context yet: no lock, the GIL released for long messages.
         ctx = if msg.len() >= GIL_MINSIZE {
             py.allow_threads(|| ctx.update(msg).map(|()| ctx))
@@ -229,6 +246,9 @@ py_function!(keywords hmac_digest_fn, hmac_digest);
 
 /// Python: `_hashlib.hmac_digest(key, msg, digest)`
 fn hmac_digest(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    if let Some([key, msg, name]) = exact_strs::<3>(&args) {
+        return one_shot(py, digest_from_name(name)?, key, msg);
+    }
     let (mut key, mut msg, mut digest) = (BufferArg::new(), BufferArg::new(), ObjectArg::new());
     parse(
         args,
@@ -237,7 +257,15 @@ fn hmac_digest(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         &mut [&mut key, &mut msg, &mut digest],
     )?;
     let md = digest_from_digestmod(digest.get())?;
-    let (key, msg) = (key.bytes().unwrap_or_default(), msg.bytes().unwrap_or_default());
+    one_shot(
+        py,
+        md,
+        key.bytes().unwrap_or_default(),
+        msg.bytes().unwrap_or_default(),
+    )
+}
+
+fn one_shot(py: Python<'_>, md: MessageDigest, key: &[u8], msg: &[u8]) -> PyResult<Owned> {
     if key.len() > i32::MAX as usize {
         return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
     }

@@ -474,6 +474,39 @@ pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
     }
 }
 
+/// Like `single_exact_str`, for a call of exactly `N` positional arguments, all of exact type
+/// `str`, and no keywords (`hmac_new(key, msg, 'sha256')`): their bytes, borrowed from the
+/// argument tuple, which the generic parser would give too.
+pub(crate) fn exact_strs<'a, const N: usize>(call: &Args<'a>) -> Option<[&'a [u8]; N]> {
+    if call.kwargs.is_some() {
+        return None;
+    }
+    let args = call.args.as_ref()?.as_ptr();
+    let mut out: [&'a [u8]; N] = [&[]; N];
+    // SAFETY: as in `single_exact_str`: a live argument tuple, items borrowed from it, str
+    // storage immutable while the tuple holds the items.
+    unsafe {
+        if ffi::PyTuple_Size(args) != N as ffi::Py_ssize_t {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        for (i, slot) in out.iter_mut().enumerate() {
+            let item = ffi::PyTuple_GetItem(args, i as ffi::Py_ssize_t);
+            if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
+                return None;
+            }
+            let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
+            let data = ffi::PyString_AsString(item);
+            if data.is_null() {
+                ffi::PyErr_Clear();
+                return None;
+            }
+            *slot = std::slice::from_raw_parts(data.cast::<u8>(), len);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{format_units, parse, EncodedStrArg, ObjectArg};
