@@ -2,7 +2,7 @@
 //! derivation by OpenSSL with the GIL released.
 
 use crate::hashlib::errors::openssl_failure;
-use crate::ossl::kdf::{scrypt, ScryptParams};
+use crate::ossl::kdf::{scrypt, scrypt_check, ScryptParams};
 use crate::py::args::{parse, BufferArg, LongArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::buffer::type_name;
@@ -113,9 +113,18 @@ fn scrypt_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         p,
         maxmem: maxmem as u64,
     };
-    // No separate parameter check first: OpenSSL 3 answers every "check only" call with
-    // success, so Python 3 reports a bad combination (r*p too large, memory above maxmem) with
-    // OpenSSL's own text from the derivation; so do we, on every OpenSSL.
+    // OpenSSL checks the rest. As in Python 3, its reason when it queued one ("memory limit
+    // exceeded"), else the generic text (r or p 0 queue nothing).
+    if let Err(e) = scrypt_check(params) {
+        return Err(if e.is_empty() {
+            PyErr::new(
+                Builtin::ValueError,
+                "Invalid parameter combination for n, r, p, maxmem.",
+            )
+        } else {
+            openssl_failure(e)
+        });
+    }
     let mut key = value::zeroed_buffer(dklen as usize)?;
     py.allow_threads(|| scrypt(password, salt, params, &mut key))
         .map_err(openssl_failure)?;

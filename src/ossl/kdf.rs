@@ -13,6 +13,31 @@ pub(crate) struct ScryptParams {
     pub(crate) maxmem: u64,
 }
 
+/// Asks OpenSSL whether it accepts the parameters (no output: nothing is derived). The
+/// error, when OpenSSL queued one, says why (e.g. "memory limit exceeded"); some refusals
+/// queue nothing (then the error is empty).
+pub(crate) fn scrypt_check(params: ScryptParams) -> Result<(), OsslError> {
+    // SAFETY: NULL key means "check only"; no buffers are read or written.
+    let ok = unsafe {
+        sys::EVP_PBE_scrypt(
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            params.n,
+            params.r,
+            params.p,
+            params.maxmem,
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    match ok {
+        1 => Ok(()),
+        _ => Err(OsslError::take()),
+    }
+}
+
 /// Derives `out.len()` bytes. Runs for a long time for real parameters: call it with the GIL
 /// released.
 pub(crate) fn scrypt(
