@@ -11,7 +11,9 @@ use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{create_subtype, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{
+    create_subtype, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot,
+};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::{py_method, py_new};
 use std::ffi::CStr;
@@ -160,10 +162,7 @@ fn in_range(v: i32, lo: i32, hi: i32, msg: &str) -> PyResult<u8> {
 fn unsigned(obj: Option<Borrowed<'_>>, max: u64, too_large: &str) -> PyResult<u64> {
     let Some(obj) = obj else { return Ok(0) };
     if !value::is_int_or_long(&obj) {
-        return Err(PyErr::new(
-            Builtin::TypeError,
-            "an integer is required",
-        ));
+        return Err(PyErr::new(Builtin::TypeError, "an integer is required"));
     }
     let v = match value::as_u64(&obj) {
         Ok(Some(v)) => v,
@@ -281,7 +280,11 @@ where
     }
     let fanout = in_range(fanout.0, 0, 255, "fanout must be between 0 and 255")?;
     let depth = in_range(depth.0, 1, 255, "depth must be between 1 and 255")?;
-    let leaf_size = unsigned(leaf_size.get(), u64::from(u32::MAX), "leaf_size is too large")?;
+    let leaf_size = unsigned(
+        leaf_size.get(),
+        u64::from(u32::MAX),
+        "leaf_size is too large",
+    )?;
     let offset_msg = if V::MAX_OFFSET == u64::MAX {
         "int too big to convert"
     } else {
@@ -380,7 +383,11 @@ where
     update_bytes(py, &slf, data.bytes().unwrap_or_default())
 }
 
-fn update_bytes<V: Variant>(py: Python<'_>, slf: &Slf<'_, Blake2<V>>, data: &[u8]) -> PyResult<Owned>
+fn update_bytes<V: Variant>(
+    py: Python<'_>,
+    slf: &Slf<'_, Blake2<V>>,
+    data: &[u8],
+) -> PyResult<Owned>
 where
     Blake2<V>: PyClass,
 {
@@ -495,5 +502,29 @@ macro_rules! ready {
     };
 }
 
-ready!(ready_blake2b, B, B_DOC, blake2b_new, b_update, b_digest, b_hexdigest, b_copy, b_name, b_digest_size, b_block_size);
-ready!(ready_blake2s, S, S_DOC, blake2s_new, s_update, s_digest, s_hexdigest, s_copy, s_name, s_digest_size, s_block_size);
+ready!(
+    ready_blake2b,
+    B,
+    B_DOC,
+    blake2b_new,
+    b_update,
+    b_digest,
+    b_hexdigest,
+    b_copy,
+    b_name,
+    b_digest_size,
+    b_block_size
+);
+ready!(
+    ready_blake2s,
+    S,
+    S_DOC,
+    blake2s_new,
+    s_update,
+    s_digest,
+    s_hexdigest,
+    s_copy,
+    s_name,
+    s_digest_size,
+    s_block_size
+);

@@ -444,7 +444,11 @@ fn named_constructor(
             args,
             format_kw,
             Some(&[c"string", c"usedforsecurity", c"data"]),
-            &mut [&mut rest.data, &mut rest.usedforsecurity, &mut rest.alt_data],
+            &mut [
+                &mut rest.data,
+                &mut rest.usedforsecurity,
+                &mut rest.alt_data,
+            ],
         )?;
     } else {
         parse(args, format_27, None, &mut [&mut rest.data])?;

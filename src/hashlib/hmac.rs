@@ -46,32 +46,35 @@ py_getset!(get hmac_block_size, HmacObject, get_block_size);
 py_unary_slot!(hmac_repr, HmacObject, repr);
 
 pub(crate) fn ready_type() -> PyResult<Owned> {
-    TypeBuilder::new::<HmacObject>(c"_hashlib.HMAC", c"The object used to calculate HMAC of a message.")
-        .method(
-            c"update",
-            MethodKind::Keywords(hmac_update),
-            c"Update the HMAC object with msg.",
-        )
-        .method(
-            c"digest",
-            MethodKind::NoArgs(hmac_digest_m),
-            c"Return the digest of the bytes passed to the update() method so far.",
-        )
-        .method(
-            c"hexdigest",
-            MethodKind::NoArgs(hmac_hexdigest),
-            c"Return hexadecimal digest of the bytes passed to the update() method so far.",
-        )
-        .method(
-            c"copy",
-            MethodKind::NoArgs(hmac_copy),
-            c"Return a copy (\"clone\") of the HMAC object.",
-        )
-        .getset(c"name", hmac_name, None, c"")
-        .getset(c"digest_size", hmac_digest_size, None, c"")
-        .getset(c"block_size", hmac_block_size, None, c"")
-        .repr(hmac_repr)
-        .build::<HmacObject>()
+    TypeBuilder::new::<HmacObject>(
+        c"_hashlib.HMAC",
+        c"The object used to calculate HMAC of a message.",
+    )
+    .method(
+        c"update",
+        MethodKind::Keywords(hmac_update),
+        c"Update the HMAC object with msg.",
+    )
+    .method(
+        c"digest",
+        MethodKind::NoArgs(hmac_digest_m),
+        c"Return the digest of the bytes passed to the update() method so far.",
+    )
+    .method(
+        c"hexdigest",
+        MethodKind::NoArgs(hmac_hexdigest),
+        c"Return hexadecimal digest of the bytes passed to the update() method so far.",
+    )
+    .method(
+        c"copy",
+        MethodKind::NoArgs(hmac_copy),
+        c"Return a copy (\"clone\") of the HMAC object.",
+    )
+    .getset(c"name", hmac_name, None, c"")
+    .getset(c"digest_size", hmac_digest_size, None, c"")
+    .getset(c"block_size", hmac_block_size, None, c"")
+    .repr(hmac_repr)
+    .build::<HmacObject>()
 }
 
 /// The `openssl_<name>` functions, by address, with their digest names: Python 3 accepts
@@ -125,7 +128,8 @@ fn hmac_new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         let md = digest_from_name(name)?;
         return new_object(py, md, key, Some(msg));
     }
-    let (mut key, mut msg, mut digestmod) = (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
+    let (mut key, mut msg, mut digestmod) =
+        (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
     parse(
         args,
         c"s*|z*O:hmac_new",
@@ -278,7 +282,8 @@ fn one_shot(py: Python<'_>, md: MessageDigest, key: &[u8], msg: &[u8]) -> PyResu
     value::bytes(out.as_slice())
 }
 
-pub(crate) const HMAC_NEW_DOC: &CStr = c"hmac_new($module, /, key, msg=b'', digestmod=None)\n--\n\n\
+pub(crate) const HMAC_NEW_DOC: &CStr =
+    c"hmac_new($module, /, key, msg=b'', digestmod=None)\n--\n\n\
 Return a new hmac object.";
 pub(crate) const HMAC_DIGEST_DOC: &CStr = c"hmac_digest($module, /, key, msg, digest)\n--\n\n\
 Single-shot HMAC.";

@@ -96,4 +96,3 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     module.add(c"_constructors", constructors)?;
     Ok(module)
 }
-

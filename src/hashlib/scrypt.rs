@@ -11,7 +11,8 @@ use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_function;
 use std::ffi::{c_int, CStr};
 
-pub(crate) const DOC: &CStr = c"scrypt($module, /, password, *, salt=None, n=None, r=None, p=None,\n\
+pub(crate) const DOC: &CStr =
+    c"scrypt($module, /, password, *, salt=None, n=None, r=None, p=None,\n\
        maxmem=0, dklen=64)\n--\n\n\
 scrypt password-based key derivation function.";
 
@@ -57,15 +58,7 @@ fn scrypt_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     parse(
         args,
         c"s*|s*OOOll:scrypt",
-        Some(&[
-            c"password",
-            c"salt",
-            c"n",
-            c"r",
-            c"p",
-            c"maxmem",
-            c"dklen",
-        ]),
+        Some(&[c"password", c"salt", c"n", c"r", c"p", c"maxmem", c"dklen"]),
         &mut [
             &mut password,
             &mut salt,

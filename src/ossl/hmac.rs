@@ -197,7 +197,13 @@ fn hmac_evp_q(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes, Oss
     };
     let mut len: c_uint = 0;
     // An empty key or message still needs a non-NULL pointer (NULL key means "no key").
-    let nonnull = |s: &[u8]| if s.is_empty() { b"".as_ptr() } else { s.as_ptr() };
+    let nonnull = |s: &[u8]| {
+        if s.is_empty() {
+            b"".as_ptr()
+        } else {
+            s.as_ptr()
+        }
+    };
     // SAFETY: key and msg valid for their lengths; out has EVP_MAX_MD_SIZE bytes.
     let r = unsafe {
         HMAC(
@@ -233,7 +239,10 @@ mod tests {
         let key: &[u8] = b"Jefe";
         let msg: &[u8] = b"what do ya want for nothing?";
         assert_eq!(hex(hmac(md, key, msg).expect("hmac").as_slice()), want);
-        assert_eq!(hex(hmac_evp_q(md, key, msg).expect("HMAC").as_slice()), want);
+        assert_eq!(
+            hex(hmac_evp_q(md, key, msg).expect("HMAC").as_slice()),
+            want
+        );
         let mut ctx = HmacCtx::new(md, key).expect("ctx");
         ctx.update(&msg[..5]).expect("update");
         let copy = ctx.try_clone().expect("copy");

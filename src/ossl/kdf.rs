@@ -47,7 +47,13 @@ pub(crate) fn scrypt(
     out: &mut [u8],
 ) -> Result<(), OsslError> {
     // OpenSSL wants non-NULL pointers even for empty inputs.
-    let nonnull = |s: &[u8]| if s.is_empty() { b"".as_ptr() } else { s.as_ptr() };
+    let nonnull = |s: &[u8]| {
+        if s.is_empty() {
+            b"".as_ptr()
+        } else {
+            s.as_ptr()
+        }
+    };
     // SAFETY: inputs valid for their lengths; out writable for its length.
     let ok = unsafe {
         sys::EVP_PBE_scrypt(
@@ -80,15 +86,12 @@ mod tests {
     #[test]
     fn rfc_7914_vectors() {
         let mut out = [0u8; 64];
-        let p = |n, r, p| ScryptParams {
-            n,
-            r,
-            p,
-            maxmem: 0,
-        };
+        let p = |n, r, p| ScryptParams { n, r, p, maxmem: 0 };
         scrypt(b"", b"", p(16, 1, 1), &mut out).expect("scrypt");
-        assert!(hex(&out).starts_with("77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"));
+        assert!(hex(&out)
+            .starts_with("77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"));
         scrypt(b"password", b"NaCl", p(1024, 8, 16), &mut out).expect("scrypt");
-        assert!(hex(&out).starts_with("fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"));
+        assert!(hex(&out)
+            .starts_with("fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"));
     }
 }

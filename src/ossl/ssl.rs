@@ -327,9 +327,9 @@ impl Ssl {
     /// `SSL_read_ex` (Python 3's call): any length; 1 and the count on success, 0 on failure.
     pub(crate) fn read_ex(&self, buf: &mut [u8]) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length of writable bytes for the duration of the call;
-        // count is a valid out-pointer.
         self.io_counted(|s| {
+            // SAFETY: buf is valid for its length of writable bytes for the duration of the
+            // call; count is a valid out-pointer.
             let ret =
                 unsafe { sys::SSL_read_ex(s, buf.as_mut_ptr().cast(), buf.len(), &mut count) };
             (ret, count)
@@ -340,9 +340,9 @@ impl Ssl {
     /// done.
     pub(crate) fn write_ex(&self, buf: &[u8]) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length for the duration of the call; count is a valid
-        // out-pointer.
         self.io_counted(|s| {
+            // SAFETY: buf is valid for its length for the duration of the call; count is a
+            // valid out-pointer.
             let ret = unsafe { sys::SSL_write_ex(s, buf.as_ptr().cast(), buf.len(), &mut count) };
             (ret, count)
         })

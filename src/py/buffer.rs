@@ -57,7 +57,7 @@ pub(crate) fn has_buffer(obj: &dyn PyObjectRef) -> bool {
 
 /// A unicode object's code units as bytes (UCS2 or UCS4 as the interpreter was built), the
 /// form 2.7's `operator._compare_digest` compares. `None` for a non-unicode object.
-pub(crate) fn unicode_units<'a>(obj: &'a dyn PyObjectRef) -> Option<&'a [u8]> {
+pub(crate) fn unicode_units(obj: &dyn PyObjectRef) -> Option<&[u8]> {
     if !crate::py::value::is_unicode(obj) {
         return None;
     }

@@ -224,8 +224,10 @@ pub(crate) fn not_implemented() -> Owned {
 
 /// The number of items of an argument tuple (0 for none).
 pub(crate) fn tuple_len(args: Option<&Borrowed<'_>>) -> usize {
+    let Some(t) = args else { return 0 };
     // SAFETY: a live tuple (CPython passes a tuple to every varargs function).
-    args.map_or(0, |t| unsafe { ffi::PyTuple_Size(t.as_ptr()) }.max(0) as usize)
+    let n = unsafe { ffi::PyTuple_Size(t.as_ptr()) };
+    n.max(0) as usize
 }
 
 /// `operator.index(obj)` as a Py_ssize_t (`PyNumber_AsSsize_t`, OverflowError when it does not
@@ -248,7 +250,12 @@ pub(crate) fn bytes_filled<E>(
 ) -> PyResult<Result<Owned, E>> {
     // SAFETY: NULL data asks for an uninitialised string of `len` bytes (new reference or
     // NULL with MemoryError set).
-    let s = unsafe { Owned::from_new(ffi::PyString_FromStringAndSize(std::ptr::null(), ssize(len)?)) }?;
+    let s = unsafe {
+        Owned::from_new(ffi::PyString_FromStringAndSize(
+            std::ptr::null(),
+            ssize(len)?,
+        ))
+    }?;
     // SAFETY: a fresh str nobody else sees yet; its buffer holds `len` bytes, which we fill
     // before the object is handed out (2.7's documented way to build a string in place).
     let buf = unsafe {
