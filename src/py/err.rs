@@ -29,6 +29,7 @@ pub(crate) enum Builtin {
     NotImplementedError,
     IOError,
     OSError,
+    RuntimeError,
     BufferError,
 }
 
@@ -46,6 +47,7 @@ impl Builtin {
                 Builtin::NotImplementedError => ffi::PyExc_NotImplementedError,
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
+                Builtin::RuntimeError => ffi::PyExc_RuntimeError,
                 Builtin::BufferError => ffi::PyExc_BufferError,
             };
             Borrowed::from_ptr(ptr)

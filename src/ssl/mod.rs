@@ -16,6 +16,7 @@ mod err_data;
 mod errors;
 mod functions;
 mod memory_bio;
+mod serial;
 mod session;
 mod sni;
 mod transport;
