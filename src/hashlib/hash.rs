@@ -306,7 +306,7 @@ fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, XofObject>, out: &mut [u8]) -> PyRe
 /// Python: `_hashlib.HASHXOF.digest(length)`
 fn xof_digest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> PyResult<Owned> {
     let len = xof_length(py, &slf, args, c"|O:digest")?;
-    value::bytes_filled(len, |out| xof_squeeze(py, &slf, out))?
+    value::bytes_zeroed_filled(len, |out| xof_squeeze(py, &slf, out))?
 }
 
 /// Python: `_hashlib.HASHXOF.hexdigest(length)`
@@ -317,7 +317,7 @@ fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> 
         .ok_or_else(|| PyErr::new(Builtin::OverflowError, "length is too large"))?;
     let mut raw = value::zeroed_buffer(len)?;
     xof_squeeze(py, &slf, &mut raw)?;
-    value::bytes_filled(hex_len, |out| {
+    value::bytes_zeroed_filled(hex_len, |out| {
         hex_into(&raw, out);
         Ok::<(), PyErr>(())
     })?
@@ -463,7 +463,11 @@ fn constructed(
     data: Option<&[u8]>,
 ) -> PyResult<Owned> {
     let ctx = constructor_context(index, usedforsecurity).ok_or_else(unsupported)?;
-    let name = value::bytes(CONSTRUCTOR_NAMES[index].as_bytes())?;
+    // One name string per constructor, shared by its objects (2.7's CONST_<name>_name_obj):
+    // no allocation per call, and 40-odd bytes less per live object.
+    static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
+        [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
+    let name = NAMES[index].get(CONSTRUCTOR_NAMES[index])?;
     new_hash(py, name, ctx, data)
 }
 

@@ -287,9 +287,10 @@ pub(crate) fn as_index_ssize(obj: &dyn PyObjectRef) -> PyResult<isize> {
     Ok(v as isize)
 }
 
-/// A new `str` of `len` bytes written by `fill` (no intermediate buffer: long XOF outputs
-/// are written in place). `MemoryError` when it cannot be allocated.
-pub(crate) fn bytes_filled<E>(
+/// A new `str` of `len` bytes, zeroed, then written by `fill` as a plain `&mut [u8]` (no
+/// intermediate buffer: long XOF outputs are written in place). `bytes_filled` is the
+/// unzeroed form for `ReadBuf` writers. `MemoryError` when it cannot be allocated.
+pub(crate) fn bytes_zeroed_filled<E>(
     len: usize,
     fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
 ) -> PyResult<Result<Owned, E>> {
@@ -332,4 +333,37 @@ pub(crate) fn as_u64(obj: &dyn PyObjectRef) -> PyResult<Option<u64>> {
         }
     }
     Err(PyErr::new(Builtin::TypeError, "an integer is required"))
+}
+
+/// A `str` made once and kept for the process, handed out as new references (2.7's
+/// `CONST_<name>_name_obj`): objects that share a constant name need no string each.
+pub(crate) struct StaticStr(std::sync::OnceLock<StaticPtr>);
+
+#[derive(Clone, Copy)]
+struct StaticPtr(std::ptr::NonNull<ffi::PyObject>);
+
+// SAFETY: the object holds one leaked strong reference, so it lives for the process; it is
+// only touched (increfs included) with the GIL held.
+unsafe impl Send for StaticPtr {}
+// SAFETY: as above.
+unsafe impl Sync for StaticPtr {}
+
+impl StaticStr {
+    pub(crate) const fn new() -> StaticStr {
+        StaticStr(std::sync::OnceLock::new())
+    }
+
+    /// The string `text` (the same `text` on every call for one slot). GIL held.
+    pub(crate) fn get(&self, text: &str) -> PyResult<Owned> {
+        if let Some(p) = self.0.get() {
+            // SAFETY: alive forever (leaked reference); from_borrowed increfs.
+            return Ok(unsafe { Owned::from_borrowed(p.0) });
+        }
+        let s = bytes(text.as_bytes())?;
+        // The slot keeps one reference for the process. (Filled twice only if `bytes` ran
+        // Python code that re-entered here; then one small str stays unreferenced.)
+        let raw = std::ptr::NonNull::new(s.clone().into_raw()).expect("non-NULL");
+        let _ = self.0.set(StaticPtr(raw));
+        Ok(s)
+    }
 }
