@@ -18,6 +18,12 @@ the driver. Flavours:
     py3      Python 3's hashlib (its _hashlib, on the same OpenSSL)
     openssl  `openssl speed -evp ALG -bytes 1048576` (only for the 1 MiB figures)
 
+Per-call costs (rows whose unit is "instr") are callgrind instruction counts: the worker runs
+the statement 2000 and 4000 times under `valgrind --tool=callgrind` and reports the
+difference / 2000, so start-up and the loop's first-time costs cancel out. Throughput rows
+are timed. The "ours" worker also gets pep466's Lib layer (scripts/lib-layer.py output) on
+its path, for the hashlib.py/hmac.py rows.
+
 Adding benchmarks (TLS figures, for instance): write a function `f(impl, opts)` returning a
 number, decorate it with `@benchmark(name, unit, higher_is_better, targets=...)`, and give
 `Impl` whatever accessors it needs for each flavour (return None from `f` where a flavour has no
@@ -76,6 +82,8 @@ class Impl(object):
             self._ctor = lambda name: getattr(_hashlib, 'openssl_' + name)
             self.pbkdf2 = _hashlib.pbkdf2_hmac
             self.origin = _hashlib.__file__
+            import hashlib
+            self.hashlib = hashlib
         elif flavour == 'stock':
             import _md5
             import _sha
@@ -87,11 +95,13 @@ class Impl(object):
             self._ctor = table.__getitem__
             self.pbkdf2 = hashlib.pbkdf2_hmac
             self.origin = 'pbkdf2 from %s' % hashlib.pbkdf2_hmac.__module__
+            self.hashlib = hashlib
         elif flavour == 'py3':
             import hashlib
             self._ctor = lambda name: getattr(hashlib, name)
             self.pbkdf2 = hashlib.pbkdf2_hmac
             self.origin = hashlib.sha256.__module__
+            self.hashlib = hashlib
         else:
             raise ValueError(flavour)
 
@@ -201,7 +211,11 @@ def two_threads(impl, opts):
 
     def one():
         ctor(buf).digest()
+    return two_thread_ratio(one, opts)
 
+
+def two_thread_ratio(one, opts):
+    """Wall time of `one` in two threads at once / in one thread."""
     def two():
         threads = [threading.Thread(target=one) for _ in range_(2)]
         for t in threads:
@@ -217,6 +231,129 @@ def two_threads(impl, opts):
         single = s if single is None else min(single, s)
         double = d if double is None else min(double, d)
     return double / single
+
+
+def callgrind_per_call(setup, body, opts):
+    """Instructions per execution of `body` (after `setup`), counted by callgrind in a child
+    interpreter like this one, with this one's environment: (count(4000) - count(2000)) / 2000.
+    Counts do not depend on the machine's load: measured in the first round only (None after,
+    which the driver's best-of keeps out)."""
+    if opts.round > 1:
+        return None
+    script = ('import sys\n%s\ndef _inner(_n):\n    for _ in _range(_n):\n        %s\n'
+              'try:\n    _range = xrange\nexcept NameError:\n    _range = range\n'
+              '_inner(int(sys.argv[1]))\n' % (setup, body))
+    counts = []
+    for n in (2000, 4000):
+        proc = subprocess.Popen(['valgrind', '--tool=callgrind', '--callgrind-out-file=/dev/null',
+                                 sys.executable, '-c', script, str(n)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = proc.communicate()[1].decode('utf-8', 'replace')
+        if proc.returncode != 0:
+            raise RuntimeError('callgrind run failed: %s' % err[-2000:])
+        total = [l for l in err.splitlines() if 'Collected :' in l]
+        counts.append(int(total[-1].split(':')[1].strip()))
+    return (counts[1] - counts[0]) / 2000.0
+
+
+# Per flavour: the import line that gives `f` (the sha256 constructor), `hashlib`, `hmac`.
+SETUP = {
+    'ours': 'import _hashlib, hashlib, hmac\nf = _hashlib.openssl_sha256\nD = "sha256"',
+    'stock': 'import _sha256, hashlib, hmac\nf = _sha256.sha256\nD = hashlib.sha256',
+    'py3': 'import hashlib, hmac\nf = hashlib.sha256\nD = "sha256"',
+}
+
+
+@benchmark('update(16 B) per call', 'instr', higher_is_better=False,
+           targets=[(None, '<=', 900), ('py3', '<=', 1.0)],
+           note='h.update(d), d 16 bytes, bound method hoisted (callgrind)')
+def update_16_instr(impl, opts):
+    return callgrind_per_call(SETUP[impl.flavour] + '\nu = f().update\nd = b"x" * 16', 'u(d)', opts)
+
+
+@benchmark('sha256(64 B).digest() per call', 'instr', higher_is_better=False,
+           targets=[(None, '<=', 6500), ('py3', '<=', 1.0)],
+           note='one-shot sha256 of 64 bytes (callgrind)')
+def oneshot_64_instr(impl, opts):
+    return callgrind_per_call(SETUP[impl.flavour] + '\nd = b"x" * 64', 'f(d).digest()', opts)
+
+
+@benchmark('hmac.new(k, 64 B, sha256).digest()', 'instr', higher_is_better=False,
+           targets=[(None, '<=', 20000), ('py3', '<=', 1.0)],
+           note="hmac.new(key, 64 bytes, 'sha256').digest() (stock 2.7: digestmod "
+                "hashlib.sha256, its only spelling) (callgrind)")
+def hmac_new_instr(impl, opts):
+    return callgrind_per_call(SETUP[impl.flavour] + '\nk = b"k" * 32\nd = b"x" * 64\n'
+                              'n = hmac.new', 'n(k, d, D).digest()', opts)
+
+
+@benchmark('hmac.digest(k, 64 B, sha256)', 'instr', higher_is_better=False,
+           targets=[('py3', '<=', 0.9)],
+           note="hmac.digest(key, 64 bytes, 'sha256'); stock 2.7 has no hmac.digest (callgrind)")
+def hmac_digest_instr(impl, opts):
+    if impl.flavour == 'stock':
+        return None
+    return callgrind_per_call(SETUP[impl.flavour] + '\nk = b"k" * 32\nd = b"x" * 64\n'
+                              'g = hmac.digest', 'g(k, d, D)', opts)
+
+
+def make_new_1mib(alg, openssl_alg, stmt, targets):
+    @benchmark('%s 1 MiB' % alg, 'MB/s', targets=targets, openssl_alg=openssl_alg,
+               note='%s on a 1 MiB buffer' % stmt)
+    def bench(impl, opts):
+        ctor = getattr(impl.hashlib, alg, None)
+        if ctor is None:
+            return None
+        per = timed_loop(stmt, {'f': ctor, 'd': b'\xa5' * MiB}, opts)
+        return MiB / per / 1e6
+    return bench
+
+
+make_new_1mib('sha3_256', 'sha3-256', 'f(d).digest()', [('openssl', '>=', 0.98)])
+make_new_1mib('shake_128', 'shake128', 'f(d).digest(32)', [('openssl', '>=', 0.98)])
+make_new_1mib('blake2b', 'blake2b512', 'f(d).digest()',
+              [('openssl', '>=', 1.0), ('py3', '>=', 1.0)])
+
+
+@benchmark('scrypt n=2**14 r=8 p=1', 's', higher_is_better=False,
+           targets=[('py3', '<=', 1.02)], note="scrypt(pw, salt=..., n=16384, r=8, p=1), one call")
+def scrypt_16k(impl, opts):
+    f = getattr(impl.hashlib, 'scrypt', None)
+    if f is None:
+        return None
+    return best_time(lambda: f(b'password', salt=b'NaCl' * 4, n=2 ** 14, r=8, p=1), opts)
+
+
+@benchmark('2 threads x scrypt', 'wall ratio', higher_is_better=False,
+           targets=[(None, '<=', 1.05)],
+           note='wall time of two threads each running the scrypt above / one thread')
+def scrypt_threads(impl, opts):
+    f = getattr(impl.hashlib, 'scrypt', None)
+    if f is None:
+        return None
+
+    def one():
+        f(b'password', salt=b'NaCl' * 4, n=2 ** 14, r=8, p=1)
+    return two_thread_ratio(one, opts)
+
+
+@benchmark('memory per live sha256()', 'B', higher_is_better=False,
+           targets=[('py3', '<=', 1.0)],
+           note='RSS growth / 200 000 live sha256() objects (their list made beforehand)')
+def memory_per_object(impl, opts):
+    ctor = impl.ctor('sha256')
+    n = 200000
+
+    def rss():
+        with open('/proc/self/statm') as f:
+            return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+    keep = [None] * n       # the list exists before the first reading
+    before = rss()
+    for i in range_(n):
+        keep[i] = ctor()
+    grown = rss() - before
+    del keep
+    return grown / float(n)
 
 
 # --- workers and the driver ----------------------------------------------------------------
@@ -243,13 +380,30 @@ def openssl_rate(alg, seconds):
     raise RuntimeError('no +F line from openssl speed: %r' % out)
 
 
+def lib_layer_dir(opts):
+    """A temp folder with pep466's patched hashlib.py/hmac.py (scripts/lib-layer.py), made
+    once per run, for the "ours" worker."""
+    if getattr(opts, '_lib_layer', None) is None:
+        import tempfile
+        out = tempfile.mkdtemp(prefix='pep466-bench-lib-')
+        subprocess.check_call([sys.executable if sys.version_info[0] == 3 else 'python3',
+                               os.path.join(os.path.dirname(HERE), 'lib-layer.py'),
+                               '--out', out, '--python', opts.python27],
+                              stdout=open(os.devnull, 'w'))
+        for name in os.listdir(out):      # ssl.py would need our _ssl: hashlib/hmac only
+            if name not in ('hashlib.py', 'hmac.py'):
+                os.remove(os.path.join(out, name))
+        opts._lib_layer = out
+    return opts._lib_layer
+
+
 def run_worker(python, flavour, names, opts, lib_dir):
     env = dict(os.environ)
     env.pop('PYTHONPATH', None)
     if flavour == 'ours':
-        env['PYTHONPATH'] = lib_dir
+        env['PYTHONPATH'] = lib_dir + os.pathsep + lib_layer_dir(opts)
     argv = [python, HERE, '--worker', flavour, '--repeat', str(opts.repeat),
-            '--min-time', str(opts.min_time), '--only'] + names
+            '--min-time', str(opts.min_time), '--round', str(opts.round), '--only'] + names
     out = subprocess.check_output(argv, env=env)
     return json.loads(out.decode())
 
@@ -295,6 +449,7 @@ def driver(opts):
     # Flavours run in turn, --rounds times, keeping each one's best figure: on a shared machine
     # a burst of load then hits one round, not one flavour.
     for round_ in range(opts.rounds):
+        opts.round = round_ + 1
         for flavour, python in (('ours', opts.python27), ('stock', opts.python27),
                                 ('py3', opts.python3)):
             sys.stderr.write('round %d: %s (%s)...\n' % (round_ + 1, flavour, python))
@@ -381,6 +536,7 @@ def main():
                    help='then run the TLS table of scripts/bench_tls.py (needs _ssl.so in '
                         '--lib-dir; run bench_tls.py alone for its own options)')
     p.add_argument('--worker', choices=FLAVOURS, help=argparse.SUPPRESS)
+    p.add_argument('--round', type=int, default=1, help=argparse.SUPPRESS)
     opts = p.parse_args()
     if opts.worker:
         worker(opts.worker, opts.only, opts)

@@ -33,6 +33,8 @@ extern "C" {
     pub(crate) fn pep466_int_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_long_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_callable_check(o: *mut PyObject) -> c_int;
+    pub(crate) fn pep466_unicode_data(o: *mut PyObject, size: *mut Py_ssize_t) -> *const c_char;
+    pub(crate) fn pep466_check_buffer(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_socket_import(out: *mut SocketCapi) -> c_int;
     pub(crate) fn pep466_socket_fd(sock: *mut PyObject) -> i64;
     pub(crate) fn pep466_socket_timeout(sock: *mut PyObject) -> c_double;

@@ -1,4 +1,4 @@
-//! The lock around a HASH object's digest context, with 2.7's lazy-lock rule
+//! The lock around a HASH or HMAC object's context, with 2.7's lazy-lock rule
 //! (`ENTER_HASHLIB`): until the first update that runs with the GIL released, the GIL alone
 //! guards the context and no lock is taken; from then on every access takes the object's
 //! lock (trying first with the GIL held, then waiting with the GIL released, so a thread that
@@ -7,26 +7,25 @@
 //! Skipping the lock matters on the short-call paths (`h.update(16 bytes)`, `h.digest()`),
 //! where two atomic instructions are a measurable share of the call.
 
-use crate::ossl::digest::DigestCtx;
 use crate::py::Python;
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, TryLockError};
 
-pub(crate) struct CtxLock {
+pub(crate) struct CtxLock<C> {
     /// Set (with the GIL held) before the first GIL-released access; never cleared.
     threaded: AtomicBool,
     lock: Mutex<()>,
-    ctx: UnsafeCell<DigestCtx>,
+    ctx: UnsafeCell<C>,
 }
 
 // SAFETY: the context is only reached through `with`, which gives exclusive access either
 // under the GIL while no GIL-free user can exist (`threaded` false), or under `lock`; the
-// context itself may move between threads (DigestCtx: Send).
-unsafe impl Sync for CtxLock {}
+// context itself may move between threads (C: Send).
+unsafe impl<C: Send> Sync for CtxLock<C> {}
 
-impl CtxLock {
-    pub(crate) fn new(ctx: DigestCtx) -> CtxLock {
+impl<C: Send> CtxLock<C> {
+    pub(crate) fn new(ctx: C) -> CtxLock<C> {
         CtxLock {
             threaded: AtomicBool::new(false),
             lock: Mutex::new(()),
@@ -40,7 +39,7 @@ impl CtxLock {
         &self,
         py: Python<'_>,
         release_gil: bool,
-        f: impl FnOnce(&mut DigestCtx) -> R + Send,
+        f: impl FnOnce(&mut C) -> R + Send,
     ) -> R {
         if release_gil {
             // Published with the GIL held, before any GIL-free access begins: every later
@@ -76,4 +75,4 @@ impl CtxLock {
 }
 
 /// `&CtxLock` is Send because CtxLock is Sync; spelled out for the closure.
-struct SendRef<'a>(&'a CtxLock);
+struct SendRef<'a, C>(&'a CtxLock<C>);

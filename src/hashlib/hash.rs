@@ -7,9 +7,9 @@
 //! buffers run in parallel and never deadlock.
 
 use crate::hashlib::ctx_lock::CtxLock;
-use crate::hashlib::names::{constructor_context, CONSTRUCTOR_NAMES};
-use crate::ossl::digest::{DigestBytes, DigestCtx, MessageDigest, MAX_DIGEST};
-use crate::ossl::error::OsslError;
+use crate::hashlib::errors::{openssl_failure, unsupported};
+use crate::hashlib::names::{constructor_context, digest_by_name, CONSTRUCTOR_NAMES};
+use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
@@ -26,7 +26,7 @@ const GIL_MINSIZE: usize = 2048;
 pub(crate) struct HashObject {
     /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
     name: Owned,
-    ctx: CtxLock,
+    ctx: CtxLock<DigestCtx>,
 }
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
@@ -36,6 +36,34 @@ impl PyClass for HashObject {
         &HASH_TYPE
     }
 }
+
+/// `_hashlib.HASHXOF` (SHAKE), Python 3's subclass of `HASH` whose `digest` and `hexdigest`
+/// take the output length. Transparent, so `HASH`'s methods run on it unchanged.
+#[repr(transparent)]
+pub(crate) struct XofObject(HashObject);
+
+static HASHXOF_TYPE: TypeSlot = TypeSlot::new();
+
+impl PyClass for XofObject {
+    fn type_slot() -> &'static TypeSlot {
+        &HASHXOF_TYPE
+    }
+}
+
+const HASHXOF_DOC: &CStr = c"A hash is an object used to calculate a checksum of a string of \
+information.\n\
+\n\
+Methods:\n\
+\n\
+update() -- updates the current digest with an additional string\n\
+digest(length) -- return the current digest value\n\
+hexdigest(length) -- return the current digest as a string of hexadecimal digits\n\
+copy() -- return a copy of the current hash object\n\
+\n\
+Attributes:\n\
+\n\
+name -- the hash algorithm being used by this object\n\
+digest_size -- number of bytes in this hashes output\n";
 
 const HASH_DOC: &CStr = c"A hash represents the object used to calculate a checksum of a\n\
 string of information.\n\
@@ -67,8 +95,32 @@ py_getset!(set hash_set_name, HashObject, set_name);
 py_getset!(get hash_digest_size, HashObject, get_digest_size);
 py_getset!(get hash_block_size, HashObject, get_block_size);
 py_unary_slot!(hash_repr, HashObject, repr);
+py_method!(keywords xof_digest, XofObject, xof_digest_py);
+py_method!(keywords xof_hexdigest, XofObject, xof_hexdigest_py);
+py_getset!(get xof_digest_size, XofObject, xof_get_digest_size);
 
-pub(crate) fn ready_type() -> PyResult<Owned> {
+/// Readies `HASH` and `HASHXOF`; returns both (the module exports them, as Python 3's does).
+pub(crate) fn ready_types() -> PyResult<(Owned, Owned)> {
+    let hash = ready_hash_type()?;
+    let xof = TypeBuilder::new::<XofObject>(c"_hashlib.HASHXOF", HASHXOF_DOC)
+        .base::<HashObject>()
+        .method(
+            c"digest",
+            MethodKind::Keywords(xof_digest),
+            c"Return the digest value as a string of binary data.",
+        )
+        .method(
+            c"hexdigest",
+            MethodKind::Keywords(xof_hexdigest),
+            c"Return the digest value as a string of hexadecimal digits.",
+        )
+        .getset(c"digest_size", xof_digest_size, None, c"")
+        .getset(c"digestsize", xof_digest_size, None, c"")
+        .build::<XofObject>()?;
+    Ok((hash, xof))
+}
+
+fn ready_hash_type() -> PyResult<Owned> {
     TypeBuilder::new::<HashObject>(c"_hashlib.HASH", HASH_DOC)
         .subclassable()
         .method(
@@ -99,15 +151,6 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
         .build::<HashObject>()
 }
 
-/// 2.7 raises ValueError with OpenSSL's text for failures inside OpenSSL.
-fn openssl_failure(err: OsslError) -> PyErr {
-    PyErr::new(Builtin::ValueError, &err.hashlib_message())
-}
-
-fn unsupported() -> PyErr {
-    PyErr::new(Builtin::ValueError, "unsupported hash type")
-}
-
 impl HashObject {
     /// Runs `f` on the context under the object's lock (see `ctx_lock`).
     fn with_ctx<R: Send>(
@@ -136,10 +179,16 @@ fn new_hash(
         };
         ctx = result.map_err(openssl_failure)?;
     }
-    create(HashObject {
+    let xof = ctx.md().is_xof();
+    let object = HashObject {
         name,
         ctx: CtxLock::new(ctx),
-    })
+    };
+    if xof {
+        create(XofObject(object))
+    } else {
+        create(object)
+    }
 }
 
 /// Python: `_hashlib.HASH.update`
@@ -174,14 +223,10 @@ fn digest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
 
 /// Python: `_hashlib.HASH.hexdigest`
 fn hexdigest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let raw = digest_bytes(py, &slf)?;
     let raw = raw.as_slice();
     let mut hex = [0u8; 2 * MAX_DIGEST];
-    for (pair, b) in hex.chunks_exact_mut(2).zip(raw) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 15)];
-    }
+    hex_into(raw, &mut hex);
     value::bytes(&hex[..2 * raw.len()])
 }
 
@@ -232,22 +277,136 @@ fn repr(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
     value::bytes(text.as_bytes())
 }
 
+/// The output length asked of a HASHXOF. Without one, the length 2.7 gave SHAKE on OpenSSL
+/// 1.1.1 (16 or 32 bytes), where Python 3 requires it: 2.7 code kept working.
+fn xof_length(
+    py: Python<'_>,
+    slf: &Slf<'_, XofObject>,
+    args: Args<'_>,
+    name: &CStr,
+) -> PyResult<usize> {
+    let mut length = ObjectArg::new();
+    parse(args, name, Some(&[c"length"]), &mut [&mut length])?;
+    let Some(length) = length.get() else {
+        return Ok(slf.0.ctx.with(py, false, |ctx| ctx.digest_size()));
+    };
+    let n = value::as_index_ssize(&length)?;
+    usize::try_from(n).map_err(|_| PyErr::new(Builtin::ValueError, "length must be non-negative"))
+}
+
+/// Squeezes `out.len()` bytes; long outputs with the GIL released, under the object's lock.
+fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, XofObject>, out: &mut [u8]) -> PyResult<()> {
+    let release = out.len() >= GIL_MINSIZE;
+    slf.0
+        .ctx
+        .with(py, release, |ctx| ctx.digest_xof(out))
+        .map_err(openssl_failure)
+}
+
+/// Python: `_hashlib.HASHXOF.digest(length)`
+fn xof_digest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> PyResult<Owned> {
+    let len = xof_length(py, &slf, args, c"|O:digest")?;
+    value::bytes_zeroed_filled(len, |out| xof_squeeze(py, &slf, out))?
+}
+
+/// Python: `_hashlib.HASHXOF.hexdigest(length)`
+fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> PyResult<Owned> {
+    let len = xof_length(py, &slf, args, c"|O:hexdigest")?;
+    let hex_len = len
+        .checked_mul(2)
+        .ok_or_else(|| PyErr::new(Builtin::OverflowError, "length is too large"))?;
+    let mut raw = value::zeroed_buffer(len)?;
+    xof_squeeze(py, &slf, &mut raw)?;
+    value::bytes_zeroed_filled(hex_len, |out| {
+        hex_into(&raw, out);
+        Ok::<(), PyErr>(())
+    })?
+}
+
+/// Python: `_hashlib.HASHXOF.digest_size`: 0, as Python 3 (the length is the caller's).
+fn xof_get_digest_size(_py: Python<'_>, _slf: Slf<'_, XofObject>) -> PyResult<Owned> {
+    value::long(0)
+}
+
+/// Lower-case hex of `raw` into `out` (twice as long).
+pub(crate) fn hex_into(raw: &[u8], out: &mut [u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (pair, b) in out.chunks_exact_mut(2).zip(raw) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 15)];
+    }
+}
+
+/// The optional data and `usedforsecurity` of a constructor call.
+struct CtorArgs {
+    data: BufferArg,
+    alt_data: BufferArg,
+    usedforsecurity: ObjectArg,
+}
+
+impl CtorArgs {
+    fn new() -> CtorArgs {
+        CtorArgs {
+            data: BufferArg::new(),
+            alt_data: BufferArg::new(),
+            usedforsecurity: ObjectArg::new(),
+        }
+    }
+
+    /// `string` and `data` name the same argument (2.7's and Python 3's spelling).
+    fn data(&self) -> PyResult<Option<&[u8]>> {
+        match (self.data.bytes(), self.alt_data.bytes()) {
+            (Some(_), Some(_)) => Err(PyErr::new(
+                Builtin::TypeError,
+                "'data' and 'string' are mutually exclusive and support for 'string' keyword \
+                 parameter is slated for removal in a future version.",
+            )),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+
+    fn usedforsecurity(&self) -> PyResult<bool> {
+        self.usedforsecurity.get().map_or(Ok(true), |o| o.is_true())
+    }
+}
+
+/// Whether a call needs the keyword-aware parser: only calls with keywords do, and only when
+/// they do not pass more positionals than 2.7's signature has (then 2.7's parser, and so its
+/// exact message, reports the call).
+fn wants_keywords(args: &Args<'_>, positional_max: usize) -> bool {
+    args.kwargs.is_some() && value::tuple_len(args.args.as_ref()) <= positional_max
+}
+
 py_function!(keywords new_fn, new);
 
-/// Python: `_hashlib.new(name, string='')`
+/// Python: `_hashlib.new(name, string=b'', *, usedforsecurity=True, data=b'')`
 fn new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let (mut name_obj, mut data) = (ObjectArg::new(), BufferArg::new());
-    parse(
-        args,
-        c"O|s*:new",
-        Some(&[c"name", c"string"]),
-        &mut [&mut name_obj, &mut data],
-    )?;
+    let (mut name_obj, mut rest) = (ObjectArg::new(), CtorArgs::new());
+    if wants_keywords(&args, 2) {
+        parse(
+            args,
+            c"O|s*Os*:new",
+            Some(&[c"name", c"string", c"usedforsecurity", c"data"]),
+            &mut [
+                &mut name_obj,
+                &mut rest.data,
+                &mut rest.usedforsecurity,
+                &mut rest.alt_data,
+            ],
+        )?;
+    } else {
+        parse(
+            args,
+            c"O|s*:new",
+            Some(&[c"name", c"string"]),
+            &mut [&mut name_obj, &mut rest.data],
+        )?;
+    }
     let name_obj = name_obj.get().expect("required argument").to_owned();
     let name = digest_name(&name_obj)?;
-    let md = MessageDigest::by_name(&name).ok_or_else(unsupported)?;
+    let md = digest_by_name(&name, rest.usedforsecurity()?).ok_or_else(unsupported)?;
     let ctx = DigestCtx::new(md).map_err(|_| unsupported())?;
-    new_hash(py, name_obj, ctx, data.bytes())
+    new_hash(py, name_obj, ctx, rest.data()?)
 }
 
 /// 2.7 converts the name with the `s` format: str, or unicode in the default encoding, without
@@ -264,46 +423,73 @@ fn digest_name(obj: &Owned) -> PyResult<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Shared body of `openssl_<name>([string])`.
+/// Shared body of `openssl_<name>(string=b'', *, usedforsecurity=True, data=b'')`.
 fn named_constructor(
     py: Python<'_>,
     args: Args<'_>,
     index: usize,
-    format: &CStr,
+    format_27: &CStr,
+    format_kw: &CStr,
 ) -> PyResult<Owned> {
-    // As in `update`: `sha256(some_str)` skips the generic parser.
-    if let Some(bytes) = single_exact_str(&args) {
-        return constructed(py, index, Some(bytes));
+    // The common call, `sha256(some_str)`, skips the generic parser (same bytes, see
+    // `single_exact_str`).
+    if args.kwargs.is_none() {
+        if let Some(bytes) = single_exact_str(&args) {
+            return constructed(py, index, true, Some(bytes));
+        }
     }
-    let mut data = BufferArg::new();
-    parse(args, format, None, &mut [&mut data])?;
-    constructed(py, index, data.bytes())
+    let mut rest = CtorArgs::new();
+    if wants_keywords(&args, 1) {
+        parse(
+            args,
+            format_kw,
+            Some(&[c"string", c"usedforsecurity", c"data"]),
+            &mut [
+                &mut rest.data,
+                &mut rest.usedforsecurity,
+                &mut rest.alt_data,
+            ],
+        )?;
+    } else {
+        parse(args, format_27, None, &mut [&mut rest.data])?;
+    }
+    constructed(py, index, rest.usedforsecurity()?, rest.data()?)
 }
 
-fn constructed(py: Python<'_>, index: usize, data: Option<&[u8]>) -> PyResult<Owned> {
-    let ctx = constructor_context(index).ok_or_else(unsupported)?;
-    let name = value::bytes(CONSTRUCTOR_NAMES[index].as_bytes())?;
+fn constructed(
+    py: Python<'_>,
+    index: usize,
+    usedforsecurity: bool,
+    data: Option<&[u8]>,
+) -> PyResult<Owned> {
+    let ctx = constructor_context(index, usedforsecurity).ok_or_else(unsupported)?;
+    // One name string per constructor, shared by its objects (2.7's CONST_<name>_name_obj):
+    // no allocation per call, and 40-odd bytes less per live object.
+    static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
+        [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
+    let name = NAMES[index].get(CONSTRUCTOR_NAMES[index])?;
     new_hash(py, name, ctx, data)
 }
 
 macro_rules! constructors {
-    ($($index:literal $name:ident $wrapper:ident $format:literal $doc:literal;)*) => {
+    ($($index:literal $name:ident $wrapper:ident $format:literal $format_kw:literal $doc:literal;)*) => {
         $(
             /// Python: `_hashlib.openssl_<name>`
             fn $name(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-                named_constructor(py, args, $index, $format)
+                named_constructor(py, args, $index, $format, $format_kw)
             }
-            py_function!(varargs $wrapper, $name);
+            py_function!(keywords $wrapper, $name);
         )*
 
-        /// Adds the six `openssl_<name>` functions.
+        /// Adds the `openssl_<name>` functions; returns them with their names for
+        /// `_constructors`.
         pub(crate) fn add_constructors(module: ModuleBuilder) -> ModuleBuilder {
             module
             $(
                 .function(
                     // Names are "openssl_" + the constructor name.
                     const_cstr(concat!("openssl_", stringify!($name), "\0")),
-                    MethodKind::VarArgs($wrapper),
+                    MethodKind::Keywords($wrapper),
                     $doc,
                 )
             )*
@@ -319,16 +505,16 @@ const fn const_cstr(s: &'static str) -> &'static CStr {
 }
 
 constructors! {
-    0 md5 openssl_md5_fn c"|s*:openssl_md5" c"Returns a md5 hash object; optionally initialized with a string";
-    1 sha1 openssl_sha1_fn c"|s*:openssl_sha1" c"Returns a sha1 hash object; optionally initialized with a string";
-    2 sha224 openssl_sha224_fn c"|s*:openssl_sha224" c"Returns a sha224 hash object; optionally initialized with a string";
-    3 sha256 openssl_sha256_fn c"|s*:openssl_sha256" c"Returns a sha256 hash object; optionally initialized with a string";
-    4 sha384 openssl_sha384_fn c"|s*:openssl_sha384" c"Returns a sha384 hash object; optionally initialized with a string";
-    5 sha512 openssl_sha512_fn c"|s*:openssl_sha512" c"Returns a sha512 hash object; optionally initialized with a string";
-}
-
-/// Referenced so the unused-import lint sees `PyObjectRef` used for `address`.
-#[allow(dead_code)]
-fn _uses(o: &Owned) -> bool {
-    o.is_none()
+    0 md5 openssl_md5_fn c"|s*:openssl_md5" c"|s*Os*:openssl_md5" c"Returns a md5 hash object; optionally initialized with a string";
+    1 sha1 openssl_sha1_fn c"|s*:openssl_sha1" c"|s*Os*:openssl_sha1" c"Returns a sha1 hash object; optionally initialized with a string";
+    2 sha224 openssl_sha224_fn c"|s*:openssl_sha224" c"|s*Os*:openssl_sha224" c"Returns a sha224 hash object; optionally initialized with a string";
+    3 sha256 openssl_sha256_fn c"|s*:openssl_sha256" c"|s*Os*:openssl_sha256" c"Returns a sha256 hash object; optionally initialized with a string";
+    4 sha384 openssl_sha384_fn c"|s*:openssl_sha384" c"|s*Os*:openssl_sha384" c"Returns a sha384 hash object; optionally initialized with a string";
+    5 sha512 openssl_sha512_fn c"|s*:openssl_sha512" c"|s*Os*:openssl_sha512" c"Returns a sha512 hash object; optionally initialized with a string";
+    6 sha3_224 openssl_sha3_224_fn c"|s*:openssl_sha3_224" c"|s*Os*:openssl_sha3_224" c"Returns a sha3-224 hash object; optionally initialized with a string";
+    7 sha3_256 openssl_sha3_256_fn c"|s*:openssl_sha3_256" c"|s*Os*:openssl_sha3_256" c"Returns a sha3-256 hash object; optionally initialized with a string";
+    8 sha3_384 openssl_sha3_384_fn c"|s*:openssl_sha3_384" c"|s*Os*:openssl_sha3_384" c"Returns a sha3-384 hash object; optionally initialized with a string";
+    9 sha3_512 openssl_sha3_512_fn c"|s*:openssl_sha3_512" c"|s*Os*:openssl_sha3_512" c"Returns a sha3-512 hash object; optionally initialized with a string";
+    10 shake_128 openssl_shake_128_fn c"|s*:openssl_shake_128" c"|s*Os*:openssl_shake_128" c"Returns a shake-128 variable hash object; optionally initialized with a string";
+    11 shake_256 openssl_shake_256_fn c"|s*:openssl_shake_256" c"|s*Os*:openssl_shake_256" c"Returns a shake-256 variable hash object; optionally initialized with a string";
 }

@@ -1,6 +1,8 @@
 //! `_hashlib.pbkdf2_hmac`, with 2.7.18's argument checks in 2.7's order and wording.
 
-use crate::ossl::digest::{pbkdf2_hmac, MessageDigest};
+use crate::hashlib::errors::unsupported;
+use crate::hashlib::names::digest_by_name;
+use crate::ossl::digest::pbkdf2_hmac;
 use crate::ossl::error::OsslError;
 use crate::py::args::{parse, BufferArg, LongArg, ObjectArg, StrArg};
 use crate::py::boundary::Args;
@@ -35,10 +37,9 @@ fn pbkdf2_hmac_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
         ],
     )?;
     let fail = |ty, msg: &str| Err(PyErr::new(ty, msg));
-    let md = match MessageDigest::by_name(name.bytes().unwrap_or_default()) {
-        Some(md) => md,
-        None => return fail(Builtin::ValueError, "unsupported hash type"),
-    };
+    // Either spelling (`sha3_256`, `sha3-256`); an unknown name is 2.7's ValueError text,
+    // raised as Python 3's UnsupportedDigestmodError (a ValueError).
+    let md = digest_by_name(name.bytes().unwrap_or_default(), true).ok_or_else(unsupported)?;
     let password = password.bytes().unwrap_or_default();
     let salt = salt.bytes().unwrap_or_default();
     let int_max = c_int::MAX as usize;

@@ -26,14 +26,41 @@ static FETCHED: Mutex<Vec<(String, MessageDigest)>> = Mutex::new(Vec::new());
 impl MessageDigest {
     /// What `EVP_get_digestbyname` accepts (any case, aliases), resolved to a usable
     /// implementation. None when OpenSSL does not know the name or cannot provide it.
-    pub(crate) fn by_name(name: &[u8]) -> Option<MessageDigest> {
+    ///
+    /// `usedforsecurity == false` relaxes a FIPS default property query
+    /// (`-fips`, as Python 3 asks), so a non-FIPS implementation may serve a checksum use.
+    /// Without FIPS configured both give the same implementation.
+    pub(crate) fn by_name_for(name: &[u8], usedforsecurity: bool) -> Option<MessageDigest> {
         let cname = CString::new(name).ok()?;
         // SAFETY: NUL-terminated name; returns a static EVP_MD or NULL.
         let legacy = unsafe { sys::EVP_get_digestbyname(cname.as_ptr()) };
         if legacy.is_null() {
             return None;
         }
-        provider_implementation(legacy)
+        provider_implementation(legacy, !usedforsecurity)
+    }
+
+    /// An extendable-output function (SHAKE): its output length is the caller's choice.
+    pub(crate) fn is_xof(self) -> bool {
+        // SAFETY: a valid EVP_MD.
+        unsafe { compat::shake_length(self.0) }.is_some()
+    }
+
+    /// OpenSSL's long name, lower case (`sha256`, `sha3-256`, `shake128`, `md5-sha1`).
+    pub(crate) fn long_name(self) -> String {
+        // SAFETY: a valid EVP_MD; OBJ_nid2ln returns static text or NULL.
+        let ln = unsafe { sys::OBJ_nid2ln(sys::EVP_MD_type(self.0)) };
+        if ln.is_null() {
+            return String::new();
+        }
+        // SAFETY: NUL-terminated static text.
+        unsafe { CStr::from_ptr(ln) }
+            .to_string_lossy()
+            .to_ascii_lowercase()
+    }
+
+    pub(crate) fn as_ptr(self) -> *const sys::EVP_MD {
+        self.0
     }
 
     pub(crate) fn size(self) -> usize {
@@ -54,20 +81,29 @@ impl MessageDigest {
 /// OpenSSL 3: fetch (once) the provider implementation behind a name-table entry. A fetch that
 /// fails (md4 without the legacy provider) means the digest is unusable.
 #[cfg(pep466_ossl300)]
-fn provider_implementation(legacy: *const sys::EVP_MD) -> Option<MessageDigest> {
+fn provider_implementation(legacy: *const sys::EVP_MD, relaxed: bool) -> Option<MessageDigest> {
     extern "C" {
         fn EVP_MD_get0_name(md: *const sys::EVP_MD) -> *const c_char;
     }
     // SAFETY: a valid EVP_MD from the name table; the name is static text.
     let name = unsafe { CStr::from_ptr(EVP_MD_get0_name(legacy)) };
-    let key = name.to_string_lossy().to_ascii_uppercase();
+    let mut key = name.to_string_lossy().to_ascii_uppercase();
+    // Python 3's query for `usedforsecurity=False`: the `fips` property may be anything.
+    let properties: &CStr = if relaxed { c"-fips" } else { c"" };
+    if relaxed {
+        key.push_str("?-fips");
+    }
     let mut cache = FETCHED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, md)) = cache.iter().find(|(k, _)| *k == key) {
         return Some(*md);
     }
-    // SAFETY: default library context, NUL-terminated name, no property query.
-    let fetched =
-        unsafe { sys::EVP_MD_fetch(std::ptr::null_mut(), name.as_ptr(), std::ptr::null()) };
+    let properties = if properties.is_empty() {
+        std::ptr::null()
+    } else {
+        properties.as_ptr()
+    };
+    // SAFETY: default library context, NUL-terminated name and property query (or NULL).
+    let fetched = unsafe { sys::EVP_MD_fetch(std::ptr::null_mut(), name.as_ptr(), properties) };
     let md = if fetched.is_null() {
         OsslError::take();
         // Not in the default providers: md4, whirlpool... come from the legacy context.
@@ -112,7 +148,7 @@ fn legacy_digest_name(_md: MessageDigest) -> Option<&'static CStr> {
 }
 
 #[cfg(not(pep466_ossl300))]
-fn provider_implementation(legacy: *const sys::EVP_MD) -> Option<MessageDigest> {
+fn provider_implementation(legacy: *const sys::EVP_MD, _relaxed: bool) -> Option<MessageDigest> {
     let _ = &FETCHED;
     Some(MessageDigest(legacy))
 }
@@ -202,6 +238,20 @@ impl DigestCtx {
         }
     }
 
+    /// `out.len()` bytes of an extendable-output function's output so far; the context stays
+    /// usable (a copy is finalised). `out` may be empty.
+    pub(crate) fn digest_xof(&self, out: &mut [u8]) -> Result<(), OsslError> {
+        if out.is_empty() {
+            return Ok(());
+        }
+        let copy = self.try_clone()?;
+        // SAFETY: an initialised XOF context (callers check `is_xof`); out valid for its length.
+        match unsafe { sys::EVP_DigestFinalXOF(copy.0.as_ptr(), out.as_mut_ptr(), out.len()) } {
+            1 => Ok(()),
+            _ => Err(OsslError::take()),
+        }
+    }
+
     /// Makes `out` a copy of this context (`out`'s previous state is released).
     fn copy_into(&self, out: &mut DigestCtx) -> Result<(), OsslError> {
         // SAFETY: both valid; src initialised; out may hold any state (copy_ex resets it).
@@ -244,7 +294,7 @@ impl DigestCtx {
         self.md().block_size()
     }
 
-    fn md(&self) -> MessageDigest {
+    pub(crate) fn md(&self) -> MessageDigest {
         // SAFETY: an initialised context always has its digest.
         MessageDigest(unsafe { sys::EVP_MD_CTX_md(self.0.as_ptr()) })
     }

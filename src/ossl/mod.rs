@@ -4,10 +4,13 @@
 pub(crate) mod asn1;
 pub(crate) mod bio;
 pub(crate) mod compat;
+pub(crate) mod ct;
 pub(crate) mod ctx;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod hmac;
+pub(crate) mod kdf;
 #[cfg(pep466_ossl300)]
 pub(crate) mod legacy;
 pub(crate) mod membio;

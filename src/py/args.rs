@@ -46,6 +46,9 @@ pub(crate) struct TypedObjectArg(*mut ffi::PyTypeObject, *mut ffi::PyObject);
 /// `s*`: a read buffer (str, buffer objects; unicode encoded with the default encoding).
 pub(crate) struct BufferArg(ffi::Py_buffer);
 
+/// `z*`: like `s*`, or None (then not given).
+pub(crate) struct OptBufferArg(ffi::Py_buffer);
+
 /// `w*`: a writable buffer (bytearray, array, memoryview of one).
 pub(crate) struct WritableBufferArg(ffi::Py_buffer);
 
@@ -98,6 +101,24 @@ impl BufferArg {
     /// The bytes, if the argument was given.
     pub(crate) fn bytes(&self) -> Option<&[u8]> {
         view_bytes(&self.0)
+    }
+}
+
+impl OptBufferArg {
+    pub(crate) fn new() -> Self {
+        // SAFETY: as for BufferArg.
+        OptBufferArg(unsafe { std::mem::zeroed() })
+    }
+    /// The bytes, if the argument was given and not None.
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        view_bytes(&self.0)
+    }
+}
+
+impl Drop for OptBufferArg {
+    fn drop(&mut self) {
+        // SAFETY: as for BufferArg (None leaves the view zeroed, which Release accepts).
+        unsafe { ffi::PyBuffer_Release(&mut self.0) }
     }
 }
 
@@ -215,6 +236,8 @@ slot!(TypedObjectArg, "O!", |s, out| {
 });
 slot!(BufferArg, "s*", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(OptBufferArg, "z*", |s, out| out
+    .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(WritableBufferArg, "w*", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(StrArg, "s", |s, out| out
@@ -314,7 +337,7 @@ fn format_units(format: &str) -> Vec<&str> {
 }
 
 /// The most outputs any of our format strings has.
-const MAX_POINTERS: usize = 12;
+const MAX_POINTERS: usize = 16;
 
 /// Parses `args` (and keywords, when `keywords` is given) into `slots`. A mismatch between the
 /// format and the slots is a programming error and panics (becoming a `SystemError`).
@@ -384,6 +407,10 @@ pub(crate) fn parse(
                     p[9],
                     p[10],
                     p[11],
+                    p[12],
+                    p[13],
+                    p[14],
+                    p[15],
                 )
             }
             None => ffi::_PyArg_ParseTuple_SizeT(
@@ -401,6 +428,10 @@ pub(crate) fn parse(
                 p[9],
                 p[10],
                 p[11],
+                p[12],
+                p[13],
+                p[14],
+                p[15],
             ),
         }
     };
@@ -443,6 +474,39 @@ pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
         }
         Some(std::slice::from_raw_parts(data.cast::<u8>(), len))
     }
+}
+
+/// Like `single_exact_str`, for a call of exactly `N` positional arguments, all of exact type
+/// `str`, and no keywords (`hmac_new(key, msg, 'sha256')`): their bytes, borrowed from the
+/// argument tuple, which the generic parser would give too.
+pub(crate) fn exact_strs<'a, const N: usize>(call: &Args<'a>) -> Option<[&'a [u8]; N]> {
+    if call.kwargs.is_some() {
+        return None;
+    }
+    let args = call.args.as_ref()?.as_ptr();
+    let mut out: [&'a [u8]; N] = [&[]; N];
+    // SAFETY: as in `single_exact_str`: a live argument tuple, items borrowed from it, str
+    // storage immutable while the tuple holds the items.
+    unsafe {
+        if ffi::PyTuple_Size(args) != N as ffi::Py_ssize_t {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        for (i, slot) in out.iter_mut().enumerate() {
+            let item = ffi::PyTuple_GetItem(args, i as ffi::Py_ssize_t);
+            if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
+                return None;
+            }
+            let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
+            let data = ffi::PyString_AsString(item);
+            if data.is_null() {
+                ffi::PyErr_Clear();
+                return None;
+            }
+            *slot = std::slice::from_raw_parts(data.cast::<u8>(), len);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub(crate) enum Builtin {
     IOError,
     OSError,
     RuntimeError,
+    BufferError,
 }
 
 impl Builtin {
@@ -47,6 +48,7 @@ impl Builtin {
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
                 Builtin::RuntimeError => ffi::PyExc_RuntimeError,
+                Builtin::BufferError => ffi::PyExc_BufferError,
             };
             Borrowed::from_ptr(ptr)
                 .expect("builtin exception class is initialised")

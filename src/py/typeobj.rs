@@ -320,6 +320,7 @@ pub(crate) struct TypeBuilder {
     methods: Vec<ffi::PyMethodDef>,
     getset: Vec<ffi::PyGetSetDef>,
     members: Vec<ffi::PyMemberDef>,
+    constants: Vec<(&'static CStr, c_long)>,
 }
 
 impl TypeBuilder {
@@ -338,7 +339,21 @@ impl TypeBuilder {
             methods: Vec::new(),
             getset: Vec::new(),
             members: Vec::new(),
+            constants: Vec::new(),
         }
+    }
+
+    /// Derives from `B`'s type; `T`'s layout must start with `B`'s (a `#[repr(transparent)]`
+    /// wrapper around `B`), so `B`'s methods can run on `T`'s instances.
+    pub(crate) fn base<B: PyClass>(mut self) -> Self {
+        self.ty.tp_base = B::type_slot().ptr();
+        self
+    }
+
+    /// A class attribute holding an int (`blake2b.SALT_SIZE`).
+    pub(crate) fn constant(mut self, name: &'static CStr, value: c_long) -> Self {
+        self.constants.push((name, value));
+        self
     }
 
     /// Python code may subclass it.
@@ -409,6 +424,7 @@ impl TypeBuilder {
             mut methods,
             mut getset,
             mut members,
+            constants,
         } = self;
         // SAFETY: zeroed entries are the documented table terminators.
         unsafe {
@@ -423,6 +439,16 @@ impl TypeBuilder {
         // SAFETY: a fully initialised static type object; -1 means an exception is set.
         if unsafe { ffi::PyType_Ready(ty) } != 0 {
             return Err(PyErr::fetch());
+        }
+        for (name, value) in constants {
+            let value = crate::py::value::int(value)?;
+            // SAFETY: a ready type has its dict; name is NUL-terminated; SetItemString does
+            // not steal. The type is new, so no method cache holds stale entries.
+            if unsafe { ffi::PyDict_SetItemString((*ty).tp_dict, name.as_ptr(), value.as_ptr()) }
+                != 0
+            {
+                return Err(PyErr::fetch());
+            }
         }
         let _ = slot.0.set(TypePtr(ty));
         Ok(slot.object())

@@ -266,3 +266,104 @@ pub(crate) fn not_implemented() -> Owned {
             .to_owned()
     }
 }
+
+/// The number of items of an argument tuple (0 for none).
+pub(crate) fn tuple_len(args: Option<&Borrowed<'_>>) -> usize {
+    let Some(t) = args else { return 0 };
+    // SAFETY: a live tuple (CPython passes a tuple to every varargs function).
+    let n = unsafe { ffi::PyTuple_Size(t.as_ptr()) };
+    n.max(0) as usize
+}
+
+/// `operator.index(obj)` as a Py_ssize_t (`PyNumber_AsSsize_t`, OverflowError when it does not
+/// fit): ints and longs only, as Python 3's length arguments take.
+pub(crate) fn as_index_ssize(obj: &dyn PyObjectRef) -> PyResult<isize> {
+    // SAFETY: live object; PyExc_OverflowError is a live class; -1 with an exception set
+    // signals failure.
+    let v = unsafe { ffi::PyNumber_AsSsize_t(obj.ptr(), ffi::PyExc_OverflowError) };
+    if v == -1 && PyErr::occurred() {
+        return Err(PyErr::fetch());
+    }
+    Ok(v as isize)
+}
+
+/// A new `str` of `len` bytes, zeroed, then written by `fill` as a plain `&mut [u8]` (no
+/// intermediate buffer: long XOF outputs are written in place). `bytes_filled` is the
+/// unzeroed form for `ReadBuf` writers. `MemoryError` when it cannot be allocated.
+pub(crate) fn bytes_zeroed_filled<E>(
+    len: usize,
+    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
+) -> PyResult<Result<Owned, E>> {
+    // SAFETY: NULL data asks for an uninitialised string of `len` bytes (new reference or
+    // NULL with MemoryError set).
+    let s = unsafe {
+        Owned::from_new(ffi::PyString_FromStringAndSize(
+            std::ptr::null(),
+            ssize(len)?,
+        ))
+    }?;
+    // SAFETY: a fresh str nobody else sees yet; its buffer holds `len` bytes, which we fill
+    // before the object is handed out (2.7's documented way to build a string in place).
+    let buf = unsafe {
+        let data = ffi::PyString_AsString(s.as_ptr());
+        if len == 0 {
+            &mut [][..]
+        } else {
+            std::ptr::write_bytes(data, 0, len);
+            std::slice::from_raw_parts_mut(data.cast::<u8>(), len)
+        }
+    };
+    Ok(fill(buf).map(|()| s))
+}
+
+/// A 2.7 `int` or `long` as a u64: `Ok(None)` when it is negative, OverflowError above
+/// `u64::MAX`, TypeError for other types (`PyLong_AsUnsignedLongLong` alone refuses 2.7 ints).
+pub(crate) fn as_u64(obj: &dyn PyObjectRef) -> PyResult<Option<u64>> {
+    // SAFETY: live object; the type checks come from the shim.
+    unsafe {
+        if ffi::shim::pep466_int_check(obj.ptr()) != 0 {
+            let v = as_long(obj)?;
+            return Ok(u64::try_from(v).ok());
+        }
+        if ffi::shim::pep466_long_check(obj.ptr()) != 0 {
+            if ffi::_PyLong_Sign(obj.ptr()) < 0 {
+                return Ok(None);
+            }
+            return as_unsigned_long(obj).map(Some);
+        }
+    }
+    Err(PyErr::new(Builtin::TypeError, "an integer is required"))
+}
+
+/// A `str` made once and kept for the process, handed out as new references (2.7's
+/// `CONST_<name>_name_obj`): objects that share a constant name need no string each.
+pub(crate) struct StaticStr(std::sync::OnceLock<StaticPtr>);
+
+#[derive(Clone, Copy)]
+struct StaticPtr(std::ptr::NonNull<ffi::PyObject>);
+
+// SAFETY: the object holds one leaked strong reference, so it lives for the process; it is
+// only touched (increfs included) with the GIL held.
+unsafe impl Send for StaticPtr {}
+// SAFETY: as above.
+unsafe impl Sync for StaticPtr {}
+
+impl StaticStr {
+    pub(crate) const fn new() -> StaticStr {
+        StaticStr(std::sync::OnceLock::new())
+    }
+
+    /// The string `text` (the same `text` on every call for one slot). GIL held.
+    pub(crate) fn get(&self, text: &str) -> PyResult<Owned> {
+        if let Some(p) = self.0.get() {
+            // SAFETY: alive forever (leaked reference); from_borrowed increfs.
+            return Ok(unsafe { Owned::from_borrowed(p.0) });
+        }
+        let s = bytes(text.as_bytes())?;
+        // The slot keeps one reference for the process. (Filled twice only if `bytes` ran
+        // Python code that re-entered here; then one small str stays unreferenced.)
+        let raw = std::ptr::NonNull::new(s.clone().into_raw()).expect("non-NULL");
+        let _ = self.0.set(StaticPtr(raw));
+        Ok(s)
+    }
+}

@@ -79,3 +79,13 @@ size_t pep466_offsetof_tp_free(void) { return offsetof(PyTypeObject, tp_free); }
 size_t pep466_sizeof_pymethoddef(void) { return sizeof(PyMethodDef); }
 size_t pep466_sizeof_py_buffer(void) { return sizeof(Py_buffer); }
 long pep466_tpflags_default(void) { return Py_TPFLAGS_DEFAULT; }
+
+/* compare_digest: a unicode object's code units as bytes (2.7's operator._compare_digest
+ * compares PyUnicode_AS_DATA over PyUnicode_GET_DATA_SIZE), and whether an object has the
+ * new-style buffer interface. Both are macros whose expansion depends on the build. */
+const char *pep466_unicode_data(PyObject *o, Py_ssize_t *size)
+{
+    *size = PyUnicode_GET_DATA_SIZE(o);
+    return PyUnicode_AS_DATA(o);
+}
+int pep466_check_buffer(PyObject *o) { return PyObject_CheckBuffer(o); }

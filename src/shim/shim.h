@@ -25,6 +25,8 @@ int pep466_string_check(PyObject *o);
 int pep466_int_check(PyObject *o);
 int pep466_long_check(PyObject *o);
 int pep466_callable_check(PyObject *o);
+const char *pep466_unicode_data(PyObject *o, Py_ssize_t *size);
+int pep466_check_buffer(PyObject *o);
 
 /* The socket object of 2.7's socketmodule (its header is not installed). */
 typedef struct {

@@ -46,6 +46,8 @@ PY3_NAMES = {
     'sha512-256': ('sha512_256', None),
     'shake128': ('shake_128', 16),
     'shake256': ('shake_256', 32),
+    'shake_128': ('shake_128', 16),
+    'shake_256': ('shake_256', 32),
 }
 
 # Block sizes (and SHA-3 rates) in play: 64, 128, 72, 104, 136, 144, 168. Around each: the

@@ -25,9 +25,38 @@ HUGE = UNIT * 3000         # 300 000 bytes: long enough for real overlap
 WRITERS = 4
 
 
+def maker(name):
+    """A constructor for `name`: a digest name, or 'hmac-<digest>' (the C HMAC, fixed key),
+    'blake2b'/'blake2s' (keyed), 'shake_128' (digest(32))."""
+    if name.startswith('hmac-'):
+        return lambda data='': _hashlib.hmac_new('k' * 20, data, name[5:])
+    if name.startswith('blake2'):
+        return lambda data='': getattr(_hashlib, name)(data, key='k', digest_size=20)
+    if name.startswith('shake'):
+        return lambda data='': XofAdapter(_hashlib.new(name, data))
+    return lambda data='': _hashlib.new(name, data)
+
+
+class XofAdapter(object):
+    """SHAKE with a fixed output length, so the writers' code stays one."""
+
+    def __init__(self, h):
+        self.h = h
+        self.update = h.update
+
+    def digest(self):
+        return self.h.digest(32)
+
+    def hexdigest(self):
+        return self.h.hexdigest(32)
+
+    def copy(self):
+        return XofAdapter(self.h.copy())
+
+
 def prefix_digests(name, count):
     """{digest of UNIT * k: k} for k in 0..count."""
-    h = _hashlib.new(name)
+    h = maker(name)()
     out = {h.digest(): 0}
     for k in xrange(1, count + 1):
         h.update(UNIT)
@@ -38,7 +67,7 @@ def prefix_digests(name, count):
 class SharedObjectTest(unittest.TestCase):
 
     def run_writers(self, name, pattern, rounds, readers=0):
-        h = _hashlib.new(name)
+        h = maker(name)()
         units = sum(len(p) // len(UNIT) for p in pattern) * rounds * WRITERS
         start = threading.Event()
         errors, seen = [], []
@@ -79,7 +108,7 @@ class SharedObjectTest(unittest.TestCase):
         self.assertEqual(errors, [])
         valid = prefix_digests(name, units)
         self.assertEqual(valid.get(h.digest()), units, '%s: wrong final digest' % name)
-        self.assertEqual(h.hexdigest(), _hashlib.new(name, UNIT * units).hexdigest())
+        self.assertEqual(h.hexdigest(), maker(name)(UNIT * units).hexdigest())
         bad = [d for d in seen if d not in valid]
         self.assertEqual(bad, [], '%s: %d torn mid-stream digests' % (name, len(bad)))
         return seen
@@ -94,6 +123,15 @@ class SharedObjectTest(unittest.TestCase):
     def test_writers_with_concurrent_readers(self):
         seen = self.run_writers('sha256', [SMALL, BIG, HUGE], rounds=5, readers=2)
         self.assertTrue(len(seen) > 0)
+
+    def test_four_threads_on_one_hmac(self):
+        """The issue's case: 4 threads on one HMAC object (hmac_new), readers copying."""
+        for name in ('hmac-sha256', 'hmac-sha1', 'hmac-sha3_256'):
+            self.run_writers(name, [SMALL, BIG, SMALL, HUGE], rounds=8, readers=1)
+
+    def test_four_threads_on_blake2_sha3_shake(self):
+        for name in ('blake2b', 'blake2s', 'sha3_256', 'shake_128'):
+            self.run_writers(name, [SMALL, BIG, SMALL, HUGE], rounds=6, readers=1)
 
     def test_named_constructor_object(self):
         h = _hashlib.openssl_sha1()
@@ -130,6 +168,44 @@ class IndependentWorkTest(unittest.TestCase):
             t.join()
         self.assertEqual(got, want)
         self.assertEqual(big, [big_want] * 6)
+
+
+class ReleasedGilTest(unittest.TestCase):
+
+    def test_scrypt_lets_other_threads_run(self):
+        """While one scrypt runs in a thread, this thread keeps executing Python code (it could
+        not if scrypt held the GIL); results equal those made in one thread. Counts progress,
+        not time."""
+        want = _hashlib.scrypt('pw', salt='salt', n=2 ** 14, r=8, p=1)
+        got, running = [], []
+
+        def work():
+            running.append(True)
+            got.append(_hashlib.scrypt('pw', salt='salt', n=2 ** 14, r=8, p=1))
+        t = threading.Thread(target=work)
+        t.start()
+        while not running:
+            pass
+        ticks = 0
+        while t.is_alive():
+            ticks += 1
+        t.join()
+        self.assertEqual(got, [want])
+        self.assertTrue(ticks > 1000, ticks)
+
+    def test_parallel_scrypt_same_results(self):
+        jobs = [('pw%d' % i, 'salt%d' % i) for i in xrange(4)]
+        want = [_hashlib.scrypt(pw, salt=s, n=1024, r=8, p=2) for pw, s in jobs]
+        got = [None] * len(jobs)
+
+        def work(i):
+            got[i] = _hashlib.scrypt(jobs[i][0], salt=jobs[i][1], n=1024, r=8, p=2)
+        threads = [threading.Thread(target=work, args=(i,)) for i in xrange(len(jobs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(got, want)
 
 
 if __name__ == '__main__':

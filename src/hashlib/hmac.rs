@@ -1,0 +1,289 @@
+//! HMAC in C for `hmac.py`: `_hashlib.hmac_new` and the `HMAC` type, `_hashlib.hmac_digest`
+//! (Python 3.7's one-shot behind `hmac.digest`), over OpenSSL's HMAC.
+//!
+//! Thread safety as for `HASH`: the context sits in a `CtxLock`; long updates release the GIL.
+
+use crate::hashlib::ctx_lock::CtxLock;
+use crate::hashlib::errors::{openssl_failure, unsupported};
+use crate::hashlib::hash::hex_into;
+use crate::hashlib::names::{digest_by_name, python_name};
+use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
+use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
+use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
+use crate::py::boundary::Args;
+use crate::py::err::Builtin;
+use crate::py::object::PyObjectRef;
+use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
+use crate::{py_function, py_getset, py_method, py_unary_slot};
+use std::ffi::CStr;
+use std::sync::OnceLock;
+
+/// Messages at least this long are MACed with the GIL released (as hashes are).
+const GIL_MINSIZE: usize = 2048;
+
+pub(crate) struct HmacObject {
+    ctx: CtxLock<HmacCtx>,
+    /// Python 3's digest name (`sha256`); `name` is `hmac-` + it.
+    digest_name: String,
+}
+
+static HMAC_TYPE: TypeSlot = TypeSlot::new();
+
+impl PyClass for HmacObject {
+    fn type_slot() -> &'static TypeSlot {
+        &HMAC_TYPE
+    }
+}
+
+py_method!(keywords hmac_update, HmacObject, update);
+py_method!(noargs hmac_digest_m, HmacObject, digest);
+py_method!(noargs hmac_hexdigest, HmacObject, hexdigest);
+py_method!(noargs hmac_copy, HmacObject, copy);
+py_getset!(get hmac_name, HmacObject, get_name);
+py_getset!(get hmac_digest_size, HmacObject, get_digest_size);
+py_getset!(get hmac_block_size, HmacObject, get_block_size);
+py_unary_slot!(hmac_repr, HmacObject, repr);
+
+pub(crate) fn ready_type() -> PyResult<Owned> {
+    TypeBuilder::new::<HmacObject>(
+        c"_hashlib.HMAC",
+        c"The object used to calculate HMAC of a message.",
+    )
+    .method(
+        c"update",
+        MethodKind::Keywords(hmac_update),
+        c"Update the HMAC object with msg.",
+    )
+    .method(
+        c"digest",
+        MethodKind::NoArgs(hmac_digest_m),
+        c"Return the digest of the bytes passed to the update() method so far.",
+    )
+    .method(
+        c"hexdigest",
+        MethodKind::NoArgs(hmac_hexdigest),
+        c"Return hexadecimal digest of the bytes passed to the update() method so far.",
+    )
+    .method(
+        c"copy",
+        MethodKind::NoArgs(hmac_copy),
+        c"Return a copy (\"clone\") of the HMAC object.",
+    )
+    .getset(c"name", hmac_name, None, c"")
+    .getset(c"digest_size", hmac_digest_size, None, c"")
+    .getset(c"block_size", hmac_block_size, None, c"")
+    .repr(hmac_repr)
+    .build::<HmacObject>()
+}
+
+/// The `openssl_<name>` functions, by address, with their digest names: Python 3 accepts
+/// them as `digestmod` (`hmac.new(k, m, hashlib.sha256)`), looked up in `_constructors`.
+/// Each holds a leaked reference, so an address can never be reused by another object.
+static CONSTRUCTORS: OnceLock<Vec<(usize, &'static str)>> = OnceLock::new();
+
+pub(crate) fn set_constructors(list: Vec<(usize, &'static str)>) {
+    let _ = CONSTRUCTORS.set(list);
+}
+
+/// The digest a `digestmod` names: a name (str or unicode, either spelling) or one of our
+/// constructors. None is Python 3's TypeError; anything else is unsupported.
+fn digest_from_digestmod(digestmod: Option<Borrowed<'_>>) -> PyResult<MessageDigest> {
+    let Some(d) = digestmod.filter(|d| !d.is_none()) else {
+        return Err(PyErr::new(
+            Builtin::TypeError,
+            "Missing required parameter 'digestmod'.",
+        ));
+    };
+    let name: Vec<u8> = if value::is_str(&d) || value::is_unicode(&d) {
+        value::as_bytes(&d).map_err(|_| unsupported())?
+    } else {
+        let addr = address(&d);
+        match CONSTRUCTORS
+            .get()
+            .and_then(|l| l.iter().find(|(a, _)| *a == addr))
+        {
+            Some((_, n)) => n.as_bytes().to_vec(),
+            None => return Err(unsupported()),
+        }
+    };
+    digest_from_name(&name)
+}
+
+fn digest_from_name(name: &[u8]) -> PyResult<MessageDigest> {
+    let md = digest_by_name(name, true).ok_or_else(unsupported)?;
+    // Python 3 refuses XOFs here (OpenSSL's HMAC cannot finish them).
+    if md.is_xof() {
+        return Err(unsupported());
+    }
+    Ok(md)
+}
+
+py_function!(keywords hmac_new_fn, hmac_new);
+
+/// Python: `_hashlib.hmac_new(key, msg=b'', digestmod=None)`
+fn hmac_new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    // `hmac.new(key, msg, 'sha256')` passes three plain str: skip the generic parser.
+    if let Some([key, msg, name]) = exact_strs::<3>(&args) {
+        let md = digest_from_name(name)?;
+        return new_object(py, md, key, Some(msg));
+    }
+    let (mut key, mut msg, mut digestmod) =
+        (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
+    parse(
+        args,
+        c"s*|z*O:hmac_new",
+        Some(&[c"key", c"msg", c"digestmod"]),
+        &mut [&mut key, &mut msg, &mut digestmod],
+    )?;
+    let md = digest_from_digestmod(digestmod.get())?;
+    new_object(py, md, key.bytes().unwrap_or_default(), msg.bytes())
+}
+
+fn new_object(
+    py: Python<'_>,
+    md: MessageDigest,
+    key: &[u8],
+    msg: Option<&[u8]>,
+) -> PyResult<Owned> {
+    if key.len() > i32::MAX as usize {
+        return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
+    }
+    let mut ctx = HmacCtx::new(md, key).map_err(openssl_failure)?;
+    if let Some(msg) = msg.filter(|m| !m.is_empty()) {
+        // Nobody else sees the context yet: no lock, the GIL released for long messages.
+        ctx = if msg.len() >= GIL_MINSIZE {
+            py.allow_threads(|| ctx.update(msg).map(|()| ctx))
+        } else {
+            ctx.update(msg).map(|()| ctx)
+        }
+        .map_err(openssl_failure)?;
+    }
+    create(HmacObject {
+        ctx: CtxLock::new(ctx),
+        digest_name: python_name(md),
+    })
+}
+
+/// Python: `_hashlib.HMAC.update(msg)`
+fn update(py: Python<'_>, slf: Slf<'_, HmacObject>, args: Args<'_>) -> PyResult<Owned> {
+    // `h.update(some_str)` skips the generic parser (same bytes, see `single_exact_str`).
+    if args.kwargs.is_none() {
+        if let Some(bytes) = single_exact_str(&args) {
+            return update_bytes(py, &slf, bytes);
+        }
+    }
+    let mut msg = BufferArg::new();
+    parse(args, c"s*:update", Some(&[c"msg"]), &mut [&mut msg])?;
+    update_bytes(py, &slf, msg.bytes().unwrap_or_default())
+}
+
+fn update_bytes(py: Python<'_>, slf: &Slf<'_, HmacObject>, bytes: &[u8]) -> PyResult<Owned> {
+    if !bytes.is_empty() {
+        slf.ctx
+            .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+            .map_err(openssl_failure)?;
+    }
+    Ok(value::none())
+}
+
+fn mac(py: Python<'_>, slf: &Slf<'_, HmacObject>) -> PyResult<MacBytes> {
+    slf.ctx
+        .with(py, false, |ctx| ctx.mac())
+        .map_err(openssl_failure)
+}
+
+/// Python: `_hashlib.HMAC.digest()`
+fn digest(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    value::bytes(mac(py, &slf)?.as_slice())
+}
+
+/// Python: `_hashlib.HMAC.hexdigest()`
+fn hexdigest(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    let raw = mac(py, &slf)?;
+    let raw = raw.as_slice();
+    let mut hex = [0u8; 2 * MAX_DIGEST];
+    hex_into(raw, &mut hex);
+    value::bytes(&hex[..2 * raw.len()])
+}
+
+/// Python: `_hashlib.HMAC.copy()`
+fn copy(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    let ctx = slf
+        .ctx
+        .with(py, false, |ctx| ctx.try_clone())
+        .map_err(openssl_failure)?;
+    create(HmacObject {
+        ctx: CtxLock::new(ctx),
+        digest_name: slf.digest_name.clone(),
+    })
+}
+
+/// Python: `_hashlib.HMAC.name` (`hmac-sha256`)
+fn get_name(_py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    value::bytes(format!("hmac-{}", slf.digest_name).as_bytes())
+}
+
+/// Python: `_hashlib.HMAC.digest_size`
+fn get_digest_size(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    let size = slf.ctx.with(py, false, |ctx| ctx.md().size());
+    value::long(size as i64)
+}
+
+/// Python: `_hashlib.HMAC.block_size`
+fn get_block_size(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    let size = slf.ctx.with(py, false, |ctx| ctx.md().block_size());
+    value::long(size as i64)
+}
+
+/// Python: `repr(_hashlib.HMAC)`: `<sha256 HMAC object @ 0x7f...>`
+fn repr(_py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+    let text = format!(
+        "<{} HMAC object @ {:#x}>",
+        slf.digest_name,
+        address(&slf.object())
+    );
+    value::bytes(text.as_bytes())
+}
+
+py_function!(keywords hmac_digest_fn, hmac_digest);
+
+/// Python: `_hashlib.hmac_digest(key, msg, digest)`
+fn hmac_digest(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    if let Some([key, msg, name]) = exact_strs::<3>(&args) {
+        return one_shot(py, digest_from_name(name)?, key, msg);
+    }
+    let (mut key, mut msg, mut digest) = (BufferArg::new(), BufferArg::new(), ObjectArg::new());
+    parse(
+        args,
+        c"s*s*O:hmac_digest",
+        Some(&[c"key", c"msg", c"digest"]),
+        &mut [&mut key, &mut msg, &mut digest],
+    )?;
+    let md = digest_from_digestmod(digest.get())?;
+    one_shot(
+        py,
+        md,
+        key.bytes().unwrap_or_default(),
+        msg.bytes().unwrap_or_default(),
+    )
+}
+
+fn one_shot(py: Python<'_>, md: MessageDigest, key: &[u8], msg: &[u8]) -> PyResult<Owned> {
+    if key.len() > i32::MAX as usize {
+        return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
+    }
+    let out = if msg.len() >= GIL_MINSIZE {
+        py.allow_threads(|| hmac(md, key, msg))
+    } else {
+        hmac(md, key, msg)
+    }
+    .map_err(openssl_failure)?;
+    value::bytes(out.as_slice())
+}
+
+pub(crate) const HMAC_NEW_DOC: &CStr =
+    c"hmac_new($module, /, key, msg=b'', digestmod=None)\n--\n\n\
+Return a new hmac object.";
+pub(crate) const HMAC_DIGEST_DOC: &CStr = c"hmac_digest($module, /, key, msg, digest)\n--\n\n\
+Single-shot HMAC.";
