@@ -33,12 +33,16 @@ void init_hashlib(void);
 void init_ssl(void);
 
 /*
- Fills `buf[0..len]` with cryptographically secure random bytes from the operating system.
+ Fills `buf[0..len]` with cryptographically secure random bytes from the operating system,
+ with Python 3.6's `os.urandom` semantics (PEP 524): on Linux getrandom(2), which waits for
+ the kernel's pool once at boot (with the GIL released if the calling thread holds it), and
+ `/dev/urandom`, opened and closed on each call, where the system call is missing.
 
  Returns 0 on success and -1 on failure (no source available, or `buf` is NULL while `len` is
- not 0); on failure the buffer's contents are unspecified. Needs no Python state and no GIL,
- so CPython's `_PyOS_URandom` may call it before the interpreter is initialised. `len` may be
- any size the buffer really has.
+ not 0); on failure the buffer's contents are unspecified and no Python exception is set, so
+ the caller can run its own code, which raises the precise error. Needs no Python state and
+ no GIL: CPython's `_PyOS_URandom` may call it before the interpreter is initialised, and any
+ thread may call it. `len` may be any size the buffer really has.
 
  # Safety
  `buf` must be valid for writes of `len` bytes (or `len` must be 0).

@@ -109,6 +109,7 @@ cd "$WORK"
 cat > Setup.paths <<EOF
 PEP466_LIB=$STATICLIB
 PEP466_LIBS=$NATIVE_LIBS
+PEP466_INCLUDE=$REPO/include
 EOF
 # A minimal Makefile.pre: the markers makesetup fills in, and a way to print.
 cat > Makefile.pre <<'EOF'

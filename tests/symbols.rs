@@ -65,11 +65,13 @@ fn staticlib_links_with_the_documented_line() {
     let exe = dir.join("pep466-urandom-test");
     // libpython provides the CPython API the archive's module code refers to; a core build
     // links it anyway.
-    let libdir = python_libdir();
+    let libdir = python_config_var("LIBDIR");
     let mut cc = Command::new("cc");
     cc.arg(root.join("tests/c/urandom.c"))
         .arg("-I")
         .arg(root.join("include"))
+        .arg("-I")
+        .arg(python_config_var("INCLUDEPY"))
         .arg("-o")
         .arg(&exe)
         .arg(dir.join("libpep466.a"))
@@ -91,14 +93,14 @@ fn readme_documents_the_link_line() {
     );
 }
 
-fn python_libdir() -> String {
+fn python_config_var(name: &str) -> String {
     let python = std::env::var("PYTHON27").unwrap_or_else(|_| {
         let prefix = tool_output(Command::new("pyenv").args(["prefix", "2.7.18"]));
         format!("{}/bin/python2.7", prefix.trim())
     });
     let out = tool_output(Command::new(python).args([
         "-c",
-        "import sysconfig; print(sysconfig.get_config_var('LIBDIR'))",
+        &format!("import sysconfig; print(sysconfig.get_config_var('{name}'))"),
     ]));
     out.trim().to_owned()
 }

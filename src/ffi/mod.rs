@@ -14,3 +14,5 @@
 include!(concat!(env!("OUT_DIR"), "/python27.rs"));
 
 pub(crate) mod shim;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) mod sysrandom;

@@ -48,4 +48,5 @@ extern "C" {
     pub(crate) fn pep466_sizeof_pymethoddef() -> usize;
     pub(crate) fn pep466_sizeof_py_buffer() -> usize;
     pub(crate) fn pep466_tpflags_default() -> c_long;
+    pub(crate) fn pep466_gil_held_here() -> c_int;
 }

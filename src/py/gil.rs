@@ -84,3 +84,27 @@ pub(crate) fn with_gil<T>(f: impl FnOnce(Python<'_>) -> T) -> T {
     // SAFETY: the GIL is held until `_guard` drops.
     f(unsafe { Python::assume_gil_held() })
 }
+
+/// Whether the calling thread holds the GIL. False before `Py_Initialize`, after
+/// `Py_Finalize`, and on threads that released it or never had it.
+pub(crate) fn held_here() -> bool {
+    // SAFETY: the shim only reads `_PyThreadState_Current` and this thread's GILState slot,
+    // both valid to read at any time (2.7's `PyGILState_Ensure` makes the same test).
+    unsafe { ffi::shim::pep466_gil_held_here() != 0 }
+}
+
+/// Runs `f` with the GIL released when the calling thread holds it, otherwise simply runs it:
+/// for work C may call with or without the GIL (`pep466_urandom`, which the interpreter core
+/// also calls before threads or even the interpreter exist).
+pub(crate) fn release_if_held<T, F>(f: F) -> T
+where
+    F: FnOnce() -> T + Send,
+    T: Send,
+{
+    if held_here() {
+        // SAFETY: this thread holds the GIL (checked just now) until `allow_threads` releases it.
+        unsafe { Python::assume_gil_held() }.allow_threads(f)
+    } else {
+        f()
+    }
+}

@@ -89,3 +89,13 @@ const char *pep466_unicode_data(PyObject *o, Py_ssize_t *size)
     return PyUnicode_AS_DATA(o);
 }
 int pep466_check_buffer(PyObject *o) { return PyObject_CheckBuffer(o); }
+
+/* Whether the calling thread holds the GIL (2.7 has no PyGILState_Check): the current thread
+ * state is this thread's own, the test 2.7's PyGILState_Ensure makes. True only on a thread
+ * Python knows; false before Py_Initialize (no thread state yet), after Py_Finalize, and on a
+ * thread that released the GIL or never had it. */
+int pep466_gil_held_here(void)
+{
+    PyThreadState *cur = _PyThreadState_Current;
+    return cur != NULL && cur == PyGILState_GetThisThreadState();
+}

@@ -49,4 +49,7 @@ size_t pep466_sizeof_pymethoddef(void);
 size_t pep466_sizeof_py_buffer(void);
 long pep466_tpflags_default(void);
 
+/* The GIL, for code C may call with or without it (pep466_urandom). */
+int pep466_gil_held_here(void);
+
 #endif

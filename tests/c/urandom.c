@@ -1,5 +1,9 @@
 /* Links against libpep466.a exactly as a CPython core build would, and checks pep466_urandom:
- * sizes, failure on impossible arguments, no repeats across calls. Prints "ok" on success. */
+ * sizes, failure on impossible arguments, no repeats across calls; before the interpreter
+ * exists (as 2.7's hash-secret seed would call it), then with an initialised interpreter and
+ * the GIL held (as os.urandom does), where it must hand the GIL back as it found it.
+ * Prints "ok" on success. */
+#include <Python.h>
 #include <stdio.h>
 #include <string.h>
 #include "pep466.h"
@@ -42,6 +46,24 @@ int main(void)
             printf("%zu-byte draws repeat or are empty\n", n);
             return 1;
         }
+    }
+    /* With the GIL held (threads initialised, as in any 2.7 that imported threading). */
+    Py_InitializeEx(0);
+    PyEval_InitThreads();
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (pep466_urandom(a, sizes[i]) != 0) {
+            printf("request of %zu bytes failed with the GIL held\n", sizes[i]);
+            return 1;
+        }
+        if (_PyThreadState_Current == NULL || _PyThreadState_Current != PyGILState_GetThisThreadState()) {
+            printf("the GIL was not taken back after a %zu-byte request\n", sizes[i]);
+            return 1;
+        }
+    }
+    Py_Finalize();
+    if (pep466_urandom(a, 64) != 0) {
+        puts("request after Py_Finalize failed");
+        return 1;
     }
     puts("ok");
     return 0;
