@@ -129,7 +129,7 @@ fn emit_openssl_cfgs() {
 /// `Py_ssize_t`/`long` sizes are always right.
 fn generate_bindings(python: &Python27) {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("python27.rs");
-    bindgen::Builder::default()
+    let text = bindgen::Builder::default()
         .header("src/shim/bindgen.h")
         .clang_args(python.include_dirs.iter().map(|d| format!("-I{}", d.display())))
         .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
@@ -145,8 +145,30 @@ fn generate_bindings(python: &Python27) {
         .generate_comments(false)
         .generate()
         .expect("bindgen failed on the CPython 2.7 headers")
-        .write_to_file(&out)
-        .expect("could not write bindings");
+        .to_string();
+    let text = if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
+        import_data_from_python_dll(&text)
+    } else {
+        text
+    };
+    std::fs::write(&out, text).expect("could not write bindings");
+}
+
+/// On Windows, Python's exported *data* (`_Py_NoneStruct`, `PyString_Type`, the `PyExc_*`
+/// objects...) can only be reached through the import table: `python27.lib` has
+/// `__imp_<name>` for them and no plain `<name>`. Rust references a foreign static through
+/// `__imp_` (dllimport) when its extern block is linked `kind = "dylib"`, so every block of
+/// statics gets `#[link(name = "python27", kind = "dylib")]` (functions resolve through the
+/// import library's thunks either way). The library name also goes to the staticlib's
+/// native libraries, which PCbuild links anyway.
+fn import_data_from_python_dll(bindings: &str) -> String {
+    let block = "unsafe extern \"C\" {\n    pub static";
+    let count = bindings.matches(block).count();
+    assert!(count > 0, "pep466: no extern statics in the bindings to import from python27.dll");
+    bindings.replace(
+        block,
+        &format!("#[link(name = \"python27\", kind = \"dylib\")]\n{block}"),
+    )
 }
 
 fn compile_shim(python: &Python27) {

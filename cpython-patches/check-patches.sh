@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Dry-run every pep466 patch for a CPython release against its source tree.
 #
 # Usage: cpython-patches/check-patches.sh CPYTHON_SRC_DIR [VERSION]
 #   VERSION defaults to 2.7.18 (the directory under cpython-patches/).
 # Nothing in CPYTHON_SRC_DIR is modified. Exit status 0 when every patch
-# applies cleanly (no fuzz, no offsets rejected), 1 otherwise.
+# applies exactly (no fuzz, no offset), 1 otherwise.
 #
 # The PCbuild/*.patch files carry CRLF lines, as the PCbuild files in the
 # release tarball and in a git checkout (.gitattributes eol=crlf) do; --binary
@@ -20,7 +20,10 @@ grep -q "PY_VERSION[[:space:]]*\"$ver\"" "$src/Include/patchlevel.h" \
     || echo "warning: $src is not CPython $ver" >&2
 status=0
 for p in $(cd "$dir" && find . -name '*.patch' | sed 's|^\./||' | sort); do
-    if out=$(patch -p1 --dry-run --binary -F0 -N -d "$src" < "$dir/$p" 2>&1); then
+    # -F0 refuses fuzz; a hunk that applies at another line ("offset N lines") is refused
+    # too: the patches must match the release exactly.
+    if out=$(patch -p1 --dry-run --binary -F0 -N -d "$src" < "$dir/$p" 2>&1) \
+        && ! grep -qiE 'offset|fuzz' <<<"$out"; then
         echo "ok    $p"
     else
         echo "FAIL  $p"; echo "$out" | sed 's/^/      /'; status=1

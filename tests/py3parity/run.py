@@ -6,6 +6,8 @@ differences) make a scenario "allowed" instead of failed.
 
   python3 tests/py3parity/run.py --lib target/release/libpep466.so [scenario ...]
   python3 tests/py3parity/run.py --py27 DIR        # DIR made by scripts/install.sh --prefix
+  python3 tests/py3parity/run.py --python27 EXE --builtin  # a source build with the modules
+                                                   # builtin and the Lib layer in its Lib
   python3 tests/py3parity/run.py --python3-only    # develop scenarios against Python 3 alone
 
 The last line is `py3parity: N passed, M failed, K allowed`; the exit status is non-zero when
@@ -159,6 +161,9 @@ def main():
     ap.add_argument("--lib", help="libpep466.so; installed with scripts/install.sh --prefix into a temp dir")
     ap.add_argument("--py27", metavar="DIR", help="a ready-made scripts/install.sh --prefix DIR")
     ap.add_argument("--python27", help="the Python 2.7 interpreter (default as install.sh finds it)")
+    ap.add_argument("--builtin", action="store_true",
+                    help="--python27 has _ssl/_hashlib builtin and the Lib layer in its own Lib "
+                         "(scripts/build-cpython.sh): nothing to install")
     ap.add_argument("--python3", help="the Python 3 (default pyenv's 3.13.0, else the newest 3.x)")
     ap.add_argument("--python3-only", action="store_true",
                     help="run the scenarios under Python 3 only (checks that they work and that "
@@ -170,8 +175,10 @@ def main():
     ap.add_argument("scenarios", nargs="*")
     args = ap.parse_args()
 
-    if not args.python3_only and not (args.lib or args.py27):
-        ap.error("give --lib, --py27 or --python3-only")
+    if not args.python3_only and not (args.lib or args.py27 or args.builtin):
+        ap.error("give --lib, --py27, --builtin or --python3-only")
+    if args.builtin and not args.python27:
+        ap.error("--builtin needs --python27")
     python27 = args.python27 or find_python27()
     python3 = args.python3 or find_python3()
     names = [os.path.splitext(os.path.basename(s))[0] for s in args.scenarios] or sorted(
@@ -195,7 +202,14 @@ def main():
 
     prefix, made = None, False
     if not args.python3_only:
-        if args.py27:
+        if args.builtin:
+            check = ("import sys, ssl; assert '_ssl' in sys.builtin_module_names and "
+                     "'_hashlib' in sys.builtin_module_names; assert hasattr(ssl, 'SSLObject')")
+            if subprocess.call([python27, "-c", check]) != 0:
+                print("%s: _ssl/_hashlib not builtin or no Lib layer" % python27)
+                print("py3parity: 0 passed, %d failed, 0 allowed" % len(names))
+                return 1
+        elif args.py27:
             prefix = os.path.abspath(args.py27)
         else:
             prefix = build_prefix(args.lib, python27)
