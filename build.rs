@@ -146,8 +146,11 @@ fn generate_bindings(python: &Python27) {
         .generate()
         .expect("bindgen failed on the CPython 2.7 headers")
         .to_string();
+    // Made on every target, so a change in bindgen's output that would break the Windows
+    // rewrite fails here too (its assertion), not only on a Windows build.
+    let windows = import_data_from_python_dll(&text);
     let text = if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
-        import_data_from_python_dll(&text)
+        windows
     } else {
         text
     };
@@ -164,7 +167,10 @@ fn generate_bindings(python: &Python27) {
 fn import_data_from_python_dll(bindings: &str) -> String {
     let block = "unsafe extern \"C\" {\n    pub static";
     let count = bindings.matches(block).count();
-    assert!(count > 0, "pep466: no extern statics in the bindings to import from python27.dll");
+    assert!(
+        count > 0,
+        "pep466: no extern statics in the bindings to import from python27.dll"
+    );
     bindings.replace(
         block,
         &format!("#[link(name = \"python27\", kind = \"dylib\")]\n{block}"),

@@ -9,7 +9,10 @@
 #      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt; twice:
 #      on 2.7.18's own Lib files (ssl.py...), then on our Lib layer (cpython-patches/2.7.18/Lib);
 #   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
-#   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents.
+#   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents;
+#   7. a pristine CPython 2.7.18 source build (default UCS2) with the modules builtin and
+#      os.urandom through pep466, and the suites on it (scripts/build-cpython.sh; its ucs4 and
+#      pydebug variants: scripts/build-cpython.sh --variant ucs4 --variant pydebug).
 # Each stage prints its counts; the last line sums them.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -63,6 +66,7 @@ link_line() {
     fi
 }
 stage linkline link_line
+stage cpython scripts/build-cpython.sh --variant ucs2
 
 passed=0; failed=0
 for line in "${summary[@]}"; do
