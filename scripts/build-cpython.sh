@@ -102,19 +102,29 @@ fetch_tarball() {
 echo "$SHA256  $TARBALL" | sha256sum -c --quiet - || die "cached $TARBALL has the wrong sha256"
 
 # --- 2. the patched tree -------------------------------------------------------------------
+# Every patch (Windows and macOS ones too) is checked on a pristine tree on every run.
+PRISTINE=$WORK/pristine/Python-$VERSION
+if [ ! -f "$PRISTINE/.pep466-pristine" ]; then
+    rm -rf "$WORK/pristine"; mkdir -p "$WORK/pristine"
+    tar -xzf "$TARBALL" -C "$WORK/pristine"
+    touch "$PRISTINE/.pep466-pristine"   # check-patches.sh only dry-runs: never modified
+fi
+"$ROOT/cpython-patches/check-patches.sh" "$PRISTINE" "$VERSION" >&2 \
+    || die "cpython-patches do not apply exactly to the pristine $VERSION tree"
+# The build tree has the patches a Unix build applies; it (and the builds) are made again when
+# those or Setup.local change.
 SRC=$WORK/Python-$VERSION
-stamp_of_patches() { (cd "$ROOT" && cat cpython-patches/check-patches.sh && find "$PATCHES" -type f | sort | xargs cat) | sha256sum | cut -c1-16; }
+mapfile -t UNIX_PATCHES < <(cd "$PATCHES" && ls setup.py.patch Python/random.c.patch Lib/*.patch)
+stamp_of_patches() {
+    (cd "$PATCHES" && cat "${UNIX_PATCHES[@]}" Modules/Setup.local) | sha256sum | cut -c1-16
+}
 patch_stamp=$(stamp_of_patches)
 if [ "$(cat "$SRC/.pep466-patched" 2>/dev/null)" != "$patch_stamp" ]; then
-    log "unpacking the pristine tree and checking the patches on it"
+    log "making the patched tree"
     rm -rf "$SRC" "$WORK"/build-*
     tar -xzf "$TARBALL" -C "$WORK"
-    "$ROOT/cpython-patches/check-patches.sh" "$SRC" "$VERSION" >&2 \
-        || die "cpython-patches do not apply exactly to the pristine $VERSION tree"
-    for p in setup.py.patch Python/random.c.patch Lib/*.patch; do
-        for f in "$PATCHES"/$p; do
-            patch -s -p1 -F0 -N -d "$SRC" < "$f"
-        done
+    for p in "${UNIX_PATCHES[@]}"; do
+        patch -s -p1 -F0 -N -d "$SRC" < "$PATCHES/$p"
     done
     echo "$patch_stamp" > "$SRC/.pep466-patched"
 fi
@@ -177,7 +187,9 @@ test_variant() {
     run py3parity python3 "$ROOT/tests/py3parity/run.py" --python27 "$py" --builtin --jobs 2
     run test_os-urandom python3 "$ROOT/tests/cpython/run.py" --python "$py" --unittest \
         test.test_os.URandomTests test.test_os.URandomFDTests
-    run core python3 "$ROOT/tests/cpython/run.py" --python "$py" "$ROOT/tests/cpython/test_core.py"
+    export PEP466_VARIANT=$v
+    run core python3 "$ROOT/tests/cpython/run.py" --python "$py" \
+        "$ROOT/tests/cpython/test_core.py"
     echo "cpython-$v: $p passed, $f failed"
     [ "$rc" = 0 ] && [ "$f" = 0 ]
 }

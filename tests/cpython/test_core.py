@@ -94,6 +94,14 @@ class Builtin(unittest.TestCase):
         self.assertEqual(name[1], "serverAuth")
 
 
+class Variant(unittest.TestCase):
+    @unittest.skipUnless(os.environ.get("PEP466_VARIANT"), "PEP466_VARIANT not given")
+    def test_the_build_is_the_variant_asked_for(self):
+        variant = os.environ["PEP466_VARIANT"]
+        self.assertEqual(sys.maxunicode, 0x10FFFF if variant == "ucs4" else 0xFFFF)
+        self.assertEqual(hasattr(sys, "gettotalrefcount"), variant == "pydebug")
+
+
 @unittest.skipUnless(sys.platform.startswith("linux"), "Linux descriptors")
 class UrandomDescriptors(unittest.TestCase):
     def setUp(self):
