@@ -154,3 +154,14 @@ impl ReprLossy for Owned {
             .unwrap_or_else(|| "<unprintable>".into())
     }
 }
+
+/// `warnings.warn(msg, DeprecationWarning, stacklevel=2)`: an error when warnings are errors.
+pub(crate) fn warn_deprecation(msg: &str) -> PyResult<()> {
+    let text = std::ffi::CString::new(msg).unwrap_or_default();
+    // SAFETY: the class is a live global; the message is NUL-terminated; -1 means the warning
+    // was turned into an exception, which is then set.
+    if unsafe { ffi::PyErr_WarnEx(ffi::PyExc_DeprecationWarning, text.as_ptr(), 2) } != 0 {
+        return Err(PyErr::fetch());
+    }
+    Ok(())
+}

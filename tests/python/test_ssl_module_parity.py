@@ -50,6 +50,13 @@ ADDED = {
     "MemoryBIO": "3.5: the in-memory byte queue SSLObject runs on",
     "SSLSession": "3.6: a session to resume",
     "SSLCertVerificationError": "3.7: a certificate verification failure",
+    "PROTO_MINIMUM_SUPPORTED": "3.7: minimum_version/maximum_version values",
+    "PROTO_MAXIMUM_SUPPORTED": "3.7",
+    "PROTO_SSLv3": "3.7",
+    "PROTO_TLSv1": "3.7",
+    "PROTO_TLSv1_1": "3.7",
+    "PROTO_TLSv1_2": "3.7",
+    "PROTO_TLSv1_3": "3.7",
     "CertificateError": "2.7's ssl.CertificateError, made here so SSLCertVerificationError can "
                         "derive from it",
 }

@@ -10,6 +10,7 @@ mod load;
 mod lock;
 mod password;
 mod protos;
+pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
 use crate::py::args::{parse, IntArg, LongArg, ObjectArg, StrArg};
@@ -152,6 +153,10 @@ py_getset!(get get_verify_flags_fn, ContextObject, get_verify_flags);
 py_getset!(set set_verify_flags_fn, ContextObject, set_verify_flags);
 py_getset!(get get_check_hostname_fn, ContextObject, get_check_hostname);
 py_getset!(get get_security_level_fn, ContextObject, get_security_level);
+py_getset!(get get_minimum_version_fn, ContextObject, versions::get_minimum_version);
+py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
+py_getset!(get get_maximum_version_fn, ContextObject, versions::get_maximum_version);
+py_getset!(set set_maximum_version_fn, ContextObject, versions::set_maximum_version);
 py_getset!(set set_check_hostname_fn, ContextObject, set_check_hostname);
 py_method!(varargs set_ciphers_fn, ContextObject, set_ciphers);
 py_method!(varargs set_alpn_fn, ContextObject, protos::set_alpn_protocols);
@@ -266,6 +271,19 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .getset(c"options", get_options_fn, Some(set_options_fn), c"")
         // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
         .getset(c"security_level", get_security_level_fn, None, c"")
+        // Python 3.7's protocol version range (the generic protocols only).
+        .getset(
+            c"minimum_version",
+            get_minimum_version_fn,
+            Some(set_minimum_version_fn),
+            c"",
+        )
+        .getset(
+            c"maximum_version",
+            get_maximum_version_fn,
+            Some(set_maximum_version_fn),
+            c"",
+        )
         .getset(
             c"verify_flags",
             get_verify_flags_fn,
@@ -315,13 +333,23 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
     // Python 3.7's host-name rule (RFC 6125: no partial wildcards such as `f*.example.com`),
     // used only when a connection asks OpenSSL to check the name (see ssl::wrap).
     ctx.set_host_flags(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    // Python 3.6's PROTOCOL_TLS_CLIENT verifies the server and its name by default; every
+    // other protocol keeps 2.7's defaults (no verification).
+    let client = protocol == Protocol::TlsClient;
+    if client {
+        ctx.set_verify_mode(SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+    }
+    if matches!(protocol, Protocol::TlsClient | Protocol::TlsServer) {
+        // Python 3.10's minimum for new contexts, applied to these Python 3 protocols only.
+        ctx.set_proto_version(false, versions::PROTO_TLSV1_2);
+    }
     create_subtype(
         subtype,
         ContextObject {
             ctx,
             protocol,
             lock: lock::CtxLock::default(),
-            check_hostname: GilCell::new(false),
+            check_hostname: GilCell::new(client),
             servername_callback: GilCell::new(None),
         },
     )
@@ -334,7 +362,7 @@ fn deleted() -> PyErr {
 
 /// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
 /// conversion errors are those of 2.7's `PyArg_Parse`.
-fn parse_value(
+pub(crate) fn parse_value(
     value: Option<Borrowed<'_>>,
     format: &CStr,
     slot: &mut dyn crate::py::args::ArgSlot,
