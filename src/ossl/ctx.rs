@@ -318,6 +318,18 @@ impl SslCtx {
         }
     }
 
+    /// `SSL_CTX_get_num_tickets`: TLS 1.3 session tickets a server sends after a handshake.
+    pub(crate) fn num_tickets(&self) -> usize {
+        // SAFETY: a live context.
+        unsafe { sys::SSL_CTX_get_num_tickets(self.as_ptr()) }
+    }
+
+    /// `SSL_CTX_set_num_tickets`.
+    pub(crate) fn set_num_tickets(&self, n: usize) -> bool {
+        // SAFETY: a live context; any count is accepted or refused by OpenSSL.
+        unsafe { sys::SSL_CTX_set_num_tickets(self.as_ptr(), n) == 1 }
+    }
+
     /// `SSL_CTX_set_session_id_context` (at most 32 bytes, copied).
     pub(crate) fn set_session_id_context(&self, sid: &[u8]) -> bool {
         let len = sid.len().min(32) as std::ffi::c_uint;

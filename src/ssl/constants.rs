@@ -46,6 +46,17 @@ const PROTO_VERSIONS: [(&CStr, c_long); 7] = {
     ]
 };
 
+/// Python 3.7's `_ssl.HOSTFLAG_*`: OpenSSL's `X509_CHECK_FLAG_*` host-name rules (Python 3's
+/// `ssl.py` derives `HAS_NEVER_CHECK_COMMON_NAME` from the last one's presence).
+const HOST_FLAGS: [(&CStr, c_long); 6] = [
+    (c"HOSTFLAG_ALWAYS_CHECK_SUBJECT", 0x1),
+    (c"HOSTFLAG_NO_WILDCARDS", 0x2),
+    (c"HOSTFLAG_NO_PARTIAL_WILDCARDS", 0x4),
+    (c"HOSTFLAG_MULTI_LABEL_WILDCARDS", 0x8),
+    (c"HOSTFLAG_SINGLE_LABEL_SUBDOMAINS", 0x10),
+    (c"HOSTFLAG_NEVER_CHECK_SUBJECT", 0x20),
+];
+
 /// `SSL_OP_*` bits as the linked OpenSSL defines them. 2.7 stores them with
 /// `PyModule_AddIntConstant`, i.e. as a C long.
 fn options() -> Vec<(&'static CStr, u64)> {
@@ -209,6 +220,7 @@ pub(crate) fn add_constants(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .iter()
         .chain(ALERTS.iter())
         .chain(PROTO_VERSIONS.iter())
+        .chain(HOST_FLAGS.iter())
     {
         m.add_int(name, *v)?;
     }

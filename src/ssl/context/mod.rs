@@ -10,6 +10,7 @@ mod load;
 mod lock;
 mod password;
 mod protos;
+mod python3;
 pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
@@ -56,7 +57,7 @@ mod op {
 }
 
 /// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS` of `x509v3.h`.
-const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: std::ffi::c_uint = 0x4;
+const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
 
 /// 2.7's "bare minimum" cipher list for new contexts.
 const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
@@ -76,6 +77,8 @@ pub(crate) struct ContextObject {
     protocol: Protocol,
     lock: lock::CtxLock,
     check_hostname: GilCell<bool>,
+    /// `X509_CHECK_FLAG_*` given to OpenSSL's host-name check (`hostname_checks_common_name`).
+    host_flags: std::sync::atomic::AtomicU32,
     /// `set_servername_callback`'s callable (traversed by the GC).
     servername_callback: GilCell<Option<Owned>>,
 }
@@ -154,6 +157,11 @@ py_getset!(set set_verify_flags_fn, ContextObject, set_verify_flags);
 py_getset!(get get_check_hostname_fn, ContextObject, get_check_hostname);
 py_getset!(get get_security_level_fn, ContextObject, get_security_level);
 py_getset!(get get_minimum_version_fn, ContextObject, versions::get_minimum_version);
+py_getset!(get get_hostname_checks_cn_fn, ContextObject, python3::get_hostname_checks_common_name);
+py_getset!(set set_hostname_checks_cn_fn, ContextObject, python3::set_hostname_checks_common_name);
+py_getset!(get get_num_tickets_fn, ContextObject, python3::get_num_tickets);
+py_getset!(set set_num_tickets_fn, ContextObject, python3::set_num_tickets);
+py_method!(noargs get_ciphers_fn, ContextObject, python3::get_ciphers);
 py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
 py_getset!(get get_maximum_version_fn, ContextObject, versions::get_maximum_version);
 py_getset!(set set_maximum_version_fn, ContextObject, versions::set_maximum_version);
@@ -271,6 +279,19 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .getset(c"options", get_options_fn, Some(set_options_fn), c"")
         // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
         .getset(c"security_level", get_security_level_fn, None, c"")
+        .getset(
+            c"hostname_checks_common_name",
+            get_hostname_checks_cn_fn,
+            Some(set_hostname_checks_cn_fn),
+            c"",
+        )
+        .getset(
+            c"num_tickets",
+            get_num_tickets_fn,
+            Some(set_num_tickets_fn),
+            c"Control the number of TLSv1.3 session tickets",
+        )
+        .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
         // Python 3.7's protocol version range (the generic protocols only).
         .getset(
             c"minimum_version",
@@ -350,13 +371,14 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
             protocol,
             lock: lock::CtxLock::default(),
             check_hostname: GilCell::new(client),
+            host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
             servername_callback: GilCell::new(None),
         },
     )
 }
 
 /// A setter got `del ctx.attr`: 2.7's `PyArg_Parse` then sees no argument.
-fn deleted() -> PyErr {
+pub(crate) fn deleted() -> PyErr {
     PyErr::new(Builtin::TypeError, "function takes at least one argument")
 }
 
