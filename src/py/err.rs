@@ -31,6 +31,7 @@ pub(crate) enum Builtin {
     OSError,
     RuntimeError,
     BufferError,
+    AttributeError,
 }
 
 impl Builtin {
@@ -48,6 +49,7 @@ impl Builtin {
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
                 Builtin::RuntimeError => ffi::PyExc_RuntimeError,
+                Builtin::AttributeError => ffi::PyExc_AttributeError,
                 Builtin::BufferError => ffi::PyExc_BufferError,
             };
             Borrowed::from_ptr(ptr)

@@ -247,6 +247,9 @@ fn new_connection(
         }
     }
     ssl.set_role(role);
+    if context.post_handshake_auth() {
+        ssl.enable_post_handshake_auth(role);
+    }
     let context_obj = context.object().to_owned();
     let obj = create(Connection {
         ssl,

@@ -79,6 +79,8 @@ pub(crate) struct ContextObject {
     check_hostname: GilCell<bool>,
     /// `X509_CHECK_FLAG_*` given to OpenSSL's host-name check (`hostname_checks_common_name`).
     host_flags: std::sync::atomic::AtomicU32,
+    /// Python 3.8's `post_handshake_auth` (read when a connection is made).
+    post_handshake_auth: std::sync::atomic::AtomicBool,
     /// `set_servername_callback`'s callable (traversed by the GC).
     servername_callback: GilCell<Option<Owned>>,
 }
@@ -114,6 +116,12 @@ impl ContextObject {
 
     pub(crate) fn protocol(&self) -> Protocol {
         self.protocol
+    }
+
+    /// Python 3.8's `post_handshake_auth`.
+    pub(crate) fn post_handshake_auth(&self) -> bool {
+        self.post_handshake_auth
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub(crate) fn check_hostname(&self, py: Python<'_>) -> bool {
@@ -160,6 +168,8 @@ py_getset!(get get_minimum_version_fn, ContextObject, versions::get_minimum_vers
 py_getset!(get get_hostname_checks_cn_fn, ContextObject, python3::get_hostname_checks_common_name);
 py_getset!(set set_hostname_checks_cn_fn, ContextObject, python3::set_hostname_checks_common_name);
 py_getset!(get get_num_tickets_fn, ContextObject, python3::get_num_tickets);
+py_getset!(get get_pha_fn, ContextObject, python3::get_post_handshake_auth);
+py_getset!(set set_pha_fn, ContextObject, python3::set_post_handshake_auth);
 py_getset!(set set_num_tickets_fn, ContextObject, python3::set_num_tickets);
 py_method!(noargs get_ciphers_fn, ContextObject, python3::get_ciphers);
 py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
@@ -292,6 +302,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
             c"Control the number of TLSv1.3 session tickets",
         )
         .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
+        .getset(c"post_handshake_auth", get_pha_fn, Some(set_pha_fn), c"")
         // Python 3.7's protocol version range (the generic protocols only).
         .getset(
             c"minimum_version",
@@ -372,6 +383,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
             lock: lock::CtxLock::default(),
             check_hostname: GilCell::new(client),
             host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
+            post_handshake_auth: std::sync::atomic::AtomicBool::new(false),
             servername_callback: GilCell::new(None),
         },
     )

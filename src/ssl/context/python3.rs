@@ -1,5 +1,5 @@
 //! Python 3 context settings that are one OpenSSL knob each: `hostname_checks_common_name`
-//! (3.7), `num_tickets` (3.8) and `get_ciphers()` (3.6).
+//! (3.7), `num_tickets` and `post_handshake_auth` (3.8) and `get_ciphers()` (3.6).
 
 use crate::ossl::cipher::context_ciphers;
 use crate::ossl::ctx::Protocol;
@@ -107,4 +107,27 @@ pub(crate) fn get_ciphers(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResu
         out.push(d);
     }
     value::list(out)
+}
+
+/// Python: `_ssl._SSLContext.post_handshake_auth` (get)
+pub(crate) fn get_post_handshake_auth(
+    _py: Python<'_>,
+    slf: Slf<'_, ContextObject>,
+) -> PyResult<Owned> {
+    Ok(value::boolean(
+        slf.post_handshake_auth.load(Ordering::Acquire),
+    ))
+}
+
+/// Python: `_ssl._SSLContext.post_handshake_auth` (set): applies to connections made after
+/// (`ssl::wrap` enables it per connection, as Python 3 does).
+pub(crate) fn set_post_handshake_auth(
+    _py: Python<'_>,
+    slf: Slf<'_, ContextObject>,
+    v: Option<Borrowed<'_>>,
+) -> PyResult<()> {
+    let v = v.ok_or_else(|| PyErr::new(Builtin::AttributeError, "cannot delete attribute"))?;
+    slf.post_handshake_auth
+        .store(v.is_true()?, Ordering::Release);
+    Ok(())
 }
