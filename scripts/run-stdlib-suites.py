@@ -8,6 +8,12 @@ Two ways to put our modules under test:
   --static-python EXE       an interpreter with _ssl and _hashlib linked in as builtin modules.
 Before running anything it checks that the interpreter really imports ours.
 
+Which Lib files (ssl.py, hashlib.py, hmac.py) the suites run on:
+  (default)                 the interpreter's own, 2.7.18's (when scripts/install.sh replaced
+                            them, the originals it kept go first on PYTHONPATH);
+  --lib-layer               pep466's Lib layer: the files scripts/lib-layer.py makes from them
+                            and cpython-patches/2.7.18/Lib/*.patch go first on PYTHONPATH.
+
 Failures are compared with tests/expected-failures.txt: a failure listed there (with its reason)
 is reported as expected; any other failure, or a listed test that now passes, makes the run fail.
 
@@ -24,6 +30,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIB_LAYER = os.path.join(ROOT, "scripts", "lib-layer.py")
+LIB_FILES = ("ssl.py", "hashlib.py", "hmac.py")  # those the Lib layer may patch
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 from pep466_support import find_python27, stock_view_dir  # noqa: E402
 DEFAULT_SUITES = [
@@ -142,6 +150,41 @@ def check_modules(python, env, static):
     return out
 
 
+def put_lib_files(python, folder, layer):
+    """Puts the Lib files under test in `folder` (which goes first on PYTHONPATH): with
+    `layer`, ours from scripts/lib-layer.py; else the interpreter's originals, if
+    scripts/install.sh replaced them (it keeps them in lib-dynload/.pep466-backup)."""
+    if layer:
+        subprocess.check_call([python, LIB_LAYER, "--python", python, "--out", folder],
+                              stdout=subprocess.DEVNULL)
+        return
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    dynload = subprocess.check_output(
+        [python, "-c", "import os, _struct; print(os.path.dirname(_struct.__file__))"],
+        env=env).decode().strip()
+    for name in LIB_FILES:
+        original = os.path.join(dynload, ".pep466-backup", name)
+        if os.path.exists(original):
+            os.symlink(original, os.path.join(folder, name))
+
+
+def check_lib(python, env, folder, layer):
+    """Fails unless every Lib file `put_lib_files` put in `folder` is the one imported;
+    returns what is under test."""
+    code = ("import ssl, hashlib, hmac\n"
+            "for m in (ssl, hashlib, hmac): print(m.__file__)\n")
+    for path in subprocess.check_output([python, "-c", code], env=env).decode().split():
+        name = os.path.basename(re.sub(r"\.py[co]$", ".py", path))
+        if os.path.exists(os.path.join(folder, name)) and os.path.dirname(path) != folder:
+            sys.exit("the interpreter imports %s, not %s" % (path, os.path.join(folder, name)))
+    if layer:
+        return "pep466's Lib layer (%s)" % " ".join(sorted(os.listdir(folder)))
+    if os.listdir(folder):
+        return "the interpreter's own (the originals install.sh kept)"
+    return "the interpreter's own"
+
+
 def openssl_version(python, env):
     """(`_ssl.OPENSSL_VERSION`, `_ssl.OPENSSL_VERSION_INFO`) of the modules under test."""
     code = "import _ssl; print(_ssl.OPENSSL_VERSION); print(list(_ssl.OPENSSL_VERSION_INFO))"
@@ -177,6 +220,8 @@ def main():
                        help="the interpreter's own modules, for comparison (counts only; "
                             "the expected-failure list does not apply)")
     ap.add_argument("--python", help="the 2.7 interpreter (default: $PYTHON27 or pyenv 2.7.18)")
+    ap.add_argument("--lib-layer", action="store_true",
+                    help="run on pep466's Lib layer (patched ssl.py...) instead of the stock Lib")
     ap.add_argument("--suites", nargs="+", default=DEFAULT_SUITES)
     ap.add_argument("--policy", choices=["system", "permissive", "both"], default="both",
                     help="OpenSSL policy for test_ssl (other suites: system)")
@@ -185,6 +230,8 @@ def main():
     ap.add_argument("--logs", help="keep each suite's output in this folder")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per suite")
     args = ap.parse_args()
+    if args.lib_layer and args.stock:
+        ap.error("--lib-layer tests our modules: use it with --lib or --static-python")
 
     python = os.path.abspath(args.static_python or args.python or find_python27())
     expected = load_expected(args.expected)
@@ -205,6 +252,12 @@ def main():
             env["PYTHONPATH"] = tmp
         if not args.stock:
             check_modules(python, env, static=bool(args.static_python))
+            # The Lib files' folder goes before everything else on PYTHONPATH.
+            libfiles = os.path.join(tmp, "lib")
+            os.mkdir(libfiles)
+            put_lib_files(python, libfiles, args.lib_layer)
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (libfiles, env.get("PYTHONPATH")) if p)
+            print("Lib under test: %s" % check_lib(python, env, libfiles, args.lib_layer))
         ossl_text, ossl_version = openssl_version(python, env)
         print("OpenSSL under test: %s" % ossl_text)
         conf = os.path.join(tmp, "permissive-openssl.cnf")
@@ -255,15 +308,16 @@ def main():
                 bad.append("%s [%s]: listed as expected failure but passed: %s" % (suite, policy, t))
         if args.json:
             with open(args.json, "w") as f:
-                json.dump({"python": python, "lib": args.lib, "openssl_version": ossl_text,
-                           "suites": results}, f, indent=2)
+                json.dump({"python": python, "lib": args.lib, "lib_layer": args.lib_layer,
+                           "openssl_version": ossl_text, "suites": results}, f, indent=2)
         total_passed = sum(r["passed"] for r in results.values())
         total_fail = sum(r["failures"] for r in results.values())
         total_skip = sum(r["skipped"] for r in results.values())
         if bad:
             print("\n".join(bad))
-        print("stdlib suites: %d passed, %d failed, %d skipped" % (total_passed, total_fail - sum(
-            r["expected_failures"] for r in results.values()), total_skip))
+        print("stdlib suites%s: %d passed, %d failed, %d skipped" % (
+            " on our Lib" if args.lib_layer else "", total_passed,
+            total_fail - sum(r["expected_failures"] for r in results.values()), total_skip))
         return 1 if bad else 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

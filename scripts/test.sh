@@ -3,9 +3,11 @@
 #   1. Rust tests: unit tests (error mapping, tables, panic boundary on an embedded 2.7, layout),
 #      the header-freshness test, the symbol/link-line tests;
 #   2. the error tables are fresh for the linked OpenSSL (scripts/make_ssl_data.py --check);
-#   3. our own Python 2.7 tests (tests/python) against the release cdylib;
+#   3. our own Python 2.7 tests (tests/python) against the release cdylib, then the py3parity
+#      differential suite (tests/py3parity: the same scenarios under 2.7 + pep466 and Python 3);
 #   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
-#      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt;
+#      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt; twice:
+#      on 2.7.18's own Lib files (ssl.py...), then on our Lib layer (cpython-patches/2.7.18/Lib);
 #   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
 #   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents.
 # Each stage prints its counts; the last line sums them.
@@ -37,7 +39,9 @@ cargo_tests() {
 stage rust cargo_tests
 stage tables python3 scripts/make_ssl_data.py --check
 stage own python3 tests/python/run.py --lib target/release/libpep466.so
+stage py3parity python3 tests/py3parity/run.py --lib target/release/libpep466.so
 stage stdlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so
+stage stdlib-ourlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so --lib-layer
 static_suites() {
     scripts/build-static-python.sh --out target/static-python || return 1
     python3 scripts/run-stdlib-suites.py --static-python target/static-python/bin/python2.7 \

@@ -255,6 +255,15 @@ impl SslCtx {
         ok
     }
 
+    /// `X509_VERIFY_PARAM_set_hostflags` on the context's verification parameters: how host
+    /// names are matched when a connection asks OpenSSL to check one.
+    pub(crate) fn set_host_flags(&self, flags: std::ffi::c_uint) {
+        // SAFETY: a live context; its parameters belong to it.
+        unsafe {
+            sys::X509_VERIFY_PARAM_set_hostflags(sys::SSL_CTX_get0_param(self.as_ptr()), flags)
+        }
+    }
+
     /// `SSL_CTX_set_session_id_context` (at most 32 bytes, copied).
     pub(crate) fn set_session_id_context(&self, sid: &[u8]) -> bool {
         let len = sid.len().min(32) as std::ffi::c_uint;

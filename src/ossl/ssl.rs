@@ -49,6 +49,9 @@ pub(crate) enum Role {
 #[derive(Clone, Debug)]
 pub(crate) struct IoOutcome {
     pub(crate) ret: c_int,
+    /// Bytes read or written by a successful read/write (`ret` itself, or the `_ex` calls'
+    /// out-parameter, which may be 0 for an empty write).
+    pub(crate) count: usize,
     pub(crate) ssl_error: c_int,
     pub(crate) errno: i32,
     pub(crate) queued: OsslError,
@@ -106,6 +109,24 @@ fn text(ptr: *const c_char) -> Option<String> {
             .to_string_lossy()
             .into_owned()
     })
+}
+
+/// The address bytes of an IPv4 or IPv6 literal (4 or 16 bytes), None for a name.
+pub(crate) fn ip_literal_bytes(host: &CStr) -> Option<Vec<u8>> {
+    // SAFETY: a NUL-terminated string; returns NULL or a new octet string we free after
+    // copying its bytes.
+    unsafe {
+        let ip = a2i_IPADDRESS(host.as_ptr());
+        if ip.is_null() {
+            OsslError::take();
+            return None;
+        }
+        let data = sys::ASN1_STRING_get0_data(ip.cast());
+        let len = usize::try_from(sys::ASN1_STRING_length(ip.cast())).unwrap_or(0);
+        let bytes = std::slice::from_raw_parts(data, len).to_vec();
+        sys::ASN1_OCTET_STRING_free(ip);
+        Some(bytes)
+    }
 }
 
 /// Is `host` an IPv4 or IPv6 literal? (2.7.15+ sends no SNI for those; OpenSSL's parser, as
@@ -209,6 +230,29 @@ impl Ssl {
         unsafe { sys::SSL_set_bio(self.as_ptr(), incoming.into_raw(), outgoing.into_raw()) }
     }
 
+    /// Makes certificate verification also check that the peer's certificate is valid for
+    /// `host` (a DNS name, or an IP address literal matched against IP SANs), as Python 3.7+
+    /// does (`X509_VERIFY_PARAM_set1_host`/`set1_ip` on the connection's parameters).
+    pub(crate) fn set_verify_host(&self, host: &CStr) -> Result<(), OsslError> {
+        // SAFETY: a live SSL; its parameters belong to it; the name/address is copied.
+        let ok = unsafe {
+            let param = sys::SSL_get0_param(self.as_ptr());
+            match ip_literal_bytes(host) {
+                Some(ip) => sys::X509_VERIFY_PARAM_set1_ip(param, ip.as_ptr(), ip.len()),
+                None => {
+                    sys::X509_VERIFY_PARAM_set1_host(param, host.as_ptr(), host.to_bytes().len())
+                }
+            }
+        };
+        (ok == 1).then_some(()).ok_or_else(OsslError::take)
+    }
+
+    /// `SSL_get_verify_result`: `X509_V_OK` (0) or why verification failed.
+    pub(crate) fn verify_result(&self) -> c_long {
+        // SAFETY: a live SSL.
+        unsafe { sys::SSL_get_verify_result(self.as_ptr()) }
+    }
+
     /// The connection's current session (`SSL_get1_session`), None before there is one.
     pub(crate) fn session(&self) -> Option<Session> {
         // SAFETY: a live SSL.
@@ -235,8 +279,16 @@ impl Ssl {
 
     /// Runs one OpenSSL I/O call and captures its outcome at once (errno first).
     fn io(&self, call: impl FnOnce(*mut sys::SSL) -> c_int) -> IoOutcome {
+        self.io_counted(|s| {
+            let ret = call(s);
+            (ret, usize::try_from(ret).unwrap_or(0))
+        })
+    }
+
+    /// `io` for calls that report the byte count separately (the `_ex` family).
+    fn io_counted(&self, call: impl FnOnce(*mut sys::SSL) -> (c_int, usize)) -> IoOutcome {
         // A stale errno would otherwise be reported for an EOF (SYSCALL with ret -1).
-        let (ret, errno) = with_errno(|| call(self.as_ptr()));
+        let ((ret, count), errno) = with_errno(|| call(self.as_ptr()));
         // SAFETY: a live SSL and the return value of the call just made on it.
         let ssl_error = unsafe { sys::SSL_get_error(self.as_ptr(), ret) };
         let queued = if ret > 0 {
@@ -246,6 +298,7 @@ impl Ssl {
         };
         IoOutcome {
             ret,
+            count,
             ssl_error: compat::ssl_error_code(ssl_error, queued.is_empty()),
             errno,
             queued,
@@ -269,6 +322,30 @@ impl Ssl {
         let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
         // SAFETY: buf is valid for len bytes for the duration of the call.
         self.io(|s| unsafe { sys::SSL_write(s, buf.as_ptr().cast(), len) })
+    }
+
+    /// `SSL_read_ex` (Python 3's call): any length; 1 and the count on success, 0 on failure.
+    pub(crate) fn read_ex(&self, buf: &mut [u8]) -> IoOutcome {
+        let mut count = 0usize;
+        // SAFETY: buf is valid for its length of writable bytes for the duration of the call;
+        // count is a valid out-pointer.
+        self.io_counted(|s| {
+            let ret =
+                unsafe { sys::SSL_read_ex(s, buf.as_mut_ptr().cast(), buf.len(), &mut count) };
+            (ret, count)
+        })
+    }
+
+    /// `SSL_write_ex` (Python 3's call): an empty write succeeds with 0 once the handshake is
+    /// done.
+    pub(crate) fn write_ex(&self, buf: &[u8]) -> IoOutcome {
+        let mut count = 0usize;
+        // SAFETY: buf is valid for its length for the duration of the call; count is a valid
+        // out-pointer.
+        self.io_counted(|s| {
+            let ret = unsafe { sys::SSL_write_ex(s, buf.as_ptr().cast(), buf.len(), &mut count) };
+            (ret, count)
+        })
     }
 
     pub(crate) fn shutdown(&self) -> IoOutcome {
@@ -419,6 +496,12 @@ impl Ssl {
         };
         buf[..len.min(FINISHED_MAX)].to_vec()
     }
+}
+
+/// OpenSSL's text for a certificate verification result (`X509_verify_cert_error_string`).
+pub(crate) fn verify_error_text(code: c_long) -> String {
+    // SAFETY: returns a static NUL-terminated string for every code.
+    text(unsafe { sys::X509_verify_cert_error_string(code) }).unwrap_or_default()
 }
 
 fn cipher_info(c: *const sys::SSL_CIPHER) -> CipherInfo {

@@ -7,6 +7,7 @@
 
 use crate::ffi;
 use crate::py::boundary::Args;
+use crate::py::object::PyObjectRef;
 use crate::py::{Borrowed, Owned, PyErr, PyResult};
 use std::ffi::{c_char, c_int, c_long, c_void, CStr};
 use std::ptr;
@@ -64,6 +65,7 @@ pub(crate) struct EncodedStrArg(&'static CStr, *mut c_char);
 /// `l`, `i`, `n`.
 pub(crate) struct LongArg(pub(crate) c_long);
 pub(crate) struct IntArg(pub(crate) c_int);
+pub(crate) struct SsizeArg(pub(crate) ffi::Py_ssize_t);
 
 impl ObjectArg {
     pub(crate) fn new() -> Self {
@@ -242,6 +244,38 @@ slot!(LongArg, "l", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
 slot!(IntArg, "i", |s, out| out
     .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(SsizeArg, "n", |s, out| out
+    .push(ptr::addr_of_mut!(s.0).cast()));
+
+/// Python 3's `Py_buffer` argument (`y*`), which 2.7's parser lacks: any buffer object but text.
+/// 2.7's `s*` would encode a `unicode` with the default codec; Python 3 refuses `str` (its
+/// text type), so `unicode` is refused here, and every refusal has Python 3's wording.
+pub(crate) fn bytes_like(call: Args<'_>, format: &CStr) -> PyResult<BufferArg> {
+    let mut obj = ObjectArg::new();
+    let mut data = BufferArg::new();
+    let refuse = |given: &dyn PyObjectRef| {
+        PyErr::new(
+            crate::py::err::Builtin::TypeError,
+            &format!(
+                "a bytes-like object is required, not '{}'",
+                given.type_name()
+            ),
+        )
+    };
+    // The same format with `O` in place of `s*` checks the argument count and names.
+    let text = format.to_str().expect("format strings are ASCII");
+    let object_format =
+        std::ffi::CString::new(text.replacen("s*", "O", 1)).expect("no NUL in formats");
+    parse(call, &object_format, None, &mut [&mut obj])?;
+    let given = obj.get().expect("required argument");
+    if crate::py::value::is_unicode(&given) {
+        return Err(refuse(&given));
+    }
+    match parse(call, format, None, &mut [&mut data]) {
+        Ok(()) => Ok(data),
+        Err(_) => Err(refuse(&given)),
+    }
+}
 
 /// The units of a format string, skipping `|` and stopping at `:`/`;`, as slices of it (no
 /// allocation: this runs on every call).

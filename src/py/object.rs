@@ -104,8 +104,7 @@ impl<'a> Borrowed<'a> {
 pub(crate) trait PyObjectRef {
     fn ptr(&self) -> *mut ffi::PyObject;
 
-    /// Identity (`is`), for tests.
-    #[cfg(test)]
+    /// Identity (`is`).
     fn is(&self, other: &dyn PyObjectRef) -> bool {
         self.ptr() == other.ptr()
     }

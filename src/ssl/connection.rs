@@ -12,7 +12,9 @@
 //! `server_side`, `server_hostname`, `owner`, `session` and `session_reused`.
 
 use crate::ossl::ssl::{CipherInfo, Role, Ssl};
-use crate::py::args::{parse, BufferArg, IntArg, ObjectArg, StrArg};
+use crate::py::args::{
+    bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
+};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
@@ -102,6 +104,7 @@ impl Connection {
         Conn {
             ssl: &self.ssl,
             transport: &self.transport,
+            hostname: self.server_hostname.as_deref(),
         }
     }
 }
@@ -257,46 +260,61 @@ fn do_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     Ok(value::none())
 }
 
-/// Python: `_ssl._SSLSocket.read(len[, buffer])`
+/// Python: `_ssl._SSLSocket.read(len[, buffer])`: over a socket with 2.7's argument rules (a C
+/// `int` length), over memory BIOs with Python 3's (a `Py_ssize_t`).
 fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
-    let mut len = IntArg(0);
-    let mut buffer = crate::py::args::WritableBufferArg::new();
-    parse(args, c"i|w*:read", None, &mut [&mut len, &mut buffer])?;
+    let mut buffer = WritableBufferArg::new();
+    let len = if slf.is_memory() {
+        let mut len = SsizeArg(0);
+        parse(args, c"n|w*:read", None, &mut [&mut len, &mut buffer])?;
+        len.0 as i64
+    } else {
+        let mut len = IntArg(0);
+        parse(args, c"i|w*:read", None, &mut [&mut len, &mut buffer])?;
+        i64::from(len.0)
+    };
     if buffer.is_given() {
         let buf = buffer.bytes_mut().expect("given");
-        let mut n = len.0;
-        if n <= 0 || n as usize > buf.len() {
-            n = c_int::try_from(buf.len()).map_err(|_| {
-                PyErr::new(
-                    Builtin::OverflowError,
-                    "maximum length can't fit in a C 'int'",
-                )
-            })?;
+        let n = match usize::try_from(len) {
+            Ok(n) if n > 0 && n <= buf.len() => n,
+            _ => buf.len(),
+        };
+        if !slf.is_memory() && c_int::try_from(n).is_err() {
+            return Err(PyErr::new(
+                Builtin::OverflowError,
+                "maximum length can't fit in a C 'int'",
+            ));
         }
         if n == 0 {
             return value::long(0);
         }
-        let count = engine::read(py, &slf.conn(), &mut buf[..n as usize])?;
+        let count = engine::read(py, &slf.conn(), &mut buf[..n])?;
         return value::long(count as i64);
     }
-    if len.0 < 0 {
+    let Ok(len) = usize::try_from(len) else {
         return Err(PyErr::new(
             Builtin::ValueError,
             "size should not be negative",
         ));
-    }
-    if len.0 == 0 {
+    };
+    if len == 0 {
         return value::bytes(b"");
     }
-    let mut data = value::zeroed_buffer(len.0 as usize)?;
+    let mut data = value::zeroed_buffer(len)?;
     let count = engine::read(py, &slf.conn(), &mut data)?;
     value::bytes(&data[..count])
 }
 
-/// Python: `_ssl._SSLSocket.write(data)`
+/// Python: `_ssl._SSLSocket.write(data)`: over a socket 2.7's `s*` (a `unicode` is encoded
+/// with the default codec), over memory BIOs Python 3's bytes-like objects only.
 fn write(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
-    let mut data = BufferArg::new();
-    parse(args, c"s*:write", None, &mut [&mut data])?;
+    let data = if slf.is_memory() {
+        bytes_like(args, c"s*:write")?
+    } else {
+        let mut data = BufferArg::new();
+        parse(args, c"s*:write", None, &mut [&mut data])?;
+        data
+    };
     let bytes = data.bytes().unwrap_or_default();
     if bytes.len() > c_int::MAX as usize {
         return Err(PyErr::new(

@@ -22,6 +22,7 @@ use crate::py::socket::check_signals;
 use crate::py::{PyResult, Python};
 use crate::ssl::errors::ssl_error_plain;
 use crate::ssl::transport::{Direction, Transport, WaitState};
+use std::ffi::CStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `_ssl.c` line numbers stock 2.7.18 shows in the messages of each operation's errors.
@@ -42,6 +43,8 @@ const SOCKET_CLOSED: &str = "Underlying socket has been closed.";
 pub(crate) struct Conn<'a> {
     pub(crate) ssl: &'a Ssl,
     pub(crate) transport: &'a Transport,
+    /// The `server_hostname` given (for the hostname-mismatch message).
+    pub(crate) hostname: Option<&'a CStr>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -113,10 +116,14 @@ impl Call<'_> {
         }
     }
 
-    fn run(&mut self, ssl: &Ssl) -> IoOutcome {
+    /// `python3`: the connection follows Python 3 (memory BIOs): `SSL_read_ex`/`SSL_write_ex`,
+    /// so an empty write succeeds and lengths are not limited to a C int.
+    fn run(&mut self, ssl: &Ssl, python3: bool) -> IoOutcome {
         match self {
             Call::Handshake => ssl.do_handshake(),
+            Call::Read(buf) if python3 => ssl.read_ex(buf),
             Call::Read(buf) => ssl.read(buf),
+            Call::Write(data) if python3 => ssl.write_ex(data),
             Call::Write(data) => ssl.write(data),
             Call::Shutdown(seen_zero) => {
                 if seen_zero.load(Ordering::Relaxed) {
@@ -132,7 +139,11 @@ impl Call<'_> {
 /// write; 0 for a read at the peer's close_notify or a shutdown waiting for the peer's).
 fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_>) -> PyResult<usize> {
     let kind = call.kind();
-    let Conn { ssl, transport } = *conn;
+    let Conn {
+        ssl,
+        transport,
+        hostname,
+    } = *conn;
     transport.prepare(ssl);
     if kind == Kind::Write {
         // 2.7 waits for writability once before the first attempt.
@@ -144,12 +155,13 @@ fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_>) -> PyResult<usize>
     }
     let mut zeros = 0;
     let outcome = loop {
-        let outcome = transport.call(py, ssl, |s| call.run(s));
+        let python3 = transport.socket().is_none();
+        let outcome = transport.call(py, ssl, |s| call.run(s, python3));
         if kind != Kind::Shutdown {
             check_signals(py)?;
         }
         if outcome.ret > 0 {
-            return Ok(outcome.ret as usize);
+            return Ok(outcome.count);
         }
         if let (Call::Shutdown(seen_zero), 0) = (&call, outcome.ret) {
             // Our close_notify is sent; try once more to receive the peer's.
@@ -180,7 +192,7 @@ fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_>) -> PyResult<usize>
         // The peer's close_notify: end of data, not an error.
         return Ok(0);
     }
-    Err(transport.failure(outcome, kind.line()))
+    Err(transport.failure(ssl, hostname, outcome, kind.line()))
 }
 
 /// Python: the loop of `_SSLSocket.do_handshake`.

@@ -27,6 +27,7 @@ static SSL_WANT_READ_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_WANT_WRITE_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_SYSCALL_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_EOF_ERROR: ExceptionSlot = ExceptionSlot::new();
+static SSL_CERT_VERIFICATION_ERROR: ExceptionSlot = ExceptionSlot::new();
 
 /// `(module attribute, class name, slot, doc)`; `SSLError` first: the others derive from it.
 const CLASSES: [(&CStr, &CStr, &ExceptionSlot, &CStr); 6] = [
@@ -79,6 +80,7 @@ pub(crate) fn class(kind: ErrorClass) -> Owned {
         ErrorClass::WantWrite => &SSL_WANT_WRITE_ERROR,
         ErrorClass::Syscall => &SSL_SYSCALL_ERROR,
         ErrorClass::Eof => &SSL_EOF_ERROR,
+        ErrorClass::CertVerification => &SSL_CERT_VERIFICATION_ERROR,
     };
     slot.object()
 }
@@ -98,6 +100,18 @@ pub(crate) fn add_exceptions(py: Python<'_>, m: &Module) -> PyResult<()> {
         use_strerror_str(&cls)?;
         m.add(attr, cls)?;
     }
+    // Python 3.7's SSLCertVerificationError derives from SSLError and ValueError (so an
+    // `except ValueError` written for 2.7's CertificateError also catches it).
+    let value_error = crate::py::err::Builtin::ValueError.object();
+    let bases = value::tuple(vec![SSL_ERROR.object(), value_error])?;
+    let cls = SSL_CERT_VERIFICATION_ERROR.create(
+        py,
+        c"ssl.SSLCertVerificationError",
+        c"A certificate could not be verified.",
+        &bases,
+    )?;
+    use_strerror_str(&cls)?;
+    m.add(c"SSLCertVerificationError", cls)?;
     add_error_dicts(m)
 }
 
@@ -141,16 +155,39 @@ fn add_error_dicts(m: &Module) -> PyResult<()> {
 /// 2.7's `fill_and_set_sslerror`: `class(errno, u"[LIB: REASON] text (_ssl.c:LINE)")` with
 /// `library` and `reason` set on the instance (unicode or None).
 fn filled(class: Owned, errno: i32, text: Option<&str>, queued: &OsslError, line: u32) -> PyErr {
+    filled_with(class, errno, text, None, queued, line)
+}
+
+/// `filled`, plus Python 3's `verify_code` and `verify_message` for a verification failure.
+fn filled_with(
+    class: Owned,
+    errno: i32,
+    text: Option<&str>,
+    verify: Option<&VerifyFailure>,
+    queued: &OsslError,
+    line: u32,
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let (msg, lib, reason) = classify::format_message(text, queued, line);
+        let detail = verify.map(|v| v.message.as_str());
+        let (msg, lib, reason) = classify::format_message_with(text, detail, queued, line);
         let args = value::tuple(vec![value::int(errno.into())?, unicode(&msg)?])?;
         let instance = instantiate(&class, args)?;
         let opt = |s: Option<&str>| s.map_or_else(|| Ok(value::none()), unicode);
         set_attr(&instance, c"reason", &opt(reason)?)?;
         set_attr(&instance, c"library", &opt(lib)?)?;
+        if let Some(v) = verify {
+            set_attr(&instance, c"verify_code", &value::int(v.code)?)?;
+            set_attr(&instance, c"verify_message", &unicode(&v.message)?)?;
+        }
         Ok(PyErr::with_value(class.clone(), instance))
     };
     build().unwrap_or_else(|e| e)
+}
+
+/// Why certificate verification failed (Python 3's `verify_code` / `verify_message`).
+pub(crate) struct VerifyFailure {
+    pub(crate) code: std::ffi::c_long,
+    pub(crate) message: String,
 }
 
 /// Python: 2.7's `_setSSLError(NULL, ...)` (shape B): `SSLError(packed_code, u"[LIB: REASON]
@@ -186,7 +223,13 @@ impl SslFailure {
     /// The exception (2.7's `PySSL_SetError`, shape A). `socket_error_from_errno` raises the
     /// socket module's error for `SslFailure::Socket` (2.7 calls the socket's
     /// `errorhandler()` with the saved errno restored).
-    pub(crate) fn into_pyerr(self, socket_error_from_errno: impl FnOnce() -> PyErr) -> PyErr {
+    /// `verify` is asked for the connection's verification result when the failure is a
+    /// certificate verification failure.
+    pub(crate) fn into_pyerr(
+        self,
+        socket_error_from_errno: impl FnOnce() -> PyErr,
+        verify: impl FnOnce() -> VerifyFailure,
+    ) -> PyErr {
         match self {
             SslFailure::Socket { .. } => socket_error_from_errno(),
             SslFailure::Ssl {
@@ -195,7 +238,10 @@ impl SslFailure {
                 text,
                 queued,
                 line,
-            } => filled(class(kind), errno, text, &queued, line),
+            } => {
+                let detail = (kind == ErrorClass::CertVerification).then(verify);
+                filled_with(class(kind), errno, text, detail.as_ref(), &queued, line)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! shared with every connection using it.
 
 use crate::ossl::membio::MemBio;
-use crate::py::args::{parse, BufferArg, IntArg, ObjectArg};
+use crate::py::args::{bytes_like, parse, IntArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
@@ -121,17 +121,7 @@ fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Ow
 /// Python: `_ssl.MemoryBIO.write(b)`: `b` is any buffer but text (Python 3 takes bytes-like
 /// objects only, and 2.7's unicode is Python 3's str).
 fn write(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Owned> {
-    let mut obj = ObjectArg::new();
-    parse(args, c"O:write", None, &mut [&mut obj])?;
-    let given = obj.get().expect("required argument");
-    if value::is_unicode(&given) {
-        return Err(PyErr::new(
-            Builtin::TypeError,
-            "a bytes-like object is required, not 'unicode'",
-        ));
-    }
-    let mut data = BufferArg::new();
-    parse(args, c"s*:write", None, &mut [&mut data])?;
+    let data = bytes_like(args, c"s*:write")?;
     let bytes = data.bytes().unwrap_or_default();
     if bytes.len() > c_int::MAX as usize {
         return Err(PyErr::new(

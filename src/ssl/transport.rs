@@ -11,11 +11,11 @@
 //!   has no socket. Calls keep the GIL: a memory BIO never blocks, and holding it keeps two
 //!   threads from driving one `SSL` at once.
 
-use crate::ossl::ssl::{IoOutcome, Ssl};
+use crate::ossl::ssl::{verify_error_text, IoOutcome, Ssl};
 use crate::py::socket::{poll_fd, Socket};
 use crate::py::{PyErr, Python};
-use crate::ssl::errors::{classify, IoErrorState};
-use std::ffi::c_int;
+use crate::ssl::errors::{classify, IoErrorState, VerifyFailure};
+use std::ffi::{c_int, c_long, CStr};
 
 /// 2.7's `check_socket_and_wait_for_timeout` results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,8 +107,16 @@ impl Transport {
         }
     }
 
-    /// The exception for a failed call (2.7's `PySSL_SetError`), consuming its outcome.
-    pub(crate) fn failure(&self, outcome: IoOutcome, line: u32) -> PyErr {
+    /// The exception for a failed call on `ssl` (2.7's `PySSL_SetError`, with Python 3's
+    /// `SSLCertVerificationError` details), consuming its outcome. `hostname` is the name the
+    /// connection was made for (for the hostname-mismatch message).
+    pub(crate) fn failure(
+        &self,
+        ssl: &Ssl,
+        hostname: Option<&CStr>,
+        outcome: IoOutcome,
+        line: u32,
+    ) -> PyErr {
         let state = IoErrorState {
             ret: outcome.ret,
             ssl_error: outcome.ssl_error,
@@ -118,15 +126,40 @@ impl Transport {
             line,
         };
         let errno = outcome.errno;
-        classify(state).into_pyerr(|| match self {
-            Transport::Socket(sock) => sock.error_from_errno(errno),
-            // classify never asks a socket-less connection for a socket error.
-            Transport::Memory => PyErr::new(
-                crate::py::err::Builtin::SystemError,
-                "socket error on a memory-BIO connection",
-            ),
-        })
+        classify(state).into_pyerr(
+            || match self {
+                Transport::Socket(sock) => sock.error_from_errno(errno),
+                // classify never asks a socket-less connection for a socket error.
+                Transport::Memory => PyErr::new(
+                    crate::py::err::Builtin::SystemError,
+                    "socket error on a memory-BIO connection",
+                ),
+            },
+            || verify_failure(ssl, hostname),
+        )
     }
+}
+
+/// `X509_V_ERR_HOSTNAME_MISMATCH` and `X509_V_ERR_IP_ADDRESS_MISMATCH` (stable values).
+const HOSTNAME_MISMATCH: c_long = 62;
+const IP_ADDRESS_MISMATCH: c_long = 64;
+
+/// Python 3's `verify_code` and `verify_message` of a failed verification.
+fn verify_failure(ssl: &Ssl, hostname: Option<&CStr>) -> VerifyFailure {
+    let code = ssl.verify_result();
+    let name = || hostname.map_or_else(String::new, |h| h.to_string_lossy().into_owned());
+    let message = match code {
+        HOSTNAME_MISMATCH => format!(
+            "Hostname mismatch, certificate is not valid for '{}'.",
+            name()
+        ),
+        IP_ADDRESS_MISMATCH => format!(
+            "IP address mismatch, certificate is not valid for '{}'.",
+            name()
+        ),
+        _ => verify_error_text(code),
+    };
+    VerifyFailure { code, message }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::ossl::ssl::{is_ip_literal, Role, Ssl};
 use crate::py::args::{parse, EncodedStrArg, IntArg, ObjectArg, TypedObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
+use crate::py::module::loaded;
 use crate::py::object::PyObjectRef;
 use crate::py::socket::{socket_type, Socket};
 use crate::py::typeobj::{create, downcast, downcast_owned, GilCell, Slf};
@@ -14,7 +15,7 @@ use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_method;
 use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::ContextObject;
-use crate::ssl::errors::ssl_error_from_queue;
+use crate::ssl::errors::{self, ssl_error_from_queue, ErrorClass};
 use crate::ssl::memory_bio::MemoryBio;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
@@ -159,7 +160,31 @@ fn ascii_hostname(h: Borrowed<'_>) -> PyResult<CString> {
             "server_hostname cannot be an empty string or start with a leading dot.",
         ));
     }
-    CString::new(bytes).map_err(|_| PyErr::new(Builtin::ValueError, "embedded null character"))
+    CString::new(bytes).map_err(|_| {
+        PyErr::new(
+            Builtin::TypeError,
+            &format!(
+                "argument must be encoded string without null bytes, not {}",
+                h.type_name()
+            ),
+        )
+    })
+}
+
+/// Does the `ssl` module in use expect OpenSSL to check the host name during the handshake
+/// (Python 3.7+)? It does when its `CertificateError` is our `SSLCertVerificationError`, as in
+/// pep466's Lib layer: every `except ssl.CertificateError` then catches the handshake's
+/// hostname failure. 2.7.18's own `ssl.py` has a `CertificateError` of its own and checks the
+/// name itself after the handshake (`match_hostname`), so then OpenSSL must not: a mismatch
+/// raised in the handshake would escape its `except CertificateError` clauses.
+fn hostname_checked_in_handshake() -> bool {
+    let Some(ssl_module) = loaded(c"ssl") else {
+        return false;
+    };
+    match ssl_module.getattr(c"CertificateError") {
+        Ok(cls) => cls.is(&errors::class(ErrorClass::CertVerification)),
+        Err(_) => false,
+    }
 }
 
 fn role(server_side: c_int) -> Role {
@@ -207,6 +232,10 @@ fn new_connection(
         // No SNI for IP literals (2.7.15+). A failure to set it is ignored, as in 2.7.
         if !is_ip_literal(host) && ssl.set_host_name(host).is_err() {
             OsslError::take();
+        }
+        if context.check_hostname(py) && hostname_checked_in_handshake() {
+            ssl.set_verify_host(host)
+                .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
         }
     }
     if let Transport::Socket(sock) = &transport {

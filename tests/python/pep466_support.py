@@ -40,7 +40,8 @@ def stock_view_dir(python):
     None when the interpreter's lib-dynload holds its own modules. After scripts/install.sh
     replaced them, the originals are in lib-dynload/.pep466-backup: the folder links those,
     and stands in a module that raises ImportError for one the interpreter never had (stock
-    2.7.18 on OpenSSL 3 has no _hashlib).
+    2.7.18 on OpenSSL 3 has no _hashlib). The Lib files install.sh replaced (ssl.py...) are
+    kept there too and linked likewise, so stock means stock Lib as well.
     """
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
@@ -58,6 +59,10 @@ def stock_view_dir(python):
         else:
             with open(os.path.join(view, name + ".py"), "w") as f:
                 f.write("raise ImportError('No module named %s')\n" % name)
+    for name in ("ssl.py", "hashlib.py", "hmac.py"):
+        original = os.path.join(backup, name)
+        if os.path.exists(original):
+            os.symlink(original, os.path.join(view, name))
     return view
 
 

@@ -54,6 +54,9 @@ mod op {
     pub(super) const SINGLE_ECDH_USE: u64 = sys::SSL_OP_SINGLE_ECDH_USE as u64;
 }
 
+/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS` of `x509v3.h`.
+const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: std::ffi::c_uint = 0x4;
+
 /// 2.7's "bare minimum" cipher list for new contexts.
 const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
 
@@ -309,6 +312,9 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
     // OpenSSL 1.1+ selects ECDH curves automatically: 2.7 sets nothing there.
     ctx.set_session_id_context(SESSION_ID_CONTEXT);
     ctx.set_trusted_first();
+    // Python 3.7's host-name rule (RFC 6125: no partial wildcards such as `f*.example.com`),
+    // used only when a connection asks OpenSSL to check the name (see ssl::wrap).
+    ctx.set_host_flags(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     create_subtype(
         subtype,
         ContextObject {

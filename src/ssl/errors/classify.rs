@@ -49,6 +49,9 @@ pub(crate) enum ErrorClass {
     WantWrite,
     Syscall,
     Eof,
+    /// `SSLCertVerificationError` (Python 3.7's): the handshake failed certificate
+    /// verification (`SSL_R_CERTIFICATE_VERIFY_FAILED`).
+    CertVerification,
 }
 
 /// What was observed right after a failing `SSL_*` I/O call. Capture all of it before
@@ -85,6 +88,9 @@ pub(crate) enum SslFailure {
     /// The socket module's error made from `errno` (2.7 calls the socket's errorhandler).
     Socket { errno: i32 },
 }
+
+/// `SSL_R_CERTIFICATE_VERIFY_FAILED`: 134 on every OpenSSL line we support.
+const REASON_CERTIFICATE_VERIFY_FAILED: i32 = 134;
 
 fn is_unexpected_eof(e: &OsslError) -> bool {
     !e.is_empty() && e.lib == LIB_SSL && Some(e.reason) == REASON_UNEXPECTED_EOF_WHILE_READING
@@ -163,6 +169,11 @@ pub(crate) fn classify(state: IoErrorState) -> SslFailure {
             code::SSL,
             Some("A failure in the SSL library occurred"),
         ),
+        sys::SSL_ERROR_SSL
+            if queued.lib == LIB_SSL && queued.reason == REASON_CERTIFICATE_VERIFY_FAILED =>
+        {
+            (ErrorClass::CertVerification, code::SSL, None)
+        }
         sys::SSL_ERROR_SSL => (ErrorClass::SslError, code::SSL, None),
         _ => (
             ErrorClass::SslError,
@@ -187,6 +198,17 @@ pub(crate) fn format_message(
     queued: &OsslError,
     line: u32,
 ) -> (String, Option<&'static str>, Option<&'static str>) {
+    format_message_with(text, None, queued, line)
+}
+
+/// `format_message` with Python 3's verification detail: `[SSL: CERTIFICATE_VERIFY_FAILED]
+/// certificate verify failed: <detail> (_ssl.c:LINE)`.
+pub(crate) fn format_message_with(
+    text: Option<&str>,
+    detail: Option<&str>,
+    queued: &OsslError,
+    line: u32,
+) -> (String, Option<&'static str>, Option<&'static str>) {
     let (lib, reason) = if queued.is_empty() {
         (None, None)
     } else {
@@ -198,6 +220,10 @@ pub(crate) fn format_message(
     let text = text
         .or(queued.reason_text.as_deref())
         .unwrap_or("unknown error");
+    let text = match detail {
+        Some(d) => format!("{text}: {d}"),
+        None => text.to_owned(),
+    };
     let msg = match (lib, reason) {
         (Some(l), Some(r)) => format!("[{l}: {r}] {text} (_ssl.c:{line})"),
         (Some(l), None) => format!("[{l}] {text} (_ssl.c:{line})"),
@@ -322,7 +348,8 @@ mod tests {
             ),
             (
                 state(-1, sys::SSL_ERROR_SSL, 0, verify()),
-                ssl(SslError, 1, None, verify()),
+                // Python 3.7's class (2.7.18 raised a plain SSLError here).
+                ssl(CertVerification, 1, None, verify()),
             ),
             (
                 state(-1, sys::SSL_ERROR_SSL, 0, none()),
