@@ -245,6 +245,7 @@ fn no_selection(alpn: bool) -> c_int {
 /// What the ALPN (`alpn`) or NPN selection callback answers for these lists: the callback's
 /// return value and the protocol it selected (copied). The callbacks' own logic, callable
 /// without a handshake (unit tests, `fuzz/fuzz_targets/protos.rs`).
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn select_protocol(
     alpn: bool,
     server: &[u8],
