@@ -12,6 +12,17 @@
  *                                            the server reads them with 64 KiB SSL_read calls
  *                                            and answers one byte; prints MB per
  *                                            CPU second (both ends) and per wall second
+ *   bench_tls_peer membio-hs CERT KEY COUNT  no sockets, one process: COUNT TLS 1.3 handshakes
+ *                                            between a client and a server SSL, each on two
+ *                                            BIO_s_mem (incoming, outgoing), the bytes copied
+ *                                            between them as the Python workers do (then 1 byte
+ *                                            each way, free), after one untimed checked one;
+ *                                            prints handshakes per CPU second and per wall second
+ *   bench_tls_peer membio-bulk CERT KEY BYTES
+ *                                            one such connection; BYTES in 16 KiB SSL_write calls,
+ *                                            each followed by the copy to the server's incoming
+ *                                            BIO and SSL_read of the 16 KiB; prints MB per CPU
+ *                                            second and per wall second
  *   bench_tls_peer hold-client PORT CA COUNT [plain]
  *                                            open COUNT connections to PORT (handshake, 1 byte
  *                                            each way; with "plain" TCP connect only), print
@@ -224,6 +235,92 @@ static double bulk_server(SSL_CTX *ctx, int lfd, long total)
     return t0;
 }
 
+/* --- memory BIOs (Python 3's SSLObject, pep466's _wrap_bio) ------------------------------
+ * Both contexts get SSL_MODE_RELEASE_BUFFERS here, as Python 3 and pep466 set it on every
+ * context (the socket modes above set it on the server only). */
+
+#define MEMBIO_CHUNK 16384
+
+struct membio_pair {
+    SSL *client, *server;
+    BIO *ci, *co, *si, *so; /* client/server incoming/outgoing */
+};
+
+/* Moves everything queued in `from` to `to`, as `to.write(from.read())` does in Python. */
+static void pump(BIO *from, BIO *to)
+{
+    static char buf[4 * MEMBIO_CHUNK];
+    int n;
+    while ((n = BIO_read(from, buf, sizeof buf)) > 0)
+        if (BIO_write(to, buf, n) != n)
+            die("BIO_write");
+}
+
+static SSL *membio_ssl(SSL_CTX *ctx, BIO **in, BIO **out)
+{
+    SSL *ssl = SSL_new(ctx);
+    *in = BIO_new(BIO_s_mem());
+    *out = BIO_new(BIO_s_mem());
+    if (ssl == NULL || *in == NULL || *out == NULL)
+        die("membio SSL_new");
+    /* An empty memory BIO means "retry later", not EOF (MemoryBIO does the same). */
+    BIO_set_mem_eof_return(*in, -1);
+    BIO_set_mem_eof_return(*out, -1);
+    BIO_up_ref(*in);
+    BIO_up_ref(*out);
+    SSL_set_bio(ssl, *in, *out);
+    return ssl;
+}
+
+/* 1 when done, 0 when it wants the peer's bytes. */
+static int membio_step(SSL *ssl)
+{
+    int r = SSL_do_handshake(ssl);
+    if (r == 1)
+        return 1;
+    if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_READ)
+        die("membio handshake");
+    return 0;
+}
+
+/* Handshake, one byte each way (the client has then read the session tickets). */
+static void membio_connect(SSL_CTX *sctx, SSL_CTX *cctx, struct membio_pair *p)
+{
+    char b;
+    int cdone = 0, sdone = 0;
+    p->client = membio_ssl(cctx, &p->ci, &p->co);
+    p->server = membio_ssl(sctx, &p->si, &p->so);
+    SSL_set_connect_state(p->client);
+    SSL_set_accept_state(p->server);
+    SSL_set_tlsext_host_name(p->client, "localhost");
+    while (!(cdone && sdone)) {
+        if (!cdone)
+            cdone = membio_step(p->client);
+        pump(p->co, p->si);
+        if (!sdone)
+            sdone = membio_step(p->server);
+        pump(p->so, p->ci);
+    }
+    if (SSL_write(p->client, "x", 1) != 1)
+        die("membio client write");
+    pump(p->co, p->si);
+    if (SSL_read(p->server, &b, 1) != 1 || SSL_write(p->server, "y", 1) != 1)
+        die("membio server byte");
+    pump(p->so, p->ci);
+    if (SSL_read(p->client, &b, 1) != 1)
+        die("membio client read");
+}
+
+static void membio_free(struct membio_pair *p)
+{
+    SSL_free(p->client);
+    SSL_free(p->server);
+    BIO_free(p->ci);
+    BIO_free(p->co);
+    BIO_free(p->si);
+    BIO_free(p->so);
+}
+
 /* Returns the server's CPU seconds. */
 static double wait_child(pid_t pid)
 {
@@ -275,6 +372,49 @@ int main(int argc, char **argv)
         double dt = now() - t0, dc = cpu() - c0;
         drop(ssl);
         dc += wait_child(pid);
+        printf("%.3f %.3f\n", total / dc / 1e6, total / dt / 1e6);
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "membio-hs") == 0) {
+        long count = atol(argv[4]);
+        struct membio_pair p;
+        SSL_CTX *sctx = server_ctx(argv[2], argv[3], 1), *cctx = client_ctx(argv[2]);
+        SSL_CTX_set_mode(cctx, SSL_MODE_RELEASE_BUFFERS);
+        membio_connect(sctx, cctx, &p); /* the checked one, not timed */
+        if (SSL_version(p.client) != TLS1_3_VERSION)
+            die("not TLS 1.3");
+        membio_free(&p);
+        double t0 = now(), c0 = cpu();
+        for (long i = 0; i < count; i++) {
+            membio_connect(sctx, cctx, &p);
+            membio_free(&p);
+        }
+        double dt = now() - t0, dc = cpu() - c0;
+        printf("%.3f %.3f\n", count / dc, count / dt);
+        return 0;
+    }
+    if (argc >= 5 && strcmp(argv[1], "membio-bulk") == 0) {
+        static char out[MEMBIO_CHUNK], in[MEMBIO_CHUNK];
+        long total = atol(argv[4]);
+        struct membio_pair p;
+        SSL_CTX *sctx = server_ctx(argv[2], argv[3], 1), *cctx = client_ctx(argv[2]);
+        SSL_CTX_set_mode(cctx, SSL_MODE_RELEASE_BUFFERS);
+        membio_connect(sctx, cctx, &p);
+        memset(out, 0xa5, sizeof out);
+        double t0 = now(), c0 = cpu();
+        for (long i = 0; i < total / MEMBIO_CHUNK; i++) {
+            int got = 0, n;
+            if (SSL_write(p.client, out, MEMBIO_CHUNK) != MEMBIO_CHUNK)
+                die("membio bulk write");
+            pump(p.co, p.si);
+            while (got < MEMBIO_CHUNK) {
+                if ((n = SSL_read(p.server, in, MEMBIO_CHUNK - got)) <= 0)
+                    die("membio bulk read");
+                got += n;
+            }
+        }
+        double dt = now() - t0, dc = cpu() - c0;
+        membio_free(&p);
         printf("%.3f %.3f\n", total / dc / 1e6, total / dt / 1e6);
         return 0;
     }

@@ -4,6 +4,7 @@
 //! so a BIO outlives whichever of its holders goes first, and one BIO may serve two connections.
 
 use crate::ossl::error::OsslError;
+use crate::ossl::readbuf::ReadBuf;
 use openssl_sys as sys;
 use std::ffi::{c_int, c_long};
 use std::ptr::NonNull;
@@ -69,7 +70,7 @@ impl MemBio {
 
     /// `BIO_read` into `buf` (at most `c_int::MAX` bytes): the count read, or the BIO's
     /// failure (an empty memory BIO returns -1 or 0, see `new`/`set_eof`).
-    pub(crate) fn read(&self, buf: &mut [u8]) -> Result<usize, OsslError> {
+    pub(crate) fn read(&self, buf: &mut ReadBuf<'_>) -> Result<usize, OsslError> {
         let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
         // SAFETY: buf is valid for len writable bytes for the call.
         let n = unsafe { sys::BIO_read(self.as_ptr(), buf.as_mut_ptr().cast(), len) };
@@ -112,6 +113,7 @@ impl Drop for MemBio {
 #[cfg(test)]
 mod tests {
     use super::MemBio;
+    use crate::ossl::readbuf::ReadBuf;
 
     #[test]
     fn queue_eof_and_shared_references() {
@@ -121,15 +123,15 @@ mod tests {
         assert_eq!(bio.write(b"hello").unwrap(), 5);
         assert_eq!(other.pending(), 5);
         let mut buf = [0u8; 3];
-        assert_eq!(other.read(&mut buf).unwrap(), 3);
+        assert_eq!(other.read(&mut ReadBuf::from_slice(&mut buf)).unwrap(), 3);
         assert_eq!(&buf, b"hel");
         drop(other);
         assert_eq!(bio.pending(), 2);
         let mut rest = [0u8; 8];
-        assert_eq!(bio.read(&mut rest).unwrap(), 2);
+        assert_eq!(bio.read(&mut ReadBuf::from_slice(&mut rest)).unwrap(), 2);
         // Empty: "retry" (an error), then after set_eof, a clean 0.
-        assert!(bio.read(&mut rest).is_err());
+        assert!(bio.read(&mut ReadBuf::from_slice(&mut rest)).is_err());
         bio.set_eof();
-        assert_eq!(bio.read(&mut rest).unwrap(), 0);
+        assert_eq!(bio.read(&mut ReadBuf::from_slice(&mut rest)).unwrap(), 0);
     }
 }

@@ -13,6 +13,7 @@ use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
 use crate::ossl::membio::MemBio;
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::session::Session;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
@@ -20,15 +21,12 @@ use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CStr};
 use std::ptr::NonNull;
 
 extern "C" {
-    fn SSL_set_fd(ssl: *mut sys::SSL, fd: c_int) -> c_int;
     fn SSL_set_read_ahead(ssl: *mut sys::SSL, yes: c_int);
     fn SSL_get_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn a2i_IPADDRESS(ipasc: *const c_char) -> *mut sys::ASN1_OCTET_STRING;
 }
 
-/// `BIO_C_SET_NBIO` of `bio.h` (`BIO_set_nbio` is a macro over `BIO_ctrl`).
-const BIO_C_SET_NBIO: c_int = 102;
 /// `TLSEXT_NAMETYPE_host_name`.
 const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
 /// The `SSL_set_app_data` slot (`SSL_set_ex_data(s, 0, p)`).
@@ -158,11 +156,17 @@ impl Ssl {
         self.ptr.as_ptr()
     }
 
-    /// `SSL_set_fd`: OpenSSL does the socket I/O itself through a socket BIO on `fd`.
+    /// OpenSSL does the socket I/O itself on `fd`, through our never-blocking socket BIO
+    /// (`ossl::sockbio`; the engine waits for the descriptor).
     pub(crate) fn set_fd(&self, fd: c_int) -> Result<(), OsslError> {
-        // SAFETY: a live SSL; the fd is only used, never closed, by the BIO (BIO_NOCLOSE).
-        let ok = unsafe { SSL_set_fd(self.as_ptr(), fd) } == 1;
-        ok.then_some(()).ok_or_else(OsslError::take)
+        let bio = crate::ossl::sockbio::new_socket_bio(fd);
+        if bio.is_null() {
+            return Err(OsslError::take());
+        }
+        // SAFETY: a live SSL with no BIOs yet; SSL_set_bio takes over our reference, used for
+        // both directions (as SSL_set_fd does with one socket BIO).
+        unsafe { sys::SSL_set_bio(self.as_ptr(), bio, bio) };
+        Ok(())
     }
 
     /// 2.7's modes: `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_AUTO_RETRY` (a Python
@@ -199,26 +203,6 @@ impl Ssl {
             match role {
                 Role::Client => sys::SSL_set_connect_state(self.as_ptr()),
                 Role::Server => sys::SSL_set_accept_state(self.as_ptr()),
-            }
-        }
-    }
-
-    /// `BIO_set_nbio` on both BIOs. For a socket BIO this only records the mode; the fd's own
-    /// O_NONBLOCK flag is the Python socket's business (`settimeout`).
-    pub(crate) fn set_nonblocking(&self, nonblocking: bool) {
-        // SAFETY: a live SSL; the BIOs set by SSL_set_fd (or NULL, which BIO_ctrl rejects).
-        unsafe {
-            let rbio = sys::SSL_get_rbio(self.as_ptr());
-            let wbio = sys::SSL_get_wbio(self.as_ptr());
-            for bio in [rbio, wbio] {
-                if !bio.is_null() {
-                    sys::BIO_ctrl(
-                        bio,
-                        BIO_C_SET_NBIO,
-                        c_long::from(nonblocking),
-                        std::ptr::null_mut(),
-                    );
-                }
             }
         }
     }
@@ -311,10 +295,11 @@ impl Ssl {
     }
 
     /// `SSL_read` into `buf` (at most `c_int::MAX` bytes are asked for).
-    pub(crate) fn read(&self, buf: &mut [u8]) -> IoOutcome {
+    pub(crate) fn read(&self, buf: &mut ReadBuf<'_>) -> IoOutcome {
         let len = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+        let ptr = buf.as_mut_ptr();
         // SAFETY: buf is valid for len writable bytes for the duration of the call.
-        self.io(|s| unsafe { sys::SSL_read(s, buf.as_mut_ptr().cast(), len) })
+        self.io(|s| unsafe { sys::SSL_read(s, ptr.cast(), len) })
     }
 
     /// `SSL_write` of `buf` (callers check the `c_int` limit first, as 2.7 does).
@@ -325,13 +310,13 @@ impl Ssl {
     }
 
     /// `SSL_read_ex` (Python 3's call): any length; 1 and the count on success, 0 on failure.
-    pub(crate) fn read_ex(&self, buf: &mut [u8]) -> IoOutcome {
+    pub(crate) fn read_ex(&self, buf: &mut ReadBuf<'_>) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length of writable bytes for the duration of the call;
-        // count is a valid out-pointer.
+        let (ptr, len) = (buf.as_mut_ptr(), buf.len());
         self.io_counted(|s| {
-            let ret =
-                unsafe { sys::SSL_read_ex(s, buf.as_mut_ptr().cast(), buf.len(), &mut count) };
+            // SAFETY: buf is valid for len writable bytes for the duration of the call;
+            // count is a valid out-pointer.
+            let ret = unsafe { sys::SSL_read_ex(s, ptr.cast(), len, &mut count) };
             (ret, count)
         })
     }
@@ -340,9 +325,9 @@ impl Ssl {
     /// done.
     pub(crate) fn write_ex(&self, buf: &[u8]) -> IoOutcome {
         let mut count = 0usize;
-        // SAFETY: buf is valid for its length for the duration of the call; count is a valid
-        // out-pointer.
         self.io_counted(|s| {
+            // SAFETY: buf is valid for its length for the duration of the call; count is a
+            // valid out-pointer.
             let ret = unsafe { sys::SSL_write_ex(s, buf.as_ptr().cast(), buf.len(), &mut count) };
             (ret, count)
         })

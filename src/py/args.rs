@@ -278,9 +278,9 @@ pub(crate) fn bytes_like(call: Args<'_>, format: &CStr) -> PyResult<BufferArg> {
 }
 
 /// The units of a format string, skipping `|` and stopping at `:`/`;`, as slices of it (no
-/// allocation: this runs on every call).
-fn units(format: &str) -> impl Iterator<Item = &str> {
-    let bytes = format.as_bytes();
+/// allocation and no UTF-8 check: this runs on every call).
+fn units(format: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let bytes = format;
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < bytes.len() && bytes[i] == b'|' {
@@ -302,13 +302,15 @@ fn units(format: &str) -> impl Iterator<Item = &str> {
                 i += 1;
             }
         }
-        Some(&format[start..i])
+        Some(&bytes[start..i])
     })
 }
 
 /// Splits a format string into its units (for messages and tests).
 fn format_units(format: &str) -> Vec<&str> {
-    units(format).collect()
+    units(format.as_bytes())
+        .map(|u| std::str::from_utf8(u).unwrap_or("?"))
+        .collect()
 }
 
 /// The most outputs any of our format strings has.
@@ -322,14 +324,14 @@ pub(crate) fn parse(
     keywords: Option<&[&CStr]>,
     slots: &mut [&mut dyn ArgSlot],
 ) -> PyResult<()> {
-    let text = format.to_str().expect("format strings are ASCII");
     // The check guards the variadic call below, so it stays in release builds; it compares
     // slices without allocating.
-    if !units(text).eq(slots.iter().map(|s| s.unit())) {
+    if !units(format.to_bytes()).eq(slots.iter().map(|s| s.unit().as_bytes())) {
+        let text = format.to_string_lossy();
         let expected: Vec<&str> = slots.iter().map(|s| s.unit()).collect();
         panic!(
             "format {text:?} does not match its slots: {:?} vs {expected:?}",
-            format_units(text)
+            format_units(&text)
         );
     }
     // Unused trailing arguments are never read by the parser: it reads one per format unit.
@@ -360,7 +362,7 @@ pub(crate) fn parse(
                 let mut list: [*mut c_char; MAX_POINTERS + 1] = [ptr::null_mut(); MAX_POINTERS + 1];
                 assert!(
                     names.len() <= MAX_POINTERS,
-                    "too many keywords for {text:?}"
+                    "too many keywords for {format:?}"
                 );
                 for (slot, name) in list.iter_mut().zip(names) {
                     *slot = name.as_ptr().cast_mut();

@@ -29,6 +29,7 @@ pub(crate) enum Builtin {
     NotImplementedError,
     IOError,
     OSError,
+    RuntimeError,
 }
 
 impl Builtin {
@@ -45,6 +46,7 @@ impl Builtin {
                 Builtin::NotImplementedError => ffi::PyExc_NotImplementedError,
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
+                Builtin::RuntimeError => ffi::PyExc_RuntimeError,
             };
             Borrowed::from_ptr(ptr)
                 .expect("builtin exception class is initialised")

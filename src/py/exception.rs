@@ -58,7 +58,12 @@ impl ExceptionSlot {
         let class = unsafe {
             Owned::from_new(ffi::PyErr_NewExceptionWithDoc(
                 dotted_name.as_ptr().cast_mut(),
-                doc.as_ptr().cast_mut(),
+                // An empty doc becomes None, as for a class defined with `pass`.
+                if doc.is_empty() {
+                    std::ptr::null_mut()
+                } else {
+                    doc.as_ptr().cast_mut()
+                },
                 base.ptr(),
                 std::ptr::null_mut(),
             ))

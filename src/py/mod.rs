@@ -8,6 +8,7 @@ pub(crate) mod err;
 pub(crate) mod exception;
 pub(crate) mod gil;
 mod layout;
+pub(crate) mod lock;
 pub(crate) mod module;
 pub(crate) mod object;
 pub(crate) mod socket;

@@ -93,17 +93,3 @@ pub(crate) fn import(name: &CStr) -> PyResult<Owned> {
     // SAFETY: NUL-terminated name; new reference or NULL.
     unsafe { Owned::from_new(ffi::PyImport_ImportModule(name.as_ptr())) }
 }
-
-/// `sys.modules.get(name)`: the module if it has been imported (without importing it).
-pub(crate) fn loaded(name: &CStr) -> Option<Owned> {
-    // SAFETY: PyImport_GetModuleDict returns the interpreter's borrowed sys.modules dict;
-    // PyDict_GetItemString returns a borrowed value (or NULL, no exception) that we upgrade at
-    // once.
-    unsafe {
-        let modules = ffi::PyImport_GetModuleDict();
-        if modules.is_null() {
-            return None;
-        }
-        Borrowed::from_ptr(ffi::PyDict_GetItemString(modules, name.as_ptr())).map(|m| m.to_owned())
-    }
-}

@@ -146,13 +146,24 @@ impl PyObjectRef for Socket {
     }
 }
 
-/// Waits until `fd` is readable (or writable) for at most `timeout_ms` (-1: no limit). Returns
-/// poll's result: > 0 ready, 0 timed out, -1 failed (errno says why; EINTR after a signal).
+/// What one `poll_fd` saw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PollResult {
+    Ready,
+    /// Ready, but the descriptor is in error, hung up or not open (POLLERR/POLLHUP/POLLNVAL):
+    /// the next call on it fails rather than waits.
+    Broken,
+    TimedOut,
+    /// `poll` itself failed (EINTR after a signal: the caller checks signals and goes on).
+    Interrupted,
+}
+
+/// Waits until `fd` is readable (or writable) for at most `timeout_ms` (-1: no limit).
 /// Call it with the GIL released.
 #[cfg(unix)]
-pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
+pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> PollResult {
     let Ok(fd) = c_int::try_from(fd) else {
-        return -1;
+        return PollResult::Broken;
     };
     let mut pfd = libc::pollfd {
         fd,
@@ -160,13 +171,20 @@ pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
         revents: 0,
     };
     // SAFETY: one valid pollfd for the duration of the call.
-    unsafe { libc::poll(&mut pfd, 1, timeout_ms) }
+    match unsafe { libc::poll(&mut pfd, 1, timeout_ms) } {
+        0 => PollResult::TimedOut,
+        n if n < 0 => PollResult::Interrupted,
+        _ if pfd.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 => {
+            PollResult::Broken
+        }
+        _ => PollResult::Ready,
+    }
 }
 
 /// Windows: the same with `WSAPoll` (2.7's `_ssl` uses select() there; poll has no fd-number
 /// limit).
 #[cfg(windows)]
-pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
+pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> PollResult {
     #[repr(C)]
     struct WsaPollFd {
         fd: usize,
@@ -179,13 +197,21 @@ pub(crate) fn poll_fd(fd: i64, writing: bool, timeout_ms: c_int) -> c_int {
     }
     const POLLRDNORM: i16 = 0x0100;
     const POLLWRNORM: i16 = 0x0010;
+    const POLLERR: i16 = 0x0001;
+    const POLLHUP: i16 = 0x0002;
+    const POLLNVAL: i16 = 0x0004;
     let mut pfd = WsaPollFd {
         fd: fd as usize,
         events: if writing { POLLWRNORM } else { POLLRDNORM },
         revents: 0,
     };
     // SAFETY: one valid WSAPOLLFD for the duration of the call.
-    unsafe { WSAPoll(&mut pfd, 1, timeout_ms) }
+    match unsafe { WSAPoll(&mut pfd, 1, timeout_ms) } {
+        0 => PollResult::TimedOut,
+        n if n < 0 => PollResult::Interrupted,
+        _ if pfd.revents & (POLLERR | POLLHUP | POLLNVAL) != 0 => PollResult::Broken,
+        _ => PollResult::Ready,
+    }
 }
 
 /// `PyErr_CheckSignals()`: runs pending Python signal handlers; their exception (e.g.

@@ -1,6 +1,7 @@
 //! Making Python values from Rust data and reading Rust data from Python values.
 
 use crate::ffi;
+use crate::ossl::readbuf::ReadBuf;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::{Borrowed, Owned, PyErr, PyResult};
@@ -33,6 +34,50 @@ pub(crate) fn zeroed_buffer(len: usize) -> PyResult<Vec<u8>> {
     // SAFETY: `ptr` was allocated by the global allocator with the layout of `len` u8s, all
     // initialised (zero); length and capacity are `len`.
     Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
+}
+
+/// A new 2.7 `str` of at most `len` bytes, filled in place by `fill` (which returns how many
+/// bytes it wrote): what `PyString_FromStringAndSize(NULL, n)` + `_PyString_Resize` do in
+/// 2.7's `_ssl`, with no zeroing and no copy. `fill` may release the GIL: nobody else can
+/// see the string until it is returned.
+pub(crate) fn bytes_filled(
+    len: usize,
+    fill: impl FnOnce(&mut ReadBuf<'_>) -> PyResult<usize>,
+) -> PyResult<Owned> {
+    if len == 0 {
+        return bytes(b"");
+    }
+    // SAFETY: NULL asks for an uninitialised string of len bytes (plus the NUL); a new
+    // reference or NULL with MemoryError/OverflowError set.
+    let obj = unsafe {
+        Owned::from_new(ffi::PyString_FromStringAndSize(
+            std::ptr::null(),
+            ssize(len)?,
+        ))
+    }?;
+    // SAFETY: a fresh str we own exclusively: its buffer holds len writable bytes and stays
+    // where it is until the resize below; nothing reads them before `fill` has written them
+    // (only the first `count` are kept).
+    let count = unsafe {
+        let data = std::ptr::NonNull::new(ffi::PyString_AsString(obj.as_ptr()).cast::<u8>())
+            .ok_or_else(PyErr::fetch)?;
+        let mut buf = ReadBuf::from_raw(data, len);
+        fill(&mut buf)?
+    }
+    .min(len);
+    if count == len {
+        return Ok(obj);
+    }
+    let mut raw = obj.into_raw();
+    // SAFETY: `raw` is our only reference to a str nobody else has seen, which is what
+    // _PyString_Resize requires; on failure it frees the object, sets *raw to NULL and raises.
+    // (count < len, which fitted a Py_ssize_t.)
+    unsafe {
+        if ffi::_PyString_Resize(&mut raw, count as ffi::Py_ssize_t) != 0 {
+            return Err(PyErr::fetch());
+        }
+        Owned::from_new(raw)
+    }
 }
 
 /// A 2.7 `str` (byte string).

@@ -11,6 +11,7 @@
 //! Beyond 2.7.18 it has Python 3's `shared_ciphers()`, `getpeercert()`, `get_channel_binding()`,
 //! `server_side`, `server_hostname`, `owner`, `session` and `session_reused`.
 
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{CipherInfo, Role, Ssl};
 use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
@@ -26,6 +27,7 @@ use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::ContextObject;
 use crate::ssl::engine::{self, Conn};
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
+use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
 use crate::{py_getset, py_method};
@@ -56,6 +58,8 @@ pub(crate) struct Connection {
     pub(crate) server_hostname: Option<CString>,
     pub(crate) handshake_done: AtomicBool,
     pub(crate) shutdown_seen_zero: AtomicBool,
+    /// One OpenSSL call at a time, claims on the two directions (see `serial.rs`).
+    pub(crate) serial: Serial,
 }
 
 static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
@@ -100,11 +104,43 @@ impl Connection {
         self.transport.socket().is_none()
     }
 
-    fn conn(&self) -> Conn<'_> {
-        Conn {
-            ssl: &self.ssl,
-            transport: &self.transport,
-            hostname: self.server_hostname.as_deref(),
+    /// The connection as the I/O loop sees it, handed to `f`.
+    fn io<R>(
+        py: Python<'_>,
+        slf: &Slf<'_, Connection>,
+        f: impl FnOnce(&Conn<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        let me = slf.object();
+        let owner_closed = |py: Python<'_>| slf.owner_closed(py, me);
+        let _ = py;
+        f(&Conn {
+            ssl: &slf.ssl,
+            transport: &slf.transport,
+            serial: &slf.serial,
+            hostname: slf.server_hostname.as_deref(),
+            owner_closed: &owner_closed,
+        })
+    }
+
+    /// Runs `f` holding the connection's `SSL*` (see `serial.rs`): every OpenSSL call on the
+    /// connection outside the I/O loop goes through here.
+    pub(crate) fn with_ssl<R>(&self, py: Python<'_>, f: impl FnOnce(&Ssl) -> R) -> R {
+        self.serial.with_ssl(py, || f(&self.ssl))
+    }
+
+    /// Has another thread closed the owning `ssl.SSLSocket` (2.7's `close()` drops its
+    /// `_sslobj`) or dropped it? Asked only while an operation waits on the socket.
+    fn owner_closed(&self, py: Python<'_>, me: Borrowed<'_>) -> bool {
+        let Some(weak) = self.owner(py) else {
+            return false;
+        };
+        let owner = weakref::get(&weak);
+        if owner.is_none() {
+            return true;
+        }
+        match owner.getattr(c"_sslobj") {
+            Ok(current) => !current.is(&me),
+            Err(_) => false,
         }
     }
 }
@@ -255,7 +291,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
 
 /// Python: `_ssl._SSLSocket.do_handshake`
 fn do_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    engine::handshake(py, &slf.conn())?;
+    Connection::io(py, &slf, |conn| engine::handshake(py, conn))?;
     slf.handshake_done.store(true, Ordering::Release);
     Ok(value::none())
 }
@@ -288,7 +324,8 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
         if n == 0 {
             return value::long(0);
         }
-        let count = engine::read(py, &slf.conn(), &mut buf[..n])?;
+        let mut target = ReadBuf::from_slice(&mut buf[..n]);
+        let count = Connection::io(py, &slf, |conn| engine::read(py, conn, &mut target))?;
         return value::long(count as i64);
     }
     let Ok(len) = usize::try_from(len) else {
@@ -300,9 +337,9 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
     if len == 0 {
         return value::bytes(b"");
     }
-    let mut data = value::zeroed_buffer(len)?;
-    let count = engine::read(py, &slf.conn(), &mut data)?;
-    value::bytes(&data[..count])
+    value::bytes_filled(len, |buf| {
+        Connection::io(py, &slf, |conn| engine::read(py, conn, buf))
+    })
 }
 
 /// Python: `_ssl._SSLSocket.write(data)`: over a socket 2.7's `s*` (a `unicode` is encoded
@@ -322,14 +359,14 @@ fn write(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<O
             &format!("string longer than {} bytes", c_int::MAX),
         ));
     }
-    let count = engine::write(py, &slf.conn(), bytes)?;
+    let count = Connection::io(py, &slf, |conn| engine::write(py, conn, bytes))?;
     value::int(count as _)
 }
 
 /// Python: `_ssl._SSLSocket.pending()`
-fn pending(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+fn pending(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     // SSL_pending only reads buffered state, so the GIL is kept.
-    value::int(slf.ssl.pending().max(0).into())
+    value::int(slf.with_ssl(py, |ssl| ssl.pending()).max(0).into())
 }
 
 /// Python: `_ssl._SSLSocket.peer_certificate([der=False])` (2.7's name)
@@ -352,7 +389,7 @@ fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> 
     if !slf.handshake_done.load(Ordering::Acquire) {
         return Err(PyErr::new(Builtin::ValueError, "handshake not done yet"));
     }
-    let Some(cert) = slf.ssl.peer_certificate() else {
+    let Some(cert) = slf.with_ssl(py, |ssl| ssl.peer_certificate()) else {
         return Ok(value::none());
     };
     let binary = match binary {
@@ -365,7 +402,7 @@ fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> 
             .map_err(|e| ssl_error_from_queue(&e, LINE_PEER_CERT))?;
         return value::bytes(&der);
     }
-    if slf.ssl.current_ctx_verify_mode() & VERIFY_PEER == 0 {
+    if slf.with_ssl(py, |ssl| ssl.current_ctx_verify_mode()) & VERIFY_PEER == 0 {
         return value::dict();
     }
     crate::ssl::cert::decode_certificate(py, &cert)
@@ -384,29 +421,29 @@ fn cipher_tuple(c: &CipherInfo) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl._SSLSocket.cipher()`
-fn cipher(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.current_cipher() {
+fn cipher(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.with_ssl(py, |ssl| ssl.current_cipher()) {
         Some(c) => cipher_tuple(&c),
         None => Ok(value::none()),
     }
 }
 
 /// Python: `_ssl._SSLSocket.shared_ciphers()` (Python 3.5's; not in stock 2.7.18)
-fn shared_ciphers(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.shared_ciphers() {
+fn shared_ciphers(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.with_ssl(py, |ssl| ssl.shared_ciphers()) {
         Some(list) => value::list(list.iter().map(cipher_tuple).collect::<PyResult<_>>()?),
         None => Ok(value::none()),
     }
 }
 
 /// Python: `_ssl._SSLSocket.version()`
-fn version(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+fn version(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     // Python 3 (and so `SSLObject`) says None until the handshake is done; 2.7.18 reports
     // what OpenSSL says, which 2.7 code on a socket can observe, so that stays.
-    if slf.transport.socket().is_none() && !slf.ssl.is_init_finished() {
+    if slf.transport.socket().is_none() && !slf.with_ssl(py, |ssl| ssl.is_init_finished()) {
         return Ok(value::none());
     }
-    let v = slf.ssl.version();
+    let v = slf.with_ssl(py, |ssl| ssl.version());
     if v == "unknown" {
         return Ok(value::none());
     }
@@ -414,24 +451,24 @@ fn version(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl._SSLSocket.compression()`
-fn compression(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.compression() {
+fn compression(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.with_ssl(py, |ssl| ssl.compression()) {
         Some(name) => value::bytes(name.as_bytes()),
         None => Ok(value::none()),
     }
 }
 
 /// Python: `_ssl._SSLSocket.selected_alpn_protocol()`
-fn selected_alpn_protocol(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.alpn_selected() {
+fn selected_alpn_protocol(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.with_ssl(py, |ssl| ssl.alpn_selected()) {
         Some(p) => value::bytes(&p),
         None => Ok(value::none()),
     }
 }
 
 /// Python: `_ssl._SSLSocket.selected_npn_protocol()` (present when `HAS_NPN`)
-fn selected_npn_protocol(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.npn_selected() {
+fn selected_npn_protocol(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    match slf.with_ssl(py, |ssl| ssl.npn_selected()) {
         Some(p) => value::bytes(&p),
         None => Ok(value::none()),
     }
@@ -447,15 +484,19 @@ fn shutdown(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
             LINE_SHUTDOWN_GONE,
         ));
     }
-    engine::shutdown(py, &slf.conn(), &slf.shutdown_seen_zero)?;
+    Connection::io(py, &slf, |conn| {
+        engine::shutdown(py, conn, &slf.shutdown_seen_zero)
+    })?;
     Ok(sock.map_or_else(value::none, |s| s.object().clone()))
 }
 
 /// The 'tls-unique' channel binding (RFC 5929): the first Finished message of the handshake,
 /// the client's for a new session, the server's for a resumed one; None before the handshake.
-fn tls_unique(slf: &Connection) -> PyResult<Owned> {
-    let ours = slf.ssl.session_reused() ^ (slf.role == Role::Client);
-    let data = slf.ssl.finished(!ours);
+fn tls_unique(py: Python<'_>, slf: &Connection) -> PyResult<Owned> {
+    let data = slf.with_ssl(py, |ssl| {
+        let ours = ssl.session_reused() ^ (slf.role == Role::Client);
+        ssl.finished(!ours)
+    });
     if data.is_empty() {
         return Ok(value::none());
     }
@@ -463,13 +504,13 @@ fn tls_unique(slf: &Connection) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl._SSLSocket.tls_unique_cb()` (2.7's)
-fn tls_unique_cb(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    tls_unique(&slf)
+fn tls_unique_cb(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    tls_unique(py, &slf)
 }
 
 /// Python: `_ssl._SSLSocket.get_channel_binding(cb_type='tls-unique')` (Python 3's)
 fn get_channel_binding(
-    _py: Python<'_>,
+    py: Python<'_>,
     slf: Slf<'_, Connection>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
@@ -481,7 +522,7 @@ fn get_channel_binding(
         &mut [&mut cb_type],
     )?;
     match cb_type.bytes() {
-        None | Some(b"tls-unique") => tls_unique(&slf),
+        None | Some(b"tls-unique") => tls_unique(py, &slf),
         Some(other) => Err(PyErr::new(
             Builtin::ValueError,
             &format!(
@@ -510,7 +551,7 @@ fn set_context(
     let ctx = downcast::<ContextObject>(value).ok_or_else(not_a_context)?;
     {
         let _config = ctx.config_lock(py);
-        slf.ssl.set_ctx(ctx.ssl_ctx());
+        slf.with_ssl(py, |ssl| ssl.set_ctx(ctx.ssl_ctx()));
     }
     drop(slf.ctx.replace(py, value.to_owned()));
     Ok(())
@@ -555,7 +596,7 @@ fn set_owner(
 
 /// Python: `_ssl._SSLSocket.session` (get; Python 3's): the session to resume later, or None.
 fn get_session(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    match slf.ssl.session() {
+    match slf.with_ssl(py, |ssl| ssl.session()) {
         Some(session) => SessionObject::wrap(session, slf.ctx.get(py)),
         None => Ok(value::none()),
     }
@@ -595,18 +636,17 @@ pub(crate) fn set_session_checked(
             "Cannot set session for server-side SSLSocket.",
         ));
     }
-    if conn.ssl.is_init_finished() {
+    if conn.with_ssl(py, |ssl| ssl.is_init_finished()) {
         return Err(PyErr::new(
             Builtin::ValueError,
             "Cannot set session after handshake.",
         ));
     }
-    conn.ssl
-        .set_session(session.session())
+    conn.with_ssl(py, |ssl| ssl.set_session(session.session()))
         .map_err(|e| ssl_error_from_queue(&e, LINE_SET_SESSION))
 }
 
 /// Python: `_ssl._SSLSocket.session_reused` (Python 3's)
-fn get_session_reused(_py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    Ok(value::boolean(slf.ssl.session_reused()))
+fn get_session_reused(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    Ok(value::boolean(slf.with_ssl(py, |ssl| ssl.session_reused())))
 }

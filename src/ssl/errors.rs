@@ -28,6 +28,7 @@ static SSL_WANT_WRITE_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_SYSCALL_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_EOF_ERROR: ExceptionSlot = ExceptionSlot::new();
 static SSL_CERT_VERIFICATION_ERROR: ExceptionSlot = ExceptionSlot::new();
+static CERTIFICATE_ERROR: ExceptionSlot = ExceptionSlot::new();
 
 /// `(module attribute, class name, slot, doc)`; `SSLError` first: the others derive from it.
 const CLASSES: [(&CStr, &CStr, &ExceptionSlot, &CStr); 6] = [
@@ -100,10 +101,18 @@ pub(crate) fn add_exceptions(py: Python<'_>, m: &Module) -> PyResult<()> {
         use_strerror_str(&cls)?;
         m.add(attr, cls)?;
     }
-    // Python 3.7's SSLCertVerificationError derives from SSLError and ValueError (so an
-    // `except ValueError` written for 2.7's CertificateError also catches it).
+    // 2.7's `ssl.CertificateError` (a ValueError, what `match_hostname` raises) and Python
+    // 3.7's `SSLCertVerificationError`, here made a subclass of both SSLError and
+    // CertificateError: every 2.7 `except CertificateError` and `except SSLError` (and
+    // Python 3's `except ValueError`) catches a verification failure, while
+    // `match_hostname`'s own errors stay plain CertificateErrors, not socket errors (urllib2
+    // lets those through as themselves instead of wrapping them in URLError). pep466's
+    // ssl.py takes both classes from here; 2.7.18's ssl.py keeps its own CertificateError.
     let value_error = crate::py::err::Builtin::ValueError.object();
-    let bases = value::tuple(vec![SSL_ERROR.object(), value_error])?;
+    let certificate_error =
+        CERTIFICATE_ERROR.create(py, c"ssl.CertificateError", c"", &value_error)?;
+    m.add(c"CertificateError", certificate_error.clone())?;
+    let bases = value::tuple(vec![SSL_ERROR.object(), certificate_error])?;
     let cls = SSL_CERT_VERIFICATION_ERROR.create(
         py,
         c"ssl.SSLCertVerificationError",

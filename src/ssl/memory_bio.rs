@@ -110,12 +110,11 @@ fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Ow
     if len == 0 {
         return value::bytes(b"");
     }
-    let mut data = value::zeroed_buffer(len)?;
-    let n = slf
-        .bio
-        .read(&mut data)
-        .map_err(|e| ssl_error_from_queue(&e, LINE_READ))?;
-    value::bytes(&data[..n])
+    value::bytes_filled(len, |buf| {
+        slf.bio
+            .read(buf)
+            .map_err(|e| ssl_error_from_queue(&e, LINE_READ))
+    })
 }
 
 /// Python: `_ssl.MemoryBIO.write(b)`: `b` is any buffer but text (Python 3 takes bytes-like

@@ -18,6 +18,7 @@ mod functions;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
 mod memory_bio;
+mod serial;
 mod session;
 mod sni;
 mod transport;

@@ -3,8 +3,9 @@
 //! (`engine.rs`) asks a transport only three things: run one OpenSSL call, wait until the
 //! connection can read or write, and what a failed call means.
 //!
-//! * Socket: calls run with the GIL released; waiting follows the socket's timeout as 2.7.18
-//!   does (blocking: OpenSSL blocks; 0.0: raise the WANT error; > 0: poll for that long).
+//! * Socket: calls run with the GIL released and never block (`ossl::sockbio`); waiting is a
+//!   `poll` on the descriptor with the GIL released, after the socket's timeout: None waits as
+//!   long as it takes, 0.0 raises the WANT error, > 0 is a deadline for the whole operation.
 //! * Memory: there is never anything to wait for: "would block" is raised at once as
 //!   `SSLWantReadError`/`SSLWantWriteError` (Python 3's `SSLObject`), and a failed call with no
 //!   OpenSSL error is the peer's EOF (`SSLEOFError`), as Python 3 reports it when the connection
@@ -12,22 +13,25 @@
 //!   threads from driving one `SSL` at once.
 
 use crate::ossl::ssl::{verify_error_text, IoOutcome, Ssl};
-use crate::py::socket::{poll_fd, Socket};
-use crate::py::{PyErr, Python};
+use crate::py::socket::{check_signals, poll_fd, PollResult, Socket};
+use crate::py::{PyErr, PyResult, Python};
 use crate::ssl::errors::{classify, IoErrorState, VerifyFailure};
 use std::ffi::{c_int, c_long, CStr};
+use std::time::{Duration, Instant};
 
-/// 2.7's `check_socket_and_wait_for_timeout` results.
+/// How a wait for the socket ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum WaitState {
-    /// Ready (or poll failed/was interrupted: retry the OpenSSL call, as 2.7 does).
     Ready,
+    /// Ready, but the descriptor hung up or is in error: the next call fails, never waits.
+    Broken,
     TimedOut,
+    /// The Python socket was closed (its descriptor is -1).
     Closed,
     /// Nothing to wait for: report the WANT error (non-blocking socket, memory BIOs).
     NonBlocking,
-    /// OpenSSL blocks inside the call itself.
-    Blocking,
+    /// Another thread closed or is shutting down the connection (see `engine`).
+    Abandoned,
 }
 
 /// What the connection must wait for before retrying.
@@ -37,21 +41,25 @@ pub(crate) enum Direction {
     Write,
 }
 
+/// When an operation must give up waiting: its socket's timeout, taken once when it starts,
+/// is a deadline for the whole operation (2.7 restarted it at every wait).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Deadline {
+    /// Timeout 0.0 (or memory BIOs): never wait.
+    NonBlocking,
+    /// Timeout None: wait as long as it takes.
+    Never,
+    At(Instant),
+}
+
+/// The longest single `poll`: between two, the engine checks whether another thread closed the
+/// connection, so a blocked call notices within this time.
+const SLICE: Duration = Duration::from_millis(250);
+
 pub(crate) enum Transport {
     Socket(Socket),
     /// The BIOs themselves belong to the `SSL` (see `Ssl::set_memory_bios`).
     Memory,
-}
-
-/// The poll timeout for a socket timeout in seconds, as 2.7 rounds it (`timeout*1000 + 0.5`),
-/// kept within poll's `int`.
-pub(crate) fn timeout_ms(seconds: f64) -> c_int {
-    let ms = seconds * 1000.0 + 0.5;
-    if ms >= c_int::MAX as f64 {
-        c_int::MAX
-    } else {
-        ms as c_int
-    }
 }
 
 impl Transport {
@@ -62,11 +70,22 @@ impl Transport {
         }
     }
 
-    /// Before each operation: re-applies the socket's blocking mode to the BIOs ("just in
-    /// case the blocking state of the socket has been changed", 2.7).
-    pub(crate) fn prepare(&self, ssl: &Ssl) {
-        if let Transport::Socket(sock) = self {
-            ssl.set_nonblocking(sock.timeout() >= 0.0);
+    /// The deadline of an operation starting now.
+    pub(crate) fn deadline(&self) -> Deadline {
+        let Transport::Socket(sock) = self else {
+            return Deadline::NonBlocking;
+        };
+        let timeout = sock.timeout();
+        if timeout < 0.0 {
+            Deadline::Never
+        } else if timeout == 0.0 {
+            Deadline::NonBlocking
+        } else {
+            // A timeout too large for an Instant is no limit.
+            Duration::try_from_secs_f64(timeout)
+                .ok()
+                .and_then(|t| Instant::now().checked_add(t))
+                .map_or(Deadline::Never, Deadline::At)
         }
     }
 
@@ -83,27 +102,45 @@ impl Transport {
         }
     }
 
-    /// Waits until the connection can go on in `direction`.
-    pub(crate) fn wait(&self, py: Python<'_>, direction: Direction) -> WaitState {
+    /// Waits until the connection can go on in `direction`, with the GIL released, polling in
+    /// slices: between two, a closed Python socket, the deadline, pending signals (after an
+    /// interrupted poll) and `abandoned` (another thread closing the connection) are checked.
+    pub(crate) fn wait(
+        &self,
+        py: Python<'_>,
+        direction: Direction,
+        deadline: Deadline,
+        abandoned: &dyn Fn(Python<'_>) -> bool,
+    ) -> PyResult<WaitState> {
         let Transport::Socket(sock) = self else {
-            return WaitState::NonBlocking;
+            return Ok(WaitState::NonBlocking);
         };
-        let timeout = sock.timeout();
-        if timeout < 0.0 {
-            return WaitState::Blocking;
-        }
-        if timeout == 0.0 {
-            return WaitState::NonBlocking;
-        }
-        let fd = sock.fd();
-        if fd < 0 {
-            return WaitState::Closed;
-        }
-        let ms = timeout_ms(timeout);
         let writing = direction == Direction::Write;
-        match py.allow_threads(move || poll_fd(fd, writing, ms)) {
-            0 => WaitState::TimedOut,
-            _ => WaitState::Ready,
+        loop {
+            let slice = match deadline {
+                Deadline::NonBlocking => return Ok(WaitState::NonBlocking),
+                Deadline::Never => SLICE,
+                Deadline::At(at) => match at.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => left.min(SLICE),
+                    _ => return Ok(WaitState::TimedOut),
+                },
+            };
+            let fd = sock.fd();
+            if fd < 0 {
+                return Ok(WaitState::Closed);
+            }
+            // Rounded up, so a wait never ends before its deadline.
+            let ms = c_int::try_from(slice.as_micros().div_ceil(1000)).unwrap_or(c_int::MAX);
+            match py.allow_threads(move || poll_fd(fd, writing, ms)) {
+                PollResult::Ready => return Ok(WaitState::Ready),
+                PollResult::Broken => return Ok(WaitState::Broken),
+                PollResult::Interrupted => check_signals(py)?,
+                PollResult::TimedOut => {
+                    if abandoned(py) {
+                        return Ok(WaitState::Abandoned);
+                    }
+                }
+            }
         }
     }
 
@@ -160,19 +197,4 @@ fn verify_failure(ssl: &Ssl, hostname: Option<&CStr>) -> VerifyFailure {
         _ => verify_error_text(code),
     };
     VerifyFailure { code, message }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::timeout_ms;
-    use std::ffi::c_int;
-
-    #[test]
-    fn timeouts_round_like_2_7() {
-        assert_eq!(timeout_ms(0.2), 200);
-        assert_eq!(timeout_ms(0.0004), 0);
-        assert_eq!(timeout_ms(0.0005), 1);
-        assert_eq!(timeout_ms(1.5), 1500);
-        assert_eq!(timeout_ms(1e12), c_int::MAX);
-    }
 }

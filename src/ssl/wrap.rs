@@ -7,7 +7,6 @@ use crate::ossl::ssl::{is_ip_literal, Role, Ssl};
 use crate::py::args::{parse, EncodedStrArg, IntArg, ObjectArg, TypedObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
-use crate::py::module::loaded;
 use crate::py::object::PyObjectRef;
 use crate::py::socket::{socket_type, Socket};
 use crate::py::typeobj::{create, downcast, downcast_owned, GilCell, Slf};
@@ -15,8 +14,9 @@ use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_method;
 use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::ContextObject;
-use crate::ssl::errors::{self, ssl_error_from_queue, ErrorClass};
+use crate::ssl::errors::ssl_error_from_queue;
 use crate::ssl::memory_bio::MemoryBio;
+use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
@@ -127,7 +127,7 @@ pub(crate) fn wrap_bio(
     let role = role(server_side.0);
     let obj = new_connection(py, slf, Transport::Memory, role, hostname, owner)?;
     let conn = downcast_owned::<Connection>(&obj).expect("just created");
-    conn.ssl.set_memory_bios(incoming.0, outgoing.0);
+    conn.with_ssl(py, |ssl| ssl.set_memory_bios(incoming.0, outgoing.0));
     if let Some(s) = session_obj.get().filter(|s| !s.is_none()) {
         let session = downcast::<SessionObject>(s)
             .ok_or_else(|| PyErr::new(Builtin::TypeError, "Value is not a SSLSession."))?;
@@ -169,22 +169,6 @@ fn ascii_hostname(h: Borrowed<'_>) -> PyResult<CString> {
             ),
         )
     })
-}
-
-/// Does the `ssl` module in use expect OpenSSL to check the host name during the handshake
-/// (Python 3.7+)? It does when its `CertificateError` is our `SSLCertVerificationError`, as in
-/// pep466's Lib layer: every `except ssl.CertificateError` then catches the handshake's
-/// hostname failure. 2.7.18's own `ssl.py` has a `CertificateError` of its own and checks the
-/// name itself after the handshake (`match_hostname`), so then OpenSSL must not: a mismatch
-/// raised in the handshake would escape its `except CertificateError` clauses.
-fn hostname_checked_in_handshake() -> bool {
-    let Some(ssl_module) = loaded(c"ssl") else {
-        return false;
-    };
-    match ssl_module.getattr(c"CertificateError") {
-        Ok(cls) => cls.is(&errors::class(ErrorClass::CertVerification)),
-        Err(_) => false,
-    }
 }
 
 fn role(server_side: c_int) -> Role {
@@ -233,14 +217,15 @@ fn new_connection(
         if !is_ip_literal(host) && ssl.set_host_name(host).is_err() {
             OsslError::take();
         }
-        if context.check_hostname(py) && hostname_checked_in_handshake() {
+        // Python 3.7+ has OpenSSL check the name during the handshake. That is what a
+        // memory-BIO connection (`SSLObject`, Python 3's API) gets. A socket connection keeps
+        // 2.7's rule, where `ssl.py` checks the name after the handshake (`match_hostname`):
+        // 2.7 servers and clients observe the difference (the server completes its handshake
+        // and gets no alert; the client's `CertificateError` says which names the certificate
+        // has), and 2.7's defaults win (docs/COMPATIBILITY.md).
+        if matches!(transport, Transport::Memory) && context.check_hostname(py) {
             ssl.set_verify_host(host)
                 .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
-        }
-    }
-    if let Transport::Socket(sock) = &transport {
-        if sock.timeout() >= 0.0 {
-            ssl.set_nonblocking(true);
         }
     }
     ssl.set_role(role);
@@ -255,6 +240,7 @@ fn new_connection(
         server_hostname: hostname,
         handshake_done: AtomicBool::new(false),
         shutdown_seen_zero: AtomicBool::new(false),
+        serial: Serial::default(),
     })?;
     let made = downcast_owned::<Connection>(&obj).expect("just created");
     made.ssl.set_app_data(obj.as_ptr().cast());

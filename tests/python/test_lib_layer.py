@@ -265,19 +265,48 @@ class MemoryBIOs(unittest.TestCase):
         m = Memory(client_context(), server_context())
         self.assertIs(m.client._sslobj.owner, m.client)
 
-    def test_hostname_checked_after_handshake(self):
-        # 2.7 checks the name in Python once the handshake is done, as Python 3.4-3.6 did.
+    def test_hostname_checked_in_the_handshake(self):
+        # SSLObject is Python 3's API: OpenSSL checks the name during the handshake (3.7+),
+        # and the error is both an SSLError and 2.7's CertificateError.
         m = Memory(client_context(check_hostname=True), server_context(),
                    server_hostname="other.example")
-        with self.assertRaises(ssl.CertificateError) as cm:
+        with self.assertRaises(ssl.SSLCertVerificationError) as cm:
             m.handshake()
-        self.assertEqual(str(cm.exception), "hostname 'other.example' doesn't match 'localhost'")
+        e = cm.exception
+        self.assertIsInstance(e, ssl.CertificateError)
+        self.assertIsInstance(e, ssl.SSLError)
+        self.assertEqual(e.verify_code, 62)
+        self.assertEqual(e.verify_message,
+                         "Hostname mismatch, certificate is not valid for 'other.example'.")
+        self.assertIn("certificate verify failed: Hostname mismatch", str(e))
 
-    def test_check_hostname_needs_server_hostname(self):
+    def test_ip_address_checked_against_ip_sans(self):
+        # An address is compared with the certificate's IP SANs only (Python 3); the test
+        # certificate has IP:127.0.0.1 (and DNS:localhost, which an address never matches).
+        Memory(client_context(check_hostname=True), server_context(),
+               server_hostname="127.0.0.1").handshake()
+        m = Memory(client_context(check_hostname=True), server_context(),
+                   server_hostname="127.0.0.2")
+        with self.assertRaises(ssl.SSLCertVerificationError) as cm:
+            m.handshake()
+        self.assertEqual(cm.exception.verify_code, 64)
+        self.assertEqual(cm.exception.verify_message,
+                         "IP address mismatch, certificate is not valid for '127.0.0.2'.")
+
+    def test_check_hostname_without_server_hostname(self):
+        # Python 3.7+ accepts it (there is then no name for OpenSSL to check).
         ctx = client_context(check_hostname=True)
-        with self.assertRaises(ValueError) as cm:
-            ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO())
-        self.assertEqual(str(cm.exception), "check_hostname requires server_hostname")
+        obj = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO())
+        self.assertIsNone(obj.server_hostname)
+
+    def test_socket_hostname_check_stays_2_7s(self):
+        # SSLSocket keeps 2.7's check after the handshake: a plain CertificateError (not an
+        # SSLError, so urllib2 does not turn it into URLError) with 2.7's message.
+        self.assertFalse(issubclass(ssl.CertificateError, ssl.SSLError))
+        with self.assertRaises(ssl.CertificateError) as cm:
+            ssl.match_hostname({"subjectAltName": (("DNS", "localhost"),)}, "other.example")
+        self.assertNotIsInstance(cm.exception, ssl.SSLError)
+        self.assertEqual(str(cm.exception), "hostname 'other.example' doesn't match 'localhost'")
 
     def test_server_hostname_encoding(self):
         ctx = client_context()
