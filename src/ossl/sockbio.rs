@@ -97,7 +97,10 @@ unsafe fn fd_of(bio: *mut sys::BIO) -> c_int {
 /// Would a failed call succeed later (no data yet, buffer full, interrupted)?
 #[cfg(unix)]
 fn is_retryable(err: i32) -> bool {
-    err == libc::EAGAIN || err == libc::EWOULDBLOCK || err == libc::EINTR || err == libc::EINPROGRESS
+    err == libc::EAGAIN
+        || err == libc::EWOULDBLOCK
+        || err == libc::EINTR
+        || err == libc::EINPROGRESS
 }
 
 /// `WSAEWOULDBLOCK`, `WSAEINTR`, `WSAEINPROGRESS` (Winsock reports its own numbers).
@@ -213,13 +216,21 @@ unsafe fn recv_nowait(fd: c_int, buf: *mut c_void, len: usize) -> c_int {
 #[cfg(windows)]
 unsafe fn send_nowait(fd: c_int, data: *const c_void, len: usize) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { ready_then(fd, true, || win::send(fd as usize, data.cast(), len as c_int, 0)) }
+    unsafe {
+        ready_then(fd, true, || {
+            win::send(fd as usize, data.cast(), len as c_int, 0)
+        })
+    }
 }
 
 #[cfg(windows)]
 unsafe fn recv_nowait(fd: c_int, buf: *mut c_void, len: usize) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { ready_then(fd, false, || win::recv(fd as usize, buf.cast(), len as c_int, 0)) }
+    unsafe {
+        ready_then(fd, false, || {
+            win::recv(fd as usize, buf.cast(), len as c_int, 0)
+        })
+    }
 }
 
 #[cfg(windows)]

@@ -26,9 +26,9 @@
 use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{IoOutcome, Ssl};
 use crate::py::socket::check_signals;
+use crate::py::PyErr;
 use crate::py::{PyResult, Python};
 use crate::ssl::errors::ssl_error_plain;
-use crate::py::PyErr;
 use crate::ssl::serial::{Claim, Serial};
 use crate::ssl::transport::{Deadline, Direction, Transport, WaitState};
 use std::ffi::CStr;

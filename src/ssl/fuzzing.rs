@@ -9,6 +9,7 @@ use crate::ossl::digest::{DigestCtx, MessageDigest};
 use crate::ossl::error::OsslError;
 use crate::ossl::membio::MemBio;
 use crate::ossl::protos::{is_wire_list, select_protocol};
+use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{IoOutcome, Role, Ssl};
 use crate::ossl::x509::X509;
 use crate::ossl::x509v3::GeneralName;
@@ -235,7 +236,8 @@ impl TlsSide {
         }
         let mut written = 0;
         let mut drain = |out: &MemBio| {
-            let mut buf = [0u8; 16384];
+            let mut bytes = [0u8; 16384];
+            let mut buf = ReadBuf::from_slice(&mut bytes);
             while let Ok(n) = out.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -268,7 +270,8 @@ impl TlsSide {
                 ssl.npn_selected(),
                 ssl.peer_certificate().map(|c| cert_fields(&c)),
             );
-            let mut buf = [0u8; 4096];
+            let mut bytes = [0u8; 4096];
+            let mut buf = ReadBuf::from_slice(&mut bytes);
             for _ in 0..16 {
                 let o = ssl.read(&mut buf);
                 note(&o);
