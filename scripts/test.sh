@@ -84,7 +84,7 @@ stage memcheck memcheck
 # RSS soak: 100 000 TLS handshakes over memory BIOs, 1 000 000 hash/HMAC objects.
 soak() {
     local py
-    py=$(python3 -c 'import sys; sys.path.insert(0, "tests/python"); import pep466_support as s; print(s.PYTHON27)')
+    py=$(python3 -c 'import sys; sys.path.insert(0, "tests/python"); import pep466_support as s; print(s.find_python27())')
     "$py" scripts/soak.py --lib target/release/libpep466.so
 }
 stage soak soak
