@@ -430,6 +430,23 @@ impl SslCtx {
         out
     }
 
+    /// Replaces the context's certificate store with an empty one (`SSL_CTX_set_cert_store`
+    /// frees the old). For the fuzz targets, which reuse one context per process because
+    /// `SSL_CTX_new` costs a millisecond on OpenSSL 3.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn reset_cert_store(&self) -> Result<(), OsslError> {
+        // SAFETY: X509_STORE_new returns a new store or NULL; the context takes ownership of
+        // it and frees the one it had, which nothing else of ours holds.
+        unsafe {
+            let store = sys::X509_STORE_new();
+            if store.is_null() {
+                return Err(OsslError::take());
+            }
+            sys::SSL_CTX_set_cert_store(self.as_ptr(), store);
+        }
+        Ok(())
+    }
+
     /// `SSL_CTX_sess_<name>()` for each of `SESSION_STATS`.
     pub(crate) fn session_stats(&self) -> [(&'static str, c_long); 11] {
         SESSION_STATS.map(|(name, offset)| {

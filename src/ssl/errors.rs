@@ -8,6 +8,8 @@
 mod classify;
 
 // The I/O half of this API is used by `_SSLSocket` (socket.rs).
+#[cfg(feature = "fuzzing")]
+pub(crate) use classify::format_message;
 #[allow(unused_imports)]
 pub(crate) use classify::{classify, code, ErrorClass, IoErrorState, SslFailure};
 
