@@ -197,6 +197,9 @@ fn link_python_for_tests(python: &Python27) {
         return;
     };
     println!("cargo:rustc-link-search=native={}", lib_dir.display());
+    // For dependents' build scripts (DEP_PYTHON27_LIBDIR): fuzz/build.rs links the fuzz
+    // targets against the same libpython.
+    println!("cargo:libdir={}", lib_dir.display());
     if env::var("PROFILE").as_deref() == Ok("debug") {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib_dir.display());
     }

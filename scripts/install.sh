@@ -91,6 +91,9 @@ if [ "$uninstall" = 1 ]; then
 fi
 
 if [ "$build" = 1 ]; then
+    # A C compiler, libclang (bindgen), the OpenSSL headers, pkg-config: found, or installed
+    # with apt-get when run as root, or named in one message.
+    "$root/scripts/deps.sh"
     (cd "$root" && PYTHON27="$python" cargo build --release --locked)
 fi
 [ -n "$lib" ] || lib="${CARGO_TARGET_DIR:-$root/target}/release/libpep466.so"

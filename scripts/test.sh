@@ -10,7 +10,12 @@
 #      on 2.7.18's own Lib files (ssl.py...), then on our Lib layer (cpython-patches/2.7.18/Lib);
 #   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
 #   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents;
-#   7. a pristine CPython 2.7.18 source build (default UCS2) with the modules builtin and
+#   7. fuzz: each cargo-fuzz target for 30 s (PEP466_FUZZ_SECONDS) over its seed corpus and
+#      regression inputs (scripts/fuzz.sh);
+#   8. memcheck: valgrind over our Python tests, test_ssl, test_hashlib, test_hmac and the fuzz
+#      harness (scripts/valgrind.sh), failing on any error attributed to our library;
+#   9. soak: 100 000 TLS handshakes and 1 000 000 hash/HMAC objects, RSS flat (scripts/soak.py);
+#  10. a pristine CPython 2.7.18 source build (default UCS2) with the modules builtin and
 #      os.urandom through pep466, and the suites on it (scripts/build-cpython.sh; its ucs4 and
 #      pydebug variants: scripts/build-cpython.sh --variant ucs4 --variant pydebug).
 # Each stage prints its counts; the last line sums them.
@@ -25,7 +30,9 @@ trap 'rm -rf "$log"' EXIT
 stage() {  # stage NAME COMMAND...: runs it, keeps the "... N passed, N failed" line
     local name=$1; shift
     echo "==== $name: $*"
+    local start=$SECONDS
     if "$@" 2>&1 | tee "$log/$name.out"; then :; else status=1; echo "==== $name FAILED"; fi
+    echo "==== $name: $((SECONDS - start)) s"
     summary+=("$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log/$name.out" | tail -1)")
 }
 
@@ -66,6 +73,24 @@ link_line() {
     fi
 }
 stage linkline link_line
+# Coverage-guided fuzzing: every cargo-fuzz target for 30 s over its seeds and regressions.
+stage fuzz scripts/fuzz.sh --time "${PEP466_FUZZ_SECONDS:-30}"
+# valgrind memcheck over our Python tests and CPython's test_ssl, test_hashlib, test_hmac
+# (plus the fuzz harness): fails on any error whose stack reaches our library.
+memcheck() {
+    scripts/deps.sh --memcheck || return 1
+    local out="$log/memcheck"
+    scripts/valgrind.sh --out "$out" own hashlib hmac ssl-context ssl-basic ssl-threaded \
+        ssl-threaded-permissive fuzz
+}
+stage memcheck memcheck
+# RSS soak: 100 000 TLS handshakes over memory BIOs, 1 000 000 hash/HMAC objects.
+soak() {
+    local py
+    py=$(python3 -c 'import sys; sys.path.insert(0, "tests/python"); import pep466_support as s; print(s.find_python27())')
+    "$py" scripts/soak.py --lib target/release/libpep466.so
+}
+stage soak soak
 stage cpython scripts/build-cpython.sh --variant ucs2
 
 passed=0; failed=0

@@ -20,6 +20,14 @@ pub(crate) mod ssl;
 /// cbindgen:ignore
 pub(crate) mod urandom;
 
+/// Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`; not part of the C API).
+/// cbindgen:ignore
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::ssl::fuzzing::*;
+}
+
 /// Initialises the `_hashlib` module. CPython 2.7 calls this when it imports `_hashlib`
 /// (from `_hashlib.so`, or from its builtin-module table when linked statically). Must be called
 /// with the GIL held, by the interpreter's import machinery; on failure a Python exception is set.

@@ -39,6 +39,10 @@ pub(crate) enum Protocol {
     TlsV1,
     TlsV1_1,
     TlsV1_2,
+    /// Python 3.6's `PROTOCOL_TLS_CLIENT` (16) and `PROTOCOL_TLS_SERVER` (17): any version, one
+    /// side only.
+    TlsClient,
+    TlsServer,
 }
 
 impl Protocol {
@@ -50,8 +54,18 @@ impl Protocol {
             3 => Some(Protocol::TlsV1),
             4 => Some(Protocol::TlsV1_1),
             5 => Some(Protocol::TlsV1_2),
+            16 => Some(Protocol::TlsClient),
+            17 => Some(Protocol::TlsServer),
             _ => None,
         }
+    }
+
+    /// Can the minimum and maximum version be changed (Python 3: the generic protocols only)?
+    pub(crate) fn is_generic(self) -> bool {
+        matches!(
+            self,
+            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer
+        )
     }
 
     #[allow(dead_code)] // for _SSLSocket / Python 3 style `protocol` getters
@@ -61,6 +75,8 @@ impl Protocol {
             Protocol::TlsV1 => 3,
             Protocol::TlsV1_1 => 4,
             Protocol::TlsV1_2 => 5,
+            Protocol::TlsClient => 16,
+            Protocol::TlsServer => 17,
         }
     }
 
@@ -69,7 +85,7 @@ impl Protocol {
     /// which is what pinning min and max does, without the deprecated entry points.
     fn pinned_version(self) -> Option<c_int> {
         match self {
-            Protocol::Tls => None,
+            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer => None,
             Protocol::TlsV1 => Some(sys::TLS1_VERSION),
             Protocol::TlsV1_1 => Some(sys::TLS1_1_VERSION),
             Protocol::TlsV1_2 => Some(sys::TLS1_2_VERSION),
@@ -168,7 +184,13 @@ impl SslCtx {
     pub(crate) fn new(protocol: Protocol) -> Result<SslCtx, OsslError> {
         // SAFETY: TLS_method returns a static method table; SSL_CTX_new returns NULL or a new
         // context we then own.
-        let raw = unsafe { sys::SSL_CTX_new(sys::TLS_method()) };
+        let raw = unsafe {
+            sys::SSL_CTX_new(match protocol {
+                Protocol::TlsClient => sys::TLS_client_method(),
+                Protocol::TlsServer => sys::TLS_server_method(),
+                _ => sys::TLS_method(),
+            })
+        };
         let ctx = SslCtx {
             ptr: NonNull::new(raw).ok_or_else(OsslError::take)?,
         };
@@ -203,6 +225,38 @@ impl SslCtx {
     pub(crate) fn clear_options(&self, bits: u64) {
         // SAFETY: as above.
         unsafe { sys::SSL_CTX_clear_options(self.as_ptr(), bits as _) };
+    }
+
+    /// `SSL_CTX_get_min_proto_version` / `get_max_proto_version`: a wire version, or 0 for
+    /// "no limit".
+    pub(crate) fn proto_version(&self, maximum: bool) -> c_int {
+        // SAFETY: a live context; SSL_CTX_ctrl with the GET_*_PROTO_VERSION commands only reads.
+        let v = unsafe {
+            sys::SSL_CTX_ctrl(
+                self.as_ptr(),
+                if maximum {
+                    sys::SSL_CTRL_GET_MAX_PROTO_VERSION
+                } else {
+                    sys::SSL_CTRL_GET_MIN_PROTO_VERSION
+                },
+                0,
+                std::ptr::null_mut(),
+            )
+        };
+        c_int::try_from(v).unwrap_or(0)
+    }
+
+    /// `SSL_CTX_set_min_proto_version` / `set_max_proto_version` (0: no limit). False when
+    /// OpenSSL refuses the version.
+    pub(crate) fn set_proto_version(&self, maximum: bool, version: c_int) -> bool {
+        // SAFETY: a live context; any value is checked by OpenSSL.
+        unsafe {
+            if maximum {
+                sys::SSL_CTX_set_max_proto_version(self.as_ptr(), version as _) == 1
+            } else {
+                sys::SSL_CTX_set_min_proto_version(self.as_ptr(), version as _) == 1
+            }
+        }
     }
 
     /// `SSL_CTX_get_security_level` (0-5; from `@SECLEVEL=` or the configuration).
@@ -262,6 +316,18 @@ impl SslCtx {
         unsafe {
             sys::X509_VERIFY_PARAM_set_hostflags(sys::SSL_CTX_get0_param(self.as_ptr()), flags)
         }
+    }
+
+    /// `SSL_CTX_get_num_tickets`: TLS 1.3 session tickets a server sends after a handshake.
+    pub(crate) fn num_tickets(&self) -> usize {
+        // SAFETY: a live context.
+        unsafe { sys::SSL_CTX_get_num_tickets(self.as_ptr()) }
+    }
+
+    /// `SSL_CTX_set_num_tickets`.
+    pub(crate) fn set_num_tickets(&self, n: usize) -> bool {
+        // SAFETY: a live context; any count is accepted or refused by OpenSSL.
+        unsafe { sys::SSL_CTX_set_num_tickets(self.as_ptr(), n) == 1 }
     }
 
     /// `SSL_CTX_set_session_id_context` (at most 32 bytes, copied).
@@ -362,6 +428,23 @@ impl SslCtx {
             }
         });
         out
+    }
+
+    /// Replaces the context's certificate store with an empty one (`SSL_CTX_set_cert_store`
+    /// frees the old). For the fuzz targets, which reuse one context per process because
+    /// `SSL_CTX_new` costs a millisecond on OpenSSL 3.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn reset_cert_store(&self) -> Result<(), OsslError> {
+        // SAFETY: X509_STORE_new returns a new store or NULL; the context takes ownership of
+        // it and frees the one it had, which nothing else of ours holds.
+        unsafe {
+            let store = sys::X509_STORE_new();
+            if store.is_null() {
+                return Err(OsslError::take());
+            }
+            sys::SSL_CTX_set_cert_store(self.as_ptr(), store);
+        }
+        Ok(())
     }
 
     /// `SSL_CTX_sess_<name>()` for each of `SESSION_STATS`.

@@ -3,6 +3,7 @@
 
 pub(crate) mod asn1;
 pub(crate) mod bio;
+pub(crate) mod cipher;
 pub(crate) mod compat;
 pub(crate) mod ct;
 pub(crate) mod ctx;

@@ -12,6 +12,26 @@ use openssl_sys as sys;
 use std::ffi::{c_int, c_long, c_uchar, c_uint, c_void};
 use std::sync::{Mutex, OnceLock};
 
+type NpnSelectCb = extern "C" fn(
+    *mut sys::SSL,
+    *mut *mut c_uchar,
+    *mut c_uchar,
+    *const c_uchar,
+    c_uint,
+    *mut c_void,
+) -> c_int;
+
+extern "C" {
+    // openssl-sys declares the callback non-nullable; OpenSSL accepts NULL (no NPN select).
+    #[link_name = "SSL_CTX_set_next_proto_select_cb"]
+    #[allow(clashing_extern_declarations)]
+    fn clear_next_proto_select_cb(
+        ctx: *mut sys::SSL_CTX,
+        cb: Option<NpnSelectCb>,
+        arg: *mut c_void,
+    );
+}
+
 /// NPN is built into every OpenSSL 1.1.1/3.x we link unless configured out.
 pub(crate) const HAS_NPN: bool = true;
 
@@ -153,8 +173,30 @@ unsafe fn current_list(ssl: *mut sys::SSL, npn: bool) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Whether `list` is a well-formed protocol list: `<len><bytes>` entries, each `len` > 0, the
+/// last one ending exactly at the end (an empty list is well-formed).
+pub(crate) fn is_wire_list(list: &[u8]) -> bool {
+    let mut rest = list;
+    while let Some((&len, tail)) = rest.split_first() {
+        if len == 0 || tail.len() < usize::from(len) {
+            return false;
+        }
+        rest = &tail[usize::from(len)..];
+    }
+    true
+}
+
 /// 2.7's `do_protocol_selection`: `SSL_select_next_proto(server, client)`; for ALPN no overlap
 /// means "no ALPN" (NOACK), for NPN the client falls back to its first protocol.
+///
+/// `SSL_select_next_proto` trusts both lists: with an empty `client` list (NPN: ours, set by
+/// `set_npn_protocols([])`) OpenSSL before 3.0.15/3.1.7/3.2.3/3.3.2 (and 1.1.1 without a
+/// premium patch) reads the length byte past its end and can send up to 255 bytes of memory
+/// to the peer (CVE-2024-5535, in CPython CVE-2024-5642); a malformed list of ours
+/// (`_set_alpn_protocols(b"\xff")`) over-reads the same way. Lists the peer sent were checked
+/// by OpenSSL. So our side is checked here, on every OpenSSL: `client` must be a non-empty
+/// well-formed list and `server` a well-formed one, else no protocol is selected (ALPN: NOACK;
+/// NPN: the handshake fails, as a fixed OpenSSL fails it).
 ///
 /// # Safety
 /// `out`/`outlen` are OpenSSL's output slots; `server` and `client` outlive OpenSSL's copy.
@@ -165,21 +207,60 @@ unsafe fn select(
     server: &[u8],
     client: &[u8],
 ) -> c_int {
-    // SAFETY: the caller's contract; lengths are those of the slices.
+    let (Ok(server_len), Ok(client_len)) = (
+        c_uint::try_from(server.len()),
+        c_uint::try_from(client.len()),
+    ) else {
+        return no_selection(alpn);
+    };
+    if client.is_empty() || !is_wire_list(client) || !is_wire_list(server) {
+        return no_selection(alpn);
+    }
+    // SAFETY: the caller's contract; lengths are those of the slices, both lists well-formed
+    // and the client list non-empty (the function's unchecked preconditions).
     let r = unsafe {
         sys::SSL_select_next_proto(
             out,
             outlen,
             server.as_ptr(),
-            server.len() as c_uint,
+            server_len,
             client.as_ptr(),
-            client.len() as c_uint,
+            client_len,
         )
     };
     if alpn && r != sys::OPENSSL_NPN_NEGOTIATED {
         return sys::SSL_TLSEXT_ERR_NOACK;
     }
     sys::SSL_TLSEXT_ERR_OK
+}
+
+fn no_selection(alpn: bool) -> c_int {
+    if alpn {
+        sys::SSL_TLSEXT_ERR_NOACK
+    } else {
+        sys::SSL_TLSEXT_ERR_ALERT_FATAL
+    }
+}
+
+/// What the ALPN (`alpn`) or NPN selection callback answers for these lists: the callback's
+/// return value and the protocol it selected (copied). The callbacks' own logic, callable
+/// without a handshake (unit tests, `fuzz/fuzz_targets/protos.rs`).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn select_protocol(
+    alpn: bool,
+    server: &[u8],
+    client: &[u8],
+) -> (c_int, Option<Vec<u8>>) {
+    let mut out: *mut c_uchar = std::ptr::null_mut();
+    let mut outlen: c_uchar = 0;
+    // SAFETY: the output slots are locals; both slices live until the copy below.
+    let r = unsafe { select(alpn, &mut out, &mut outlen, server, client) };
+    if r != sys::SSL_TLSEXT_ERR_OK || out.is_null() {
+        return (r, None);
+    }
+    // SAFETY: OpenSSL points `out` at `outlen` bytes inside `server` or `client`, both alive.
+    let chosen = unsafe { std::slice::from_raw_parts(out, usize::from(outlen)) }.to_vec();
+    (r, Some(chosen))
 }
 
 /// The protocol list OpenSSL received from the peer (wire format), or an empty one.
@@ -291,9 +372,12 @@ impl SslCtx {
     }
 
     /// `_set_npn_protocols`: both the server advertisement and the client selection, since a
-    /// context can make sockets of either side.
+    /// context can make sockets of either side. An empty list clears the client selection
+    /// callback: a client with no protocols does not offer NPN at all (2.7.18 offered it and
+    /// then had OpenSSL read past the empty list: CVE-2024-5642).
     pub(crate) fn set_npn_protocols(&self, wire: &[u8]) -> Result<(), ProtosError> {
-        // SAFETY: a live context; the callbacks ignore their arg.
+        // SAFETY: a live context; the callbacks ignore their arg; a NULL select callback is
+        // OpenSSL's "no NPN on the client side".
         unsafe {
             let lists = lists_of(self.as_ptr(), true).ok_or(ProtosError)?;
             *lists.npn.lock().unwrap_or_else(|e| e.into_inner()) = wire.to_vec();
@@ -302,11 +386,15 @@ impl SslCtx {
                 npn_advertise_cb,
                 std::ptr::null_mut(),
             );
-            sys::SSL_CTX_set_next_proto_select_cb(
-                self.as_ptr(),
-                npn_select_cb,
-                std::ptr::null_mut(),
-            );
+            if wire.is_empty() {
+                clear_next_proto_select_cb(self.as_ptr(), None, std::ptr::null_mut());
+            } else {
+                sys::SSL_CTX_set_next_proto_select_cb(
+                    self.as_ptr(),
+                    npn_select_cb,
+                    std::ptr::null_mut(),
+                );
+            }
         }
         Ok(())
     }
@@ -345,5 +433,58 @@ mod tests {
         assert!(b.alpn_protocols().is_empty());
         a.set_alpn_protocols(b"").expect("clear");
         assert!(a.alpn_protocols().is_empty());
+    }
+
+    #[test]
+    fn wire_lists() {
+        use crate::ossl::protos::is_wire_list;
+        assert!(is_wire_list(b""));
+        assert!(is_wire_list(b"\x02h2\x08http/1.1"));
+        assert!(!is_wire_list(b"\x00"));
+        assert!(!is_wire_list(b"\x02h"));
+        assert!(!is_wire_list(b"\x02h2\xff"));
+    }
+
+    /// CVE-2024-5642 / CVE-2024-5535: an empty or malformed list of ours never reaches
+    /// `SSL_select_next_proto`. Checked by removing the guard in `select`: on OpenSSL 3.0.19
+    /// the NPN cases then return SSL_TLSEXT_ERR_OK (no overlap, nothing selected) and this
+    /// test fails; on 1.1.1w they read past the list.
+    #[test]
+    fn selection_never_trusts_our_lists() {
+        use crate::ossl::protos::select_protocol;
+        use openssl_sys as sys;
+        let peer = b"\x02h2\x08http/1.1";
+        // NPN client: the server's list first, ours second.
+        assert_eq!(
+            select_protocol(false, peer, b""),
+            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
+        );
+        assert_eq!(
+            select_protocol(false, peer, b"\x05"),
+            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
+        );
+        // ALPN server: ours first.
+        assert_eq!(
+            select_protocol(true, b"\xff", peer),
+            (sys::SSL_TLSEXT_ERR_NOACK, None)
+        );
+        assert_eq!(
+            select_protocol(true, b"\x08http/1.1", peer),
+            (sys::SSL_TLSEXT_ERR_OK, Some(b"http/1.1".to_vec()))
+        );
+        assert_eq!(
+            select_protocol(true, b"\x03foo", peer),
+            (sys::SSL_TLSEXT_ERR_NOACK, None)
+        );
+        // NPN: no overlap falls back to the client's first.
+        assert_eq!(
+            select_protocol(false, b"\x03foo", peer),
+            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
+        );
+        // An empty server list (NPN's edge case) is allowed.
+        assert_eq!(
+            select_protocol(false, b"", peer),
+            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
+        );
     }
 }

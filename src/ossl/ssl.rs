@@ -25,6 +25,9 @@ extern "C" {
     fn SSL_get_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn a2i_IPADDRESS(ipasc: *const c_char) -> *mut sys::ASN1_OCTET_STRING;
+    fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
+    fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
+    fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
 }
 
 /// `TLSEXT_NAMETYPE_host_name`.
@@ -33,6 +36,9 @@ const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
 const APP_DATA_INDEX: c_int = 0;
 /// Enough for any Finished message (2.7's `PySSL_CB_MAXLEN`; TLS 1.3 gives up to 64 bytes).
 const FINISHED_MAX: usize = 128;
+
+/// OpenSSL's certificate verification callback type.
+type VerifyCallback = extern "C" fn(c_int, *mut sys::X509_STORE_CTX) -> c_int;
 
 /// Which end of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +235,38 @@ impl Ssl {
             }
         };
         (ok == 1).then_some(()).ok_or_else(OsslError::take)
+    }
+
+    /// TLS 1.3 post-handshake authentication (Python 3.8's `post_handshake_auth`): a client
+    /// announces it will answer a certificate request after the handshake; a server that
+    /// verifies clients may send one (`SSL_VERIFY_POST_HANDSHAKE`, set only together with
+    /// `SSL_VERIFY_PEER`, as Python 3 does: OpenSSL does not ignore it otherwise).
+    pub(crate) fn enable_post_handshake_auth(&self, role: Role) {
+        // SAFETY: a live SSL; the verify callback read back is OpenSSL's (or NULL) and is set
+        // again unchanged.
+        unsafe {
+            match role {
+                Role::Client => SSL_set_post_handshake_auth(self.as_ptr(), 1),
+                Role::Server => {
+                    let mode = sys::SSL_get_verify_mode(self.as_ptr());
+                    if mode & sys::SSL_VERIFY_PEER != 0 {
+                        let callback = SSL_get_verify_callback(self.as_ptr());
+                        sys::SSL_set_verify(
+                            self.as_ptr(),
+                            mode | sys::SSL_VERIFY_POST_HANDSHAKE,
+                            callback,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// `SSL_verify_client_post_handshake`: queue a certificate request (sent by the next I/O).
+    pub(crate) fn verify_client_post_handshake(&self) -> Result<(), OsslError> {
+        // SAFETY: a live SSL.
+        let ok = unsafe { SSL_verify_client_post_handshake(self.as_ptr()) } == 1;
+        ok.then_some(()).ok_or_else(OsslError::take)
     }
 
     /// `SSL_get_verify_result`: `X509_V_OK` (0) or why verification failed.

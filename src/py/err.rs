@@ -31,6 +31,7 @@ pub(crate) enum Builtin {
     OSError,
     RuntimeError,
     BufferError,
+    AttributeError,
 }
 
 impl Builtin {
@@ -48,6 +49,7 @@ impl Builtin {
                 Builtin::IOError => ffi::PyExc_IOError,
                 Builtin::OSError => ffi::PyExc_OSError,
                 Builtin::RuntimeError => ffi::PyExc_RuntimeError,
+                Builtin::AttributeError => ffi::PyExc_AttributeError,
                 Builtin::BufferError => ffi::PyExc_BufferError,
             };
             Borrowed::from_ptr(ptr)
@@ -153,4 +155,15 @@ impl ReprLossy for Owned {
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_else(|| "<unprintable>".into())
     }
+}
+
+/// `warnings.warn(msg, DeprecationWarning, stacklevel=2)`: an error when warnings are errors.
+pub(crate) fn warn_deprecation(msg: &str) -> PyResult<()> {
+    let text = std::ffi::CString::new(msg).unwrap_or_default();
+    // SAFETY: the class is a live global; the message is NUL-terminated; -1 means the warning
+    // was turned into an exception, which is then set.
+    if unsafe { ffi::PyErr_WarnEx(ffi::PyExc_DeprecationWarning, text.as_ptr(), 2) } != 0 {
+        return Err(PyErr::fetch());
+    }
+    Ok(())
 }

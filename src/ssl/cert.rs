@@ -11,6 +11,7 @@
 //! `<unsupported>` (OpenSSL 3 prints some kinds, and the text varies between 3.x releases).
 
 use crate::ossl::bio::first_line;
+use crate::ossl::error::OsslError;
 use crate::ossl::x509::{NameEntry, X509};
 use crate::ossl::x509v3::{AccessMethod, GeneralName};
 use crate::py::err::Builtin;
@@ -138,80 +139,129 @@ fn san_entry(name: &GeneralName) -> PyResult<Owned> {
     }
 }
 
-/// `subjectAltName`, or None when the certificate has no SAN extension.
-fn subject_alt_names(cert: &X509) -> PyResult<Option<Owned>> {
-    let extensions = cert.subject_alt_names();
-    if extensions.is_empty() {
-        return Ok(None);
-    }
-    let entries = extensions
-        .iter()
-        .flatten()
-        .map(san_entry)
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(Some(value::tuple(entries)?))
+/// Everything `_decode_certificate` reports, read from OpenSSL as plain Rust data: the
+/// DER -> fields step, separate from the Python-dict step (`decode_certificate`) so it can run
+/// (and be fuzzed: `fuzz/fuzz_targets/cert_der.rs`) without an interpreter. The fields are
+/// read in the order 2.7.18 reads them; errors are kept per field and raised by the dict step
+/// in that same order.
+#[derive(Debug)]
+pub(crate) struct CertFields {
+    pub(crate) subject: Vec<NameEntry>,
+    pub(crate) issuer: Vec<NameEntry>,
+    pub(crate) version: i64,
+    /// `serialNumber` as 2.7 prints it (`serial_text`).
+    pub(crate) serial: Vec<u8>,
+    pub(crate) not_before: Result<Vec<u8>, OsslError>,
+    pub(crate) not_after: Result<Vec<u8>, OsslError>,
+    /// Every name of every subjectAltName extension; None when there is no such extension.
+    pub(crate) subject_alt_names: Option<Vec<GeneralName>>,
+    /// authorityInfoAccess URIs of the OCSP method.
+    pub(crate) ocsp: Vec<Vec<u8>>,
+    /// authorityInfoAccess URIs of the caIssuers method.
+    pub(crate) ca_issuers: Vec<Vec<u8>>,
+    /// Every URI of every fullName of cRLDistributionPoints (a point without a
+    /// distributionPoint, CVE-2019-5010, contributes nothing).
+    pub(crate) crl_distribution_points: Vec<Vec<u8>>,
 }
 
-/// `OCSP` or `caIssuers`: the URI locations of that access method, None if there are none.
-fn aia_uris(cert: &X509, wanted: AccessMethod) -> PyResult<Option<Owned>> {
-    let uris = cert
-        .authority_info_access()
+fn aia_uris(cert: &X509, wanted: AccessMethod) -> Vec<Vec<u8>> {
+    cert.authority_info_access()
         .into_iter()
         .filter_map(|(method, location)| match location {
-            GeneralName::Uri(raw) if method == wanted => Some(unicode(&raw)),
+            GeneralName::Uri(raw) if method == wanted => Some(raw),
             _ => None,
         })
-        .collect::<PyResult<Vec<_>>>()?;
-    (!uris.is_empty()).then(|| value::tuple(uris)).transpose()
+        .collect()
 }
 
-/// `crlDistributionPoints`: every URI of every fullName, None if there are none.
-fn crl_uris(cert: &X509) -> PyResult<Option<Owned>> {
-    let uris = cert
-        .crl_distribution_points()
+fn crl_uris(cert: &X509) -> Vec<Vec<u8>> {
+    cert.crl_distribution_points()
         .unwrap_or_default()
         .into_iter()
         .flatten()
         .flatten()
         .filter_map(|name| match name {
-            GeneralName::Uri(raw) => Some(unicode(&raw)),
+            GeneralName::Uri(raw) => Some(raw),
             _ => None,
         })
+        .collect()
+}
+
+/// The DER -> fields step of `_decode_certificate` (no Python).
+pub(crate) fn cert_fields(cert: &X509) -> CertFields {
+    let subject = cert.subject();
+    let issuer = cert.issuer();
+    let version = cert.version();
+    let (negative, magnitude) = cert.serial();
+    let serial = serial_text(negative, &magnitude);
+    let not_before = cert.not_before_text();
+    let not_after = cert.not_after_text();
+    let extensions = cert.subject_alt_names();
+    let subject_alt_names =
+        (!extensions.is_empty()).then(|| extensions.into_iter().flatten().collect());
+    let ocsp = aia_uris(cert, AccessMethod::Ocsp);
+    let ca_issuers = aia_uris(cert, AccessMethod::CaIssuers);
+    let crl_distribution_points = crl_uris(cert);
+    CertFields {
+        subject,
+        issuer,
+        version,
+        serial,
+        not_before,
+        not_after,
+        subject_alt_names,
+        ocsp,
+        ca_issuers,
+        crl_distribution_points,
+    }
+}
+
+/// A tuple of unicode URIs, None if there are none.
+fn uri_tuple(uris: &[Vec<u8>]) -> PyResult<Option<Owned>> {
+    if uris.is_empty() {
+        return Ok(None);
+    }
+    let items = uris
+        .iter()
+        .map(|raw| unicode(raw))
         .collect::<PyResult<Vec<_>>>()?;
-    (!uris.is_empty()).then(|| value::tuple(uris)).transpose()
+    Ok(Some(value::tuple(items)?))
 }
 
 /// Python: `_ssl.c`'s `_decode_certificate` (the dict of `getpeercert()`).
 pub(crate) fn decode_certificate(_py: Python<'_>, cert: &X509) -> PyResult<Owned> {
+    fields_to_dict(&cert_fields(cert))
+}
+
+/// The Python-dict step of `_decode_certificate`, with 2.7's types.
+fn fields_to_dict(fields: &CertFields) -> PyResult<Owned> {
     let dict = value::dict()?;
-    dict_set(&dict, "subject", name_tuple(&cert.subject())?)?;
-    dict_set(&dict, "issuer", name_tuple(&cert.issuer())?)?;
-    dict_set(&dict, "version", value::long(cert.version())?)?;
-    let (negative, magnitude) = cert.serial();
-    dict_set(
-        &dict,
-        "serialNumber",
-        unicode(&serial_text(negative, &magnitude))?,
-    )?;
-    let not_before = cert
-        .not_before_text()
-        .map_err(|e| ssl_error_from_queue(&e, line!()))?;
-    dict_set(&dict, "notBefore", unicode(&not_before)?)?;
-    let not_after = cert
-        .not_after_text()
-        .map_err(|e| ssl_error_from_queue(&e, line!()))?;
+    dict_set(&dict, "subject", name_tuple(&fields.subject)?)?;
+    dict_set(&dict, "issuer", name_tuple(&fields.issuer)?)?;
+    dict_set(&dict, "version", value::long(fields.version)?)?;
+    dict_set(&dict, "serialNumber", unicode(&fields.serial)?)?;
+    let not_before = fields
+        .not_before
+        .as_ref()
+        .map_err(|e| ssl_error_from_queue(e, line!()))?;
+    dict_set(&dict, "notBefore", unicode(not_before)?)?;
+    let not_after = fields
+        .not_after
+        .as_ref()
+        .map_err(|e| ssl_error_from_queue(e, line!()))?;
     // 2.7 quirk, kept: notAfter is a str while notBefore is unicode.
-    dict_set(&dict, "notAfter", str_(&not_after)?)?;
-    if let Some(sans) = subject_alt_names(cert)? {
-        dict_set(&dict, "subjectAltName", sans)?;
+    dict_set(&dict, "notAfter", str_(not_after)?)?;
+    if let Some(names) = &fields.subject_alt_names {
+        let entries = names.iter().map(san_entry).collect::<PyResult<Vec<_>>>()?;
+        dict_set(&dict, "subjectAltName", value::tuple(entries)?)?;
     }
-    if let Some(ocsp) = aia_uris(cert, AccessMethod::Ocsp)? {
+    if let Some(ocsp) = uri_tuple(&fields.ocsp)? {
         dict_set(&dict, "OCSP", ocsp)?;
     }
-    if let Some(issuers) = aia_uris(cert, AccessMethod::CaIssuers)? {
+    if let Some(issuers) = uri_tuple(&fields.ca_issuers)? {
         dict_set(&dict, "caIssuers", issuers)?;
     }
-    if let Some(dps) = crl_uris(cert)? {
+    if let Some(dps) = uri_tuple(&fields.crl_distribution_points)? {
         dict_set(&dict, "crlDistributionPoints", dps)?;
     }
     Ok(dict)

@@ -26,7 +26,7 @@ use crate::py::typeobj::{
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::ContextObject;
 use crate::ssl::engine::{self, Conn};
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
+use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
 use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
@@ -38,6 +38,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const LINE_SHUTDOWN_GONE: u32 = 2012;
 const LINE_PEER_CERT: u32 = 1380;
 const LINE_SET_SESSION: u32 = 2105;
+const LINE_PHA: u32 = 2918;
 
 /// `SSL_VERIFY_PEER`.
 const VERIFY_PEER: c_int = openssl_sys::SSL_VERIFY_PEER;
@@ -194,6 +195,7 @@ py_method!(noargs conn_selected_npn, Connection, selected_npn_protocol);
 py_method!(noargs conn_shutdown, Connection, shutdown);
 py_method!(noargs conn_tls_unique_cb, Connection, tls_unique_cb);
 py_method!(keywords conn_get_channel_binding, Connection, get_channel_binding);
+py_method!(noargs conn_verify_client_pha, Connection, verify_client_post_handshake);
 py_getset!(get conn_get_context, Connection, get_context);
 py_getset!(set conn_set_context, Connection, set_context);
 py_getset!(get conn_get_server_side, Connection, get_server_side);
@@ -240,6 +242,11 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .method(
             c"get_channel_binding",
             MethodKind::Keywords(conn_get_channel_binding),
+            c"",
+        )
+        .method(
+            c"verify_client_post_handshake",
+            MethodKind::NoArgs(conn_verify_client_pha),
             c"",
         )
         .getset(
@@ -386,7 +393,15 @@ fn getpeercert(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyRe
 /// The peer's certificate: None without one, DER bytes when `binary` is true, else the decoded
 /// dict (empty when it was not verified).
 fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> PyResult<Owned> {
-    if !slf.handshake_done.load(Ordering::Acquire) {
+    // 2.7 asks whether do_handshake() once succeeded; Python 3 (so a memory connection)
+    // whether the connection is in a finished handshake now (not after a failed
+    // post-handshake authentication, say).
+    let done = if slf.is_memory() {
+        slf.with_ssl(py, |ssl| ssl.is_init_finished())
+    } else {
+        slf.handshake_done.load(Ordering::Acquire)
+    };
+    if !done {
         return Err(PyErr::new(Builtin::ValueError, "handshake not done yet"));
     }
     let Some(cert) = slf.with_ssl(py, |ssl| ssl.peer_certificate()) else {
@@ -643,10 +658,26 @@ pub(crate) fn set_session_checked(
         ));
     }
     conn.with_ssl(py, |ssl| ssl.set_session(session.session()))
-        .map_err(|e| ssl_error_from_queue(&e, LINE_SET_SESSION))
+        .map_err(|e| ssl_error_from_queue_py3(&e, LINE_SET_SESSION))
 }
 
 /// Python: `_ssl._SSLSocket.session_reused` (Python 3's)
 fn get_session_reused(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     Ok(value::boolean(slf.with_ssl(py, |ssl| ssl.session_reused())))
+}
+
+/// Python: `_ssl._SSLSocket.verify_client_post_handshake()` (Python 3.8): a TLS 1.3 server asks
+/// the client for its certificate after the handshake; the request goes out with the next
+/// read or write.
+fn verify_client_post_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
+    if slf.serial.in_callback() {
+        return Err(PyErr::new(
+            Builtin::RuntimeError,
+            "verify_client_post_handshake() called on an SSL connection from inside one of its \
+             own callbacks",
+        ));
+    }
+    slf.with_ssl(py, |ssl| ssl.verify_client_post_handshake())
+        .map_err(|e| ssl_error_from_queue_py3(&e, LINE_PHA))?;
+    Ok(value::none())
 }

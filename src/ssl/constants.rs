@@ -23,6 +23,40 @@ const PROTOCOLS: [(&CStr, c_long); 5] = [
     (c"PROTOCOL_TLSv1_2", 5),
 ];
 
+/// Python 3.7's `_ssl.PROTO_*`: TLS versions for `minimum_version`/`maximum_version`.
+/// (`PROTOCOL_TLS_CLIENT`/`PROTOCOL_TLS_SERVER` are deliberately not among the `PROTOCOL_*`
+/// names: 2.7's `ssl.py` and `test_ssl` treat every `PROTOCOL_*` of `_ssl` as a protocol for
+/// both sides; pep466's Lib layer defines them in `ssl.py`.)
+const PROTO_VERSIONS: [(&CStr, c_long); 7] = {
+    use crate::ssl::context::versions as v;
+    [
+        (
+            c"PROTO_MINIMUM_SUPPORTED",
+            v::PROTO_MINIMUM_SUPPORTED as c_long,
+        ),
+        (
+            c"PROTO_MAXIMUM_SUPPORTED",
+            v::PROTO_MAXIMUM_SUPPORTED as c_long,
+        ),
+        (c"PROTO_SSLv3", v::PROTO_SSLV3 as c_long),
+        (c"PROTO_TLSv1", v::PROTO_TLSV1 as c_long),
+        (c"PROTO_TLSv1_1", v::PROTO_TLSV1_1 as c_long),
+        (c"PROTO_TLSv1_2", v::PROTO_TLSV1_2 as c_long),
+        (c"PROTO_TLSv1_3", v::PROTO_TLSV1_3 as c_long),
+    ]
+};
+
+/// Python 3.7's `_ssl.HOSTFLAG_*`: OpenSSL's `X509_CHECK_FLAG_*` host-name rules (Python 3's
+/// `ssl.py` derives `HAS_NEVER_CHECK_COMMON_NAME` from the last one's presence).
+const HOST_FLAGS: [(&CStr, c_long); 6] = [
+    (c"HOSTFLAG_ALWAYS_CHECK_SUBJECT", 0x1),
+    (c"HOSTFLAG_NO_WILDCARDS", 0x2),
+    (c"HOSTFLAG_NO_PARTIAL_WILDCARDS", 0x4),
+    (c"HOSTFLAG_MULTI_LABEL_WILDCARDS", 0x8),
+    (c"HOSTFLAG_SINGLE_LABEL_SUBDOMAINS", 0x10),
+    (c"HOSTFLAG_NEVER_CHECK_SUBJECT", 0x20),
+];
+
 /// `SSL_OP_*` bits as the linked OpenSSL defines them. 2.7 stores them with
 /// `PyModule_AddIntConstant`, i.e. as a C long.
 fn options() -> Vec<(&'static CStr, u64)> {
@@ -182,7 +216,12 @@ fn version_tuple(n: u64) -> PyResult<crate::py::Owned> {
 
 /// Python: the constants `init_ssl` adds.
 pub(crate) fn add_constants(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    for (name, v) in PROTOCOLS.iter().chain(ALERTS.iter()) {
+    for (name, v) in PROTOCOLS
+        .iter()
+        .chain(ALERTS.iter())
+        .chain(PROTO_VERSIONS.iter())
+        .chain(HOST_FLAGS.iter())
+    {
         m.add_int(name, *v)?;
     }
     for (name, bits) in options().into_iter().chain(VERIFY_FLAGS) {

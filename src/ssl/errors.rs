@@ -8,6 +8,8 @@
 mod classify;
 
 // The I/O half of this API is used by `_SSLSocket` (socket.rs).
+#[cfg(feature = "fuzzing")]
+pub(crate) use classify::format_message;
 #[allow(unused_imports)]
 pub(crate) use classify::{classify, code, ErrorClass, IoErrorState, SslFailure};
 
@@ -204,6 +206,13 @@ pub(crate) fn ssl_error_from_queue(err: &OsslError, line: u32) -> PyErr {
     // 2.7 stores the packed `unsigned long` code in a C int.
     let errno = err.code as u32 as i32;
     filled(SSL_ERROR.object(), errno, None, err, line)
+}
+
+/// Python 3's `_setSSLError(NULL, ...)`, for methods only Python 3 has: the same exception as
+/// `ssl_error_from_queue`, but its `errno` is the reason code, as Python 3 reports it (2.7
+/// stored the packed code).
+pub(crate) fn ssl_error_from_queue_py3(err: &OsslError, line: u32) -> PyErr {
+    filled(SSL_ERROR.object(), err.reason, None, err, line)
 }
 
 /// Python: 2.7's `_setSSLError("text", ...)` (shape C): `SSLError(0, u"text (_ssl.c:LINE)")`

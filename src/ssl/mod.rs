@@ -15,6 +15,8 @@ mod engine;
 mod err_data;
 mod errors;
 mod functions;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod memory_bio;
 mod serial;
 mod session;

@@ -2,6 +2,7 @@
 //! over a `_socket.socket`) and `_SSLContext._wrap_bio` (Python 3's, over two `MemoryBIO`s).
 //! Both end in `new_connection`, 2.7's `newPySSLSocket`.
 
+use crate::ossl::ctx::Protocol;
 use crate::ossl::error::OsslError;
 use crate::ossl::ssl::{is_ip_literal, Role, Ssl};
 use crate::py::args::{parse, EncodedStrArg, IntArg, ObjectArg, TypedObjectArg};
@@ -14,7 +15,7 @@ use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_method;
 use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::ContextObject;
-use crate::ssl::errors::ssl_error_from_queue;
+use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
 use crate::ssl::memory_bio::MemoryBio;
 use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
@@ -22,8 +23,9 @@ use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::AtomicBool;
 
-/// Line number stock shows for set-up failures.
+/// Line number stock shows for set-up failures (Python 3's for the one-sided protocols).
 const LINE_WRAP: u32 = 511;
+const LINE_ROLE: u32 = 812;
 
 py_method!(keywords wrap_socket_fn, ContextObject, wrap_socket);
 py_method!(keywords wrap_bio_fn, ContextObject, wrap_bio);
@@ -198,6 +200,22 @@ fn new_connection(
     hostname: Option<CString>,
     owner: Option<Owned>,
 ) -> PyResult<Owned> {
+    // Python 3.6's one-sided protocols.
+    match (context.protocol(), role) {
+        (Protocol::TlsClient, Role::Server) => {
+            return Err(ssl_error_text(
+                "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+                LINE_ROLE,
+            ))
+        }
+        (Protocol::TlsServer, Role::Client) => {
+            return Err(ssl_error_text(
+                "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+                LINE_ROLE,
+            ))
+        }
+        _ => {}
+    }
     // A stale error left by earlier code must not be reported for this connection.
     OsslError::take();
     let ssl = {
@@ -229,6 +247,9 @@ fn new_connection(
         }
     }
     ssl.set_role(role);
+    if context.post_handshake_auth() {
+        ssl.enable_post_handshake_auth(role);
+    }
     let context_obj = context.object().to_owned();
     let obj = create(Connection {
         ssl,

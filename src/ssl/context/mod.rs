@@ -10,6 +10,8 @@ mod load;
 mod lock;
 mod password;
 mod protos;
+mod python3;
+pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
 use crate::py::args::{parse, IntArg, LongArg, ObjectArg, StrArg};
@@ -55,7 +57,7 @@ mod op {
 }
 
 /// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS` of `x509v3.h`.
-const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: std::ffi::c_uint = 0x4;
+const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
 
 /// 2.7's "bare minimum" cipher list for new contexts.
 const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
@@ -75,6 +77,10 @@ pub(crate) struct ContextObject {
     protocol: Protocol,
     lock: lock::CtxLock,
     check_hostname: GilCell<bool>,
+    /// `X509_CHECK_FLAG_*` given to OpenSSL's host-name check (`hostname_checks_common_name`).
+    host_flags: std::sync::atomic::AtomicU32,
+    /// Python 3.8's `post_handshake_auth` (read when a connection is made).
+    post_handshake_auth: std::sync::atomic::AtomicBool,
     /// `set_servername_callback`'s callable (traversed by the GC).
     servername_callback: GilCell<Option<Owned>>,
 }
@@ -110,6 +116,12 @@ impl ContextObject {
 
     pub(crate) fn protocol(&self) -> Protocol {
         self.protocol
+    }
+
+    /// Python 3.8's `post_handshake_auth`.
+    pub(crate) fn post_handshake_auth(&self) -> bool {
+        self.post_handshake_auth
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub(crate) fn check_hostname(&self, py: Python<'_>) -> bool {
@@ -152,6 +164,17 @@ py_getset!(get get_verify_flags_fn, ContextObject, get_verify_flags);
 py_getset!(set set_verify_flags_fn, ContextObject, set_verify_flags);
 py_getset!(get get_check_hostname_fn, ContextObject, get_check_hostname);
 py_getset!(get get_security_level_fn, ContextObject, get_security_level);
+py_getset!(get get_minimum_version_fn, ContextObject, versions::get_minimum_version);
+py_getset!(get get_hostname_checks_cn_fn, ContextObject, python3::get_hostname_checks_common_name);
+py_getset!(set set_hostname_checks_cn_fn, ContextObject, python3::set_hostname_checks_common_name);
+py_getset!(get get_num_tickets_fn, ContextObject, python3::get_num_tickets);
+py_getset!(get get_pha_fn, ContextObject, python3::get_post_handshake_auth);
+py_getset!(set set_pha_fn, ContextObject, python3::set_post_handshake_auth);
+py_getset!(set set_num_tickets_fn, ContextObject, python3::set_num_tickets);
+py_method!(noargs get_ciphers_fn, ContextObject, python3::get_ciphers);
+py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
+py_getset!(get get_maximum_version_fn, ContextObject, versions::get_maximum_version);
+py_getset!(set set_maximum_version_fn, ContextObject, versions::set_maximum_version);
 py_getset!(set set_check_hostname_fn, ContextObject, set_check_hostname);
 py_method!(varargs set_ciphers_fn, ContextObject, set_ciphers);
 py_method!(varargs set_alpn_fn, ContextObject, protos::set_alpn_protocols);
@@ -267,6 +290,33 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
         .getset(c"security_level", get_security_level_fn, None, c"")
         .getset(
+            c"hostname_checks_common_name",
+            get_hostname_checks_cn_fn,
+            Some(set_hostname_checks_cn_fn),
+            c"",
+        )
+        .getset(
+            c"num_tickets",
+            get_num_tickets_fn,
+            Some(set_num_tickets_fn),
+            c"Control the number of TLSv1.3 session tickets",
+        )
+        .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
+        .getset(c"post_handshake_auth", get_pha_fn, Some(set_pha_fn), c"")
+        // Python 3.7's protocol version range (the generic protocols only).
+        .getset(
+            c"minimum_version",
+            get_minimum_version_fn,
+            Some(set_minimum_version_fn),
+            c"",
+        )
+        .getset(
+            c"maximum_version",
+            get_maximum_version_fn,
+            Some(set_maximum_version_fn),
+            c"",
+        )
+        .getset(
             c"verify_flags",
             get_verify_flags_fn,
             Some(set_verify_flags_fn),
@@ -315,26 +365,38 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
     // Python 3.7's host-name rule (RFC 6125: no partial wildcards such as `f*.example.com`),
     // used only when a connection asks OpenSSL to check the name (see ssl::wrap).
     ctx.set_host_flags(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    // Python 3.6's PROTOCOL_TLS_CLIENT verifies the server and its name by default; every
+    // other protocol keeps 2.7's defaults (no verification).
+    let client = protocol == Protocol::TlsClient;
+    if client {
+        ctx.set_verify_mode(SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+    }
+    if matches!(protocol, Protocol::TlsClient | Protocol::TlsServer) {
+        // Python 3.10's minimum for new contexts, applied to these Python 3 protocols only.
+        ctx.set_proto_version(false, versions::PROTO_TLSV1_2);
+    }
     create_subtype(
         subtype,
         ContextObject {
             ctx,
             protocol,
             lock: lock::CtxLock::default(),
-            check_hostname: GilCell::new(false),
+            check_hostname: GilCell::new(client),
+            host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
+            post_handshake_auth: std::sync::atomic::AtomicBool::new(false),
             servername_callback: GilCell::new(None),
         },
     )
 }
 
 /// A setter got `del ctx.attr`: 2.7's `PyArg_Parse` then sees no argument.
-fn deleted() -> PyErr {
+pub(crate) fn deleted() -> PyErr {
     PyErr::new(Builtin::TypeError, "function takes at least one argument")
 }
 
 /// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
 /// conversion errors are those of 2.7's `PyArg_Parse`.
-fn parse_value(
+pub(crate) fn parse_value(
     value: Option<Borrowed<'_>>,
     format: &CStr,
     slot: &mut dyn crate::py::args::ArgSlot,
