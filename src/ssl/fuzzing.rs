@@ -166,7 +166,7 @@ pub fn classifier(data: &[u8]) -> usize {
 /// a name OpenSSL resolves must give a working digest of its stated size.
 pub fn digest_name(data: &[u8]) -> usize {
     init();
-    let Some(md) = MessageDigest::by_name(data) else {
+    let Some(md) = MessageDigest::by_name_for(data, true) else {
         OsslError::take();
         return 0;
     };
