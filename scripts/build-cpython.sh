@@ -157,12 +157,15 @@ build_variant() {  # build_variant VARIANT: configure, pep466, make
         || { echo "$out" >&2; die "[$v] cargo failed"; }
     libs=$(sed -n 's/.*native-static-libs: //p' <<<"$out" | tail -1)
     [ -n "$libs" ] || die "[$v] cargo printed no native-static-libs"
-    cmp -s "$CARGO_DIR/release/libpep466.a" "$build/libpep466.a" \
-        || cp "$CARGO_DIR/release/libpep466.a" "$build/libpep466.a"
+    # makesetup puts the archive into $(MODLIBS), which is not a prerequisite of the python
+    # target: when the archive changed, remove the interpreter so that make links it again.
+    if ! cmp -s "$CARGO_DIR/release/libpep466.a" "$build/libpep466.a"; then
+        cp "$CARGO_DIR/release/libpep466.a" "$build/libpep466.a"
+        rm -f "$build/python"
+    fi
     sed -i "s|^PEP466_LIBS=.*|PEP466_LIBS=$libs|" "$build/Modules/Setup.local"
     log "[$v] make -j$jobs"
     (cd "$build" && nice make -j"$jobs" -s >make.log 2>&1) || { tail -30 "$build/make.log" >&2; die "[$v] make failed"; }
-    # The interpreter is relinked when libpep466.a changed.
     "$build/python" -c 'import sys; assert "_ssl" in sys.builtin_module_names and "_hashlib" in sys.builtin_module_names, sys.builtin_module_names' \
         || die "[$v] _ssl/_hashlib are not builtin"
 }
