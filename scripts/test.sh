@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of pep466 (the README's test command):
 #   1. Rust tests: unit tests (error mapping, tables, panic boundary on an embedded 2.7, layout),
-#      the header-freshness test, the symbol/link-line tests;
+#      the header-freshness test, the symbol/link-line tests; the compile-fail proof that a
+#      method table entry of the wrong calling convention does not compile;
 #   2. the error tables are fresh for the linked OpenSSL (scripts/make_ssl_data.py --check);
 #   3. our own Python 2.7 tests (tests/python) against the release cdylib, then the py3parity
 #      differential suite (tests/py3parity: the same scenarios under 2.7 + pep466 and Python 3);
@@ -48,6 +49,8 @@ cargo_tests() {
 }
 
 stage rust cargo_tests
+# A method registered under the wrong calling convention must not compile (src/py/boundary.rs).
+stage kinds scripts/check-method-kinds.sh
 stage tables python3 scripts/make_ssl_data.py --check
 stage own python3 tests/python/run.py --lib target/release/libpep466.so
 stage py3parity python3 tests/py3parity/run.py --lib target/release/libpep466.so

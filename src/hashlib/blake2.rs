@@ -11,11 +11,9 @@ use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{
-    create_subtype, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot,
-};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::{py_method, py_new};
+use crate::py_new;
 use std::ffi::CStr;
 
 /// Data at least this long is hashed with the GIL released (as for `HASH`).
@@ -353,23 +351,6 @@ where
     )
 }
 
-py_method!(varargs b_update, Blake2<B>, update::<B>);
-py_method!(noargs b_digest, Blake2<B>, digest::<B>);
-py_method!(noargs b_hexdigest, Blake2<B>, hexdigest::<B>);
-py_method!(noargs b_copy, Blake2<B>, copy::<B>);
-py_getset!(get b_name, Blake2<B>, get_name::<B>);
-py_getset!(get b_digest_size, Blake2<B>, get_digest_size::<B>);
-py_getset!(get b_block_size, Blake2<B>, get_block_size::<B>);
-py_method!(varargs s_update, Blake2<S>, update::<S>);
-py_method!(noargs s_digest, Blake2<S>, digest::<S>);
-py_method!(noargs s_hexdigest, Blake2<S>, hexdigest::<S>);
-py_method!(noargs s_copy, Blake2<S>, copy::<S>);
-py_getset!(get s_name, Blake2<S>, get_name::<S>);
-py_getset!(get s_digest_size, Blake2<S>, get_digest_size::<S>);
-py_getset!(get s_block_size, Blake2<S>, get_block_size::<S>);
-
-use crate::py_getset;
-
 /// Python: `_hashlib.blake2b.update(data)` (and `blake2s`)
 fn update<V: Variant>(py: Python<'_>, slf: Slf<'_, Blake2<V>>, args: Args<'_>) -> PyResult<Owned>
 where
@@ -464,67 +445,31 @@ const B_DOC: &CStr = c"Return a new BLAKE2b hash object.";
 const S_DOC: &CStr = c"Return a new BLAKE2s hash object.";
 
 macro_rules! ready {
-    ($fn:ident, $v:ty, $doc:expr, $new:ident, $update:ident, $digest:ident, $hexdigest:ident,
-     $copy:ident, $name:ident, $ds:ident, $bs:ident) => {
+    ($fn:ident, $v:ty, $doc:expr, $new:ident) => {
         pub(crate) fn $fn() -> PyResult<Owned> {
-            TypeBuilder::new::<Blake2<$v>>(<$v>::TYPE_NAME, $doc)
+            let builder = TypeBuilder::new::<Blake2<$v>>(<$v>::TYPE_NAME, $doc)
                 .subclassable()
-                .new_func($new)
-                .method(
-                    c"update",
-                    MethodKind::VarArgs($update),
-                    c"Update this hash object's state with the provided bytes-like object.",
-                )
-                .method(
-                    c"digest",
-                    MethodKind::NoArgs($digest),
-                    c"Return the digest value as a bytes object.",
-                )
-                .method(
-                    c"hexdigest",
-                    MethodKind::NoArgs($hexdigest),
-                    c"Return the digest value as a string of hexadecimal digits.",
-                )
-                .method(
-                    c"copy",
-                    MethodKind::NoArgs($copy),
-                    c"Return a copy of the hash object.",
-                )
-                .getset(c"name", $name, None, c"")
-                .getset(c"digest_size", $ds, None, c"")
-                .getset(c"block_size", $bs, None, c"")
-                .constant(c"SALT_SIZE", <$v>::SALT as std::ffi::c_long)
-                .constant(c"PERSON_SIZE", <$v>::PERSON as std::ffi::c_long)
-                .constant(c"MAX_KEY_SIZE", <$v>::KEY as std::ffi::c_long)
-                .constant(c"MAX_DIGEST_SIZE", <$v>::OUT as std::ffi::c_long)
-                .build::<Blake2<$v>>()
+                .new_func($new);
+            crate::py_members!(builder, Blake2<$v> {
+                method varargs c"update" => update::<$v>,
+                    c"Update this hash object's state with the provided bytes-like object.";
+                method noargs c"digest" => digest::<$v>,
+                    c"Return the digest value as a bytes object.";
+                method noargs c"hexdigest" => hexdigest::<$v>,
+                    c"Return the digest value as a string of hexadecimal digits.";
+                method noargs c"copy" => copy::<$v>, c"Return a copy of the hash object.";
+                get c"name" => get_name::<$v>, c"";
+                get c"digest_size" => get_digest_size::<$v>, c"";
+                get c"block_size" => get_block_size::<$v>, c"";
+            })
+            .constant(c"SALT_SIZE", <$v>::SALT as std::ffi::c_long)
+            .constant(c"PERSON_SIZE", <$v>::PERSON as std::ffi::c_long)
+            .constant(c"MAX_KEY_SIZE", <$v>::KEY as std::ffi::c_long)
+            .constant(c"MAX_DIGEST_SIZE", <$v>::OUT as std::ffi::c_long)
+            .build::<Blake2<$v>>()
         }
     };
 }
 
-ready!(
-    ready_blake2b,
-    B,
-    B_DOC,
-    blake2b_new,
-    b_update,
-    b_digest,
-    b_hexdigest,
-    b_copy,
-    b_name,
-    b_digest_size,
-    b_block_size
-);
-ready!(
-    ready_blake2s,
-    S,
-    S_DOC,
-    blake2s_new,
-    s_update,
-    s_digest,
-    s_hexdigest,
-    s_copy,
-    s_name,
-    s_digest_size,
-    s_block_size
-);
+ready!(ready_blake2b, B, B_DOC, blake2b_new);
+ready!(ready_blake2s, S, S_DOC, blake2s_new);

@@ -8,7 +8,6 @@ use crate::py::boundary::Args;
 use crate::py::buffer::{has_buffer, type_name, unicode_units, View};
 use crate::py::err::Builtin;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
-use crate::py_function;
 use std::ffi::CStr;
 
 pub(crate) const DOC: &CStr = c"compare_digest($module, a, b, /)\n--\n\n\
@@ -24,10 +23,8 @@ Note: If a and b are of different lengths, or if an error occurs,\n\
 a timing attack could theoretically reveal information about the\n\
 types and lengths of a and b--but not their values.";
 
-py_function!(varargs compare_digest_fn, compare_digest);
-
 /// Python: `_hashlib.compare_digest(a, b)`
-fn compare_digest(_py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn compare_digest(_py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     let (mut a, mut b) = (ObjectArg::new(), ObjectArg::new());
     parse(args, c"OO:compare_digest", None, &mut [&mut a, &mut b])?;
     let (a, b) = (a.get().expect("required"), b.get().expect("required"));

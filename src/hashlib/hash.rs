@@ -11,13 +11,13 @@ use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::{py_function, py_getset, py_method, py_unary_slot};
+use crate::py_unary_slot;
 use std::ffi::CStr;
 
 /// Updates at least this long release the GIL (2.7's `HASHLIB_GIL_MINSIZE`).
@@ -86,69 +86,40 @@ automatically hashed.\n\
 \n\
 The MD5 and SHA1 algorithms are always supported.\n";
 
-py_method!(varargs hash_update, HashObject, update);
-py_method!(noargs hash_digest, HashObject, digest);
-py_method!(noargs hash_hexdigest, HashObject, hexdigest);
-py_method!(noargs hash_copy, HashObject, copy);
-py_getset!(get hash_name, HashObject, get_name);
-py_getset!(set hash_set_name, HashObject, set_name);
-py_getset!(get hash_digest_size, HashObject, get_digest_size);
-py_getset!(get hash_block_size, HashObject, get_block_size);
 py_unary_slot!(hash_repr, HashObject, repr);
-py_method!(keywords xof_digest, XofObject, xof_digest_py);
-py_method!(keywords xof_hexdigest, XofObject, xof_hexdigest_py);
-py_getset!(get xof_digest_size, XofObject, xof_get_digest_size);
 
 /// Readies `HASH` and `HASHXOF`; returns both (the module exports them, as Python 3's does).
 pub(crate) fn ready_types() -> PyResult<(Owned, Owned)> {
     let hash = ready_hash_type()?;
-    let xof = TypeBuilder::new::<XofObject>(c"_hashlib.HASHXOF", HASHXOF_DOC)
-        .base::<HashObject>()
-        .method(
-            c"digest",
-            MethodKind::Keywords(xof_digest),
-            c"Return the digest value as a string of binary data.",
-        )
-        .method(
-            c"hexdigest",
-            MethodKind::Keywords(xof_hexdigest),
-            c"Return the digest value as a string of hexadecimal digits.",
-        )
-        .getset(c"digest_size", xof_digest_size, None, c"")
-        .getset(c"digestsize", xof_digest_size, None, c"")
-        .build::<XofObject>()?;
+    let xof = TypeBuilder::new::<XofObject>(c"_hashlib.HASHXOF", HASHXOF_DOC).base::<HashObject>();
+    let xof = crate::py_members!(xof, XofObject {
+        method keywords c"digest" => xof_digest_py,
+            c"Return the digest value as a string of binary data.";
+        method keywords c"hexdigest" => xof_hexdigest_py,
+            c"Return the digest value as a string of hexadecimal digits.";
+        get c"digest_size" => xof_get_digest_size, c"";
+        get c"digestsize" => xof_get_digest_size, c"";
+    })
+    .build::<XofObject>()?;
     Ok((hash, xof))
 }
 
 fn ready_hash_type() -> PyResult<Owned> {
-    TypeBuilder::new::<HashObject>(c"_hashlib.HASH", HASH_DOC)
-        .subclassable()
-        .method(
-            c"update",
-            MethodKind::VarArgs(hash_update),
-            c"Update this hash object's state with the provided string.",
-        )
-        .method(
-            c"digest",
-            MethodKind::NoArgs(hash_digest),
-            c"Return the digest value as a string of binary data.",
-        )
-        .method(
-            c"hexdigest",
-            MethodKind::NoArgs(hash_hexdigest),
-            c"Return the digest value as a string of hexadecimal digits.",
-        )
-        .method(
-            c"copy",
-            MethodKind::NoArgs(hash_copy),
-            c"Return a copy of the hash object.",
-        )
-        .getset(c"name", hash_name, Some(hash_set_name), c"algorithm name.")
-        .getset(c"digest_size", hash_digest_size, None, c"")
-        .getset(c"digestsize", hash_digest_size, None, c"")
-        .getset(c"block_size", hash_block_size, None, c"")
-        .repr(hash_repr)
-        .build::<HashObject>()
+    let builder = TypeBuilder::new::<HashObject>(c"_hashlib.HASH", HASH_DOC).subclassable();
+    crate::py_members!(builder, HashObject {
+        method varargs c"update" => update,
+            c"Update this hash object's state with the provided string.";
+        method noargs c"digest" => digest, c"Return the digest value as a string of binary data.";
+        method noargs c"hexdigest" => hexdigest,
+            c"Return the digest value as a string of hexadecimal digits.";
+        method noargs c"copy" => copy, c"Return a copy of the hash object.";
+        getset c"name" => get_name, set_name, c"algorithm name.";
+        get c"digest_size" => get_digest_size, c"";
+        get c"digestsize" => get_digest_size, c"";
+        get c"block_size" => get_block_size, c"";
+    })
+    .repr(hash_repr)
+    .build::<HashObject>()
 }
 
 impl HashObject {
@@ -304,14 +275,14 @@ fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, XofObject>, out: &mut [u8]) -> PyRe
 }
 
 /// Python: `_hashlib.HASHXOF.digest(length)`
-fn xof_digest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> PyResult<Owned> {
-    let len = xof_length(py, &slf, args, c"|O:digest")?;
+fn xof_digest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+    let len = xof_length(py, &slf, args.into(), c"|O:digest")?;
     value::bytes_zeroed_filled(len, |out| xof_squeeze(py, &slf, out))?
 }
 
 /// Python: `_hashlib.HASHXOF.hexdigest(length)`
-fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: Args<'_>) -> PyResult<Owned> {
-    let len = xof_length(py, &slf, args, c"|O:hexdigest")?;
+fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+    let len = xof_length(py, &slf, args.into(), c"|O:hexdigest")?;
     let hex_len = len
         .checked_mul(2)
         .ok_or_else(|| PyErr::new(Builtin::OverflowError, "length is too large"))?;
@@ -377,10 +348,8 @@ fn wants_keywords(args: &Args<'_>, positional_max: usize) -> bool {
     args.kwargs.is_some() && value::tuple_len(args.args.as_ref()) <= positional_max
 }
 
-py_function!(keywords new_fn, new);
-
 /// Python: `_hashlib.new(name, string=b'', *, usedforsecurity=True, data=b'')`
-fn new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     let (mut name_obj, mut rest) = (ObjectArg::new(), CtorArgs::new());
     if wants_keywords(&args, 2) {
         parse(
@@ -426,7 +395,7 @@ fn digest_name(obj: &Owned) -> PyResult<Vec<u8>> {
 /// Shared body of `openssl_<name>(string=b'', *, usedforsecurity=True, data=b'')`.
 fn named_constructor(
     py: Python<'_>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
     index: usize,
     format_27: &CStr,
     format_kw: &CStr,
@@ -472,27 +441,24 @@ fn constructed(
 }
 
 macro_rules! constructors {
-    ($($index:literal $name:ident $wrapper:ident $format:literal $format_kw:literal $doc:literal;)*) => {
+    ($($index:literal $name:ident $format:literal $format_kw:literal $doc:literal;)*) => {
         $(
             /// Python: `_hashlib.openssl_<name>`
-            fn $name(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+            fn $name(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
                 named_constructor(py, args, $index, $format, $format_kw)
             }
-            py_function!(keywords $wrapper, $name);
         )*
 
         /// Adds the `openssl_<name>` functions; returns them with their names for
         /// `_constructors`.
         pub(crate) fn add_constructors(module: ModuleBuilder) -> ModuleBuilder {
-            module
-            $(
-                .function(
+            crate::py_members!(module, module {
+                $(
                     // Names are "openssl_" + the constructor name.
-                    const_cstr(concat!("openssl_", stringify!($name), "\0")),
-                    MethodKind::Keywords($wrapper),
-                    $doc,
-                )
-            )*
+                    function keywords const_cstr(concat!("openssl_", stringify!($name), "\0"))
+                        => $name, $doc;
+                )*
+            })
         }
     };
 }
@@ -505,16 +471,16 @@ const fn const_cstr(s: &'static str) -> &'static CStr {
 }
 
 constructors! {
-    0 md5 openssl_md5_fn c"|s*:openssl_md5" c"|s*Os*:openssl_md5" c"Returns a md5 hash object; optionally initialized with a string";
-    1 sha1 openssl_sha1_fn c"|s*:openssl_sha1" c"|s*Os*:openssl_sha1" c"Returns a sha1 hash object; optionally initialized with a string";
-    2 sha224 openssl_sha224_fn c"|s*:openssl_sha224" c"|s*Os*:openssl_sha224" c"Returns a sha224 hash object; optionally initialized with a string";
-    3 sha256 openssl_sha256_fn c"|s*:openssl_sha256" c"|s*Os*:openssl_sha256" c"Returns a sha256 hash object; optionally initialized with a string";
-    4 sha384 openssl_sha384_fn c"|s*:openssl_sha384" c"|s*Os*:openssl_sha384" c"Returns a sha384 hash object; optionally initialized with a string";
-    5 sha512 openssl_sha512_fn c"|s*:openssl_sha512" c"|s*Os*:openssl_sha512" c"Returns a sha512 hash object; optionally initialized with a string";
-    6 sha3_224 openssl_sha3_224_fn c"|s*:openssl_sha3_224" c"|s*Os*:openssl_sha3_224" c"Returns a sha3-224 hash object; optionally initialized with a string";
-    7 sha3_256 openssl_sha3_256_fn c"|s*:openssl_sha3_256" c"|s*Os*:openssl_sha3_256" c"Returns a sha3-256 hash object; optionally initialized with a string";
-    8 sha3_384 openssl_sha3_384_fn c"|s*:openssl_sha3_384" c"|s*Os*:openssl_sha3_384" c"Returns a sha3-384 hash object; optionally initialized with a string";
-    9 sha3_512 openssl_sha3_512_fn c"|s*:openssl_sha3_512" c"|s*Os*:openssl_sha3_512" c"Returns a sha3-512 hash object; optionally initialized with a string";
-    10 shake_128 openssl_shake_128_fn c"|s*:openssl_shake_128" c"|s*Os*:openssl_shake_128" c"Returns a shake-128 variable hash object; optionally initialized with a string";
-    11 shake_256 openssl_shake_256_fn c"|s*:openssl_shake_256" c"|s*Os*:openssl_shake_256" c"Returns a shake-256 variable hash object; optionally initialized with a string";
+    0 md5 c"|s*:openssl_md5" c"|s*Os*:openssl_md5" c"Returns a md5 hash object; optionally initialized with a string";
+    1 sha1 c"|s*:openssl_sha1" c"|s*Os*:openssl_sha1" c"Returns a sha1 hash object; optionally initialized with a string";
+    2 sha224 c"|s*:openssl_sha224" c"|s*Os*:openssl_sha224" c"Returns a sha224 hash object; optionally initialized with a string";
+    3 sha256 c"|s*:openssl_sha256" c"|s*Os*:openssl_sha256" c"Returns a sha256 hash object; optionally initialized with a string";
+    4 sha384 c"|s*:openssl_sha384" c"|s*Os*:openssl_sha384" c"Returns a sha384 hash object; optionally initialized with a string";
+    5 sha512 c"|s*:openssl_sha512" c"|s*Os*:openssl_sha512" c"Returns a sha512 hash object; optionally initialized with a string";
+    6 sha3_224 c"|s*:openssl_sha3_224" c"|s*Os*:openssl_sha3_224" c"Returns a sha3-224 hash object; optionally initialized with a string";
+    7 sha3_256 c"|s*:openssl_sha3_256" c"|s*Os*:openssl_sha3_256" c"Returns a sha3-256 hash object; optionally initialized with a string";
+    8 sha3_384 c"|s*:openssl_sha3_384" c"|s*Os*:openssl_sha3_384" c"Returns a sha3-384 hash object; optionally initialized with a string";
+    9 sha3_512 c"|s*:openssl_sha3_512" c"|s*Os*:openssl_sha3_512" c"Returns a sha3-512 hash object; optionally initialized with a string";
+    10 shake_128 c"|s*:openssl_shake_128" c"|s*Os*:openssl_shake_128" c"Returns a shake-128 variable hash object; optionally initialized with a string";
+    11 shake_256 c"|s*:openssl_shake_256" c"|s*Os*:openssl_shake_256" c"Returns a shake-256 variable hash object; optionally initialized with a string";
 }

@@ -10,12 +10,12 @@ use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
 use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
 use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::{py_function, py_getset, py_method, py_unary_slot};
+use crate::py_unary_slot;
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
@@ -36,43 +36,24 @@ impl PyClass for HmacObject {
     }
 }
 
-py_method!(keywords hmac_update, HmacObject, update);
-py_method!(noargs hmac_digest_m, HmacObject, digest);
-py_method!(noargs hmac_hexdigest, HmacObject, hexdigest);
-py_method!(noargs hmac_copy, HmacObject, copy);
-py_getset!(get hmac_name, HmacObject, get_name);
-py_getset!(get hmac_digest_size, HmacObject, get_digest_size);
-py_getset!(get hmac_block_size, HmacObject, get_block_size);
 py_unary_slot!(hmac_repr, HmacObject, repr);
 
 pub(crate) fn ready_type() -> PyResult<Owned> {
-    TypeBuilder::new::<HmacObject>(
+    let builder = TypeBuilder::new::<HmacObject>(
         c"_hashlib.HMAC",
         c"The object used to calculate HMAC of a message.",
-    )
-    .method(
-        c"update",
-        MethodKind::Keywords(hmac_update),
-        c"Update the HMAC object with msg.",
-    )
-    .method(
-        c"digest",
-        MethodKind::NoArgs(hmac_digest_m),
-        c"Return the digest of the bytes passed to the update() method so far.",
-    )
-    .method(
-        c"hexdigest",
-        MethodKind::NoArgs(hmac_hexdigest),
-        c"Return hexadecimal digest of the bytes passed to the update() method so far.",
-    )
-    .method(
-        c"copy",
-        MethodKind::NoArgs(hmac_copy),
-        c"Return a copy (\"clone\") of the HMAC object.",
-    )
-    .getset(c"name", hmac_name, None, c"")
-    .getset(c"digest_size", hmac_digest_size, None, c"")
-    .getset(c"block_size", hmac_block_size, None, c"")
+    );
+    crate::py_members!(builder, HmacObject {
+        method keywords c"update" => update, c"Update the HMAC object with msg.";
+        method noargs c"digest" => digest,
+            c"Return the digest of the bytes passed to the update() method so far.";
+        method noargs c"hexdigest" => hexdigest,
+            c"Return hexadecimal digest of the bytes passed to the update() method so far.";
+        method noargs c"copy" => copy, c"Return a copy (\"clone\") of the HMAC object.";
+        get c"name" => get_name, c"";
+        get c"digest_size" => get_digest_size, c"";
+        get c"block_size" => get_block_size, c"";
+    })
     .repr(hmac_repr)
     .build::<HmacObject>()
 }
@@ -119,10 +100,8 @@ fn digest_from_name(name: &[u8]) -> PyResult<MessageDigest> {
     Ok(md)
 }
 
-py_function!(keywords hmac_new_fn, hmac_new);
-
 /// Python: `_hashlib.hmac_new(key, msg=b'', digestmod=None)`
-fn hmac_new(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn hmac_new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     // `hmac.new(key, msg, 'sha256')` passes three plain str: skip the generic parser.
     if let Some([key, msg, name]) = exact_strs::<3>(&args) {
         let md = digest_from_name(name)?;
@@ -166,7 +145,7 @@ fn new_object(
 }
 
 /// Python: `_hashlib.HMAC.update(msg)`
-fn update(py: Python<'_>, slf: Slf<'_, HmacObject>, args: Args<'_>) -> PyResult<Owned> {
+fn update(py: Python<'_>, slf: Slf<'_, HmacObject>, args: KwArgs<'_>) -> PyResult<Owned> {
     // `h.update(some_str)` skips the generic parser (same bytes, see `single_exact_str`).
     if args.kwargs.is_none() {
         if let Some(bytes) = single_exact_str(&args) {
@@ -246,10 +225,8 @@ fn repr(_py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
     value::bytes(text.as_bytes())
 }
 
-py_function!(keywords hmac_digest_fn, hmac_digest);
-
 /// Python: `_hashlib.hmac_digest(key, msg, digest)`
-fn hmac_digest(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn hmac_digest(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     if let Some([key, msg, name]) = exact_strs::<3>(&args) {
         return one_shot(py, digest_from_name(name)?, key, msg);
     }

@@ -16,12 +16,9 @@ mod scrypt;
 
 use crate::py::module::{Module, ModuleBuilder};
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, MethodKind};
+use crate::py::typeobj::address;
 use crate::py::{value, Owned, PyResult, Python};
-use crate::py_function;
 use std::ffi::CString;
-
-py_function!(noargs get_fips_mode_fn, get_fips_mode);
 
 /// Python: `_hashlib.get_fips_mode()`
 fn get_fips_mode(_py: Python<'_>) -> PyResult<Owned> {
@@ -37,38 +34,17 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     let blake2s = blake2::ready_blake2s()?;
     let unsupported = errors::create(py)?;
     names::prepare_constructors();
-    let module = ModuleBuilder::new(c"_hashlib", c"OpenSSL interface for hashlib module")
-        .function(c"new", MethodKind::Keywords(hash::new_fn), hash::NEW_DOC)
-        .function(
-            c"pbkdf2_hmac",
-            MethodKind::Keywords(pbkdf2::pbkdf2_hmac_fn),
-            pbkdf2::DOC,
-        )
-        .function(
-            c"scrypt",
-            MethodKind::Keywords(scrypt::scrypt_fn),
-            scrypt::DOC,
-        )
-        .function(
-            c"hmac_new",
-            MethodKind::Keywords(hmac::hmac_new_fn),
-            hmac::HMAC_NEW_DOC,
-        )
-        .function(
-            c"hmac_digest",
-            MethodKind::Keywords(hmac::hmac_digest_fn),
-            hmac::HMAC_DIGEST_DOC,
-        )
-        .function(
-            c"compare_digest",
-            MethodKind::VarArgs(compare::compare_digest_fn),
-            compare::DOC,
-        )
-        .function(
-            c"get_fips_mode",
-            MethodKind::NoArgs(get_fips_mode_fn),
-            c"get_fips_mode($module, /)\n--\n\nDetermine the OpenSSL FIPS mode of operation.",
-        );
+    let module = ModuleBuilder::new(c"_hashlib", c"OpenSSL interface for hashlib module");
+    let module = crate::py_members!(module, module {
+        function keywords c"new" => hash::new, hash::NEW_DOC;
+        function keywords c"pbkdf2_hmac" => pbkdf2::pbkdf2_hmac_py, pbkdf2::DOC;
+        function keywords c"scrypt" => scrypt::scrypt_py, scrypt::DOC;
+        function keywords c"hmac_new" => hmac::hmac_new, hmac::HMAC_NEW_DOC;
+        function keywords c"hmac_digest" => hmac::hmac_digest, hmac::HMAC_DIGEST_DOC;
+        function varargs c"compare_digest" => compare::compare_digest, compare::DOC;
+        function noargs c"get_fips_mode" => get_fips_mode,
+            c"get_fips_mode($module, /)\n--\n\nDetermine the OpenSSL FIPS mode of operation.";
+    });
     let module = hash::add_constructors(module).build()?;
     let names = names::available_names()
         .into_iter()

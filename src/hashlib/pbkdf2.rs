@@ -5,11 +5,10 @@ use crate::hashlib::names::digest_by_name;
 use crate::ossl::digest::pbkdf2_hmac;
 use crate::ossl::error::OsslError;
 use crate::py::args::{parse, BufferArg, LongArg, ObjectArg, StrArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
-use crate::py_function;
 use std::ffi::{c_int, CStr};
 
 pub(crate) const DOC: &CStr =
@@ -18,10 +17,8 @@ pub(crate) const DOC: &CStr =
 Password based key derivation function 2 (PKCS #5 v2.0) with HMAC as\n\
 pseudorandom function.";
 
-py_function!(keywords pbkdf2_hmac_fn, pbkdf2_hmac_py);
-
 /// Python: `_hashlib.pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)`
-fn pbkdf2_hmac_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn pbkdf2_hmac_py(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     let (mut name, mut password, mut salt) = (StrArg::new(), BufferArg::new(), BufferArg::new());
     let (mut iterations, mut dklen) = (LongArg(0), ObjectArg::new());
     parse(

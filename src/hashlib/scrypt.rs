@@ -4,19 +4,16 @@
 use crate::hashlib::errors::openssl_failure;
 use crate::ossl::kdf::{scrypt, scrypt_check, ScryptParams};
 use crate::py::args::{parse, BufferArg, LongArg, ObjectArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::KwArgs;
 use crate::py::buffer::type_name;
 use crate::py::err::Builtin;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::py_function;
 use std::ffi::{c_int, CStr};
 
 pub(crate) const DOC: &CStr =
     c"scrypt($module, /, password, *, salt=None, n=None, r=None, p=None,\n\
        maxmem=0, dklen=64)\n--\n\n\
 scrypt password-based key derivation function.";
-
-py_function!(keywords scrypt_fn, scrypt_py);
 
 /// n, r and p: Python 3 takes them as ints and refuses negatives with one message.
 fn cost(obj: Option<Borrowed<'_>>, name: &str) -> PyResult<u64> {
@@ -43,7 +40,7 @@ fn cost(obj: Option<Borrowed<'_>>, name: &str) -> PyResult<u64> {
 }
 
 /// Python: `_hashlib.scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64)`
-fn scrypt_py(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+pub(crate) fn scrypt_py(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     // 2.7's parser has no keyword-only marker: count the positionals ourselves.
     let given = value::tuple_len(args.args.as_ref());
     if given > 1 {

@@ -341,12 +341,13 @@ const MAX_POINTERS: usize = 16;
 
 /// Parses `args` (and keywords, when `keywords` is given) into `slots`. A mismatch between the
 /// format and the slots is a programming error and panics (becoming a `SystemError`).
-pub(crate) fn parse(
-    call: Args<'_>,
+pub(crate) fn parse<'a>(
+    call: impl Into<Args<'a>>,
     format: &CStr,
     keywords: Option<&[&CStr]>,
     slots: &mut [&mut dyn ArgSlot],
 ) -> PyResult<()> {
+    let call = call.into();
     // The check guards the variadic call below, so it stays in release builds; it compares
     // slices without allocating.
     if !units(format.to_bytes()).eq(slots.iter().map(|s| s.unit().as_bytes())) {

@@ -131,20 +131,64 @@ pub(crate) struct Args<'a> {
     pub(crate) kwargs: Option<Borrowed<'a>>,
 }
 
+/// The arguments of a `METH_VARARGS | METH_KEYWORDS` call. A type of its own, not `Args`, so
+/// that an implementation written for one calling convention cannot be registered under the
+/// other: `py_members!` entries of the wrong kind do not compile. It reads as `Args`.
+#[derive(Clone, Copy)]
+pub(crate) struct KwArgs<'a>(Args<'a>);
+
+impl<'a> std::ops::Deref for KwArgs<'a> {
+    type Target = Args<'a>;
+    fn deref(&self) -> &Args<'a> {
+        &self.0
+    }
+}
+
+impl<'a> From<KwArgs<'a>> for Args<'a> {
+    fn from(call: KwArgs<'a>) -> Args<'a> {
+        call.0
+    }
+}
+
+/// For `METH_VARARGS` methods: the implementation sees the positional tuple (never keywords).
+///
 /// # Safety
-/// `slf` is a live instance of `T`'s type (or a subtype); `args`/`kwargs` are NULL or live for
-/// the call; the GIL is held.
+/// `slf` is a live instance of `T`'s type (or a subtype); `args` is NULL or live for the call;
+/// the GIL is held.
 pub(crate) unsafe fn call_method<T: PyClass>(
     name: &str,
     slf: *mut ffi::PyObject,
     args: *mut ffi::PyObject,
-    kwargs: *mut ffi::PyObject,
     imp: impl FnOnce(Python<'_>, Slf<'_, T>, Args<'_>) -> PyResult<Owned>,
 ) -> *mut ffi::PyObject {
     trampoline(name, |py| {
         // SAFETY: the caller's contract.
-        let (slf, args) = unsafe { (Slf::from_ptr(slf), Args::from_ptrs(args, kwargs)) };
+        let (slf, args) = unsafe {
+            (
+                Slf::from_ptr(slf),
+                Args::from_ptrs(args, std::ptr::null_mut()),
+            )
+        };
         imp(py, slf, args)
+    })
+}
+
+/// For `METH_VARARGS | METH_KEYWORDS` methods.
+///
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); `args`/`kwargs` are NULL or live for
+/// the call; the GIL is held.
+pub(crate) unsafe fn call_method_kw<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, KwArgs<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        let (slf, args) = unsafe { (Slf::from_ptr(slf), Args::from_ptrs(args, kwargs)) };
+        imp(py, slf, KwArgs(args))
     })
 }
 
@@ -164,8 +208,7 @@ pub(crate) unsafe fn call_self<T: PyClass>(
 }
 
 /// For `METH_O` methods: CPython has already checked that there is exactly one argument (with
-/// its own "takes exactly one argument" message); the implementation sees it as a 1-tuple, so it
-/// parses it with the same format string as a `METH_VARARGS` method would.
+/// its own "takes exactly one argument" message); the implementation receives that object.
 ///
 /// # Safety
 /// `slf` is a live instance of `T`'s type (or a subtype); `arg` is live; the GIL is held.
@@ -173,21 +216,28 @@ pub(crate) unsafe fn call_method_single<T: PyClass>(
     name: &str,
     slf: *mut ffi::PyObject,
     arg: *mut ffi::PyObject,
-    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Args<'_>) -> PyResult<Owned>,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Borrowed<'_>) -> PyResult<Owned>,
 ) -> *mut ffi::PyObject {
     trampoline(name, |py| {
         // SAFETY: the caller's contract.
         let (slf, arg) = unsafe { (Slf::from_ptr(slf), Borrowed::from_ptr(arg)) };
-        let arg = arg.expect("METH_O passes its argument");
-        let tuple = crate::py::value::tuple(vec![arg.to_owned()])?;
-        imp(
-            py,
-            slf,
-            Args {
-                args: Some(tuple.borrow()),
-                kwargs: None,
-            },
-        )
+        imp(py, slf, arg.expect("METH_O passes its argument"))
+    })
+}
+
+/// For `METH_VARARGS | METH_KEYWORDS` module functions.
+///
+/// # Safety
+/// `args`/`kwargs` are NULL or live for the call; the GIL is held.
+pub(crate) unsafe fn call_function_kw(
+    name: &str,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, KwArgs<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        imp(py, KwArgs(unsafe { Args::from_ptrs(args, kwargs) }))
     })
 }
 
@@ -234,42 +284,41 @@ impl<'a> Args<'a> {
     }
 }
 
-/// Defines a method of a class: `py_method!(kind fn_name, Class, implementation)` where kind is
-/// `keywords` (METH_VARARGS|METH_KEYWORDS), `varargs` (METH_VARARGS), `single` (METH_O) or
-/// `noargs`.
+/// Defines the C shell of a method of a class: `py_method!(kind fn_name, Class, implementation)`
+/// where kind is `keywords` (METH_VARARGS|METH_KEYWORDS: the implementation takes `KwArgs`),
+/// `varargs` (METH_VARARGS: `Args`), `single` (METH_O: the one `Borrowed` argument) or `noargs`
+/// (self only). Used through `py_members!`, which states the kind once per entry.
 #[macro_export]
 macro_rules! py_method {
     (keywords $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             slf: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
             kwargs: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes a live instance of the class and the call's arguments.
             unsafe {
-                $crate::py::boundary::call_method::<$cls>(stringify!($imp), slf, args, kwargs, $imp)
-            }
-        }
-    };
-    (varargs $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
-            slf: *mut $crate::ffi::PyObject,
-            args: *mut $crate::ffi::PyObject,
-        ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: CPython passes a live instance of the class and the argument tuple.
-            unsafe {
-                $crate::py::boundary::call_method::<$cls>(
+                $crate::py::boundary::call_method_kw::<$cls>(
                     stringify!($imp),
                     slf,
                     args,
-                    std::ptr::null_mut(),
+                    kwargs,
                     $imp,
                 )
             }
         }
     };
+    (varargs $name:ident, $cls:ty, $imp:path) => {
+        unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class and the argument tuple.
+            unsafe { $crate::py::boundary::call_method::<$cls>(stringify!($imp), slf, args, $imp) }
+        }
+    };
     (single $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             slf: *mut $crate::ffi::PyObject,
             arg: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
@@ -280,7 +329,7 @@ macro_rules! py_method {
         }
     };
     (noargs $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             slf: *mut $crate::ffi::PyObject,
             _unused: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
@@ -290,21 +339,21 @@ macro_rules! py_method {
     };
 }
 
-/// Defines a module-level function; kinds as for `py_method!`.
+/// Defines the C shell of a module-level function; kinds as for `py_method!` (no `single`).
 #[macro_export]
 macro_rules! py_function {
     (keywords $name:ident, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
             kwargs: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes the call's live arguments.
-            unsafe { $crate::py::boundary::call_function(stringify!($imp), args, kwargs, $imp) }
+            unsafe { $crate::py::boundary::call_function_kw(stringify!($imp), args, kwargs, $imp) }
         }
     };
     (varargs $name:ident, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
@@ -320,7 +369,7 @@ macro_rules! py_function {
         }
     };
     (noargs $name:ident, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
             _unused: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
@@ -337,11 +386,94 @@ macro_rules! py_function {
     };
 }
 
+/// The `MethodKind` of a `py_method!`/`py_function!` kind keyword.
+#[macro_export]
+macro_rules! py_method_kind {
+    (keywords $shell:ident) => {
+        $crate::py::typeobj::MethodKind::Keywords($shell)
+    };
+    (varargs $shell:ident) => {
+        $crate::py::typeobj::MethodKind::VarArgs($shell)
+    };
+    (single $shell:ident) => {
+        $crate::py::typeobj::MethodKind::Single($shell)
+    };
+    (noargs $shell:ident) => {
+        $crate::py::typeobj::MethodKind::NoArgs($shell)
+    };
+}
+
+/// The Python-visible names of a class or module, one table line each, next to their
+/// implementations. Each line makes the C shell (inside the trampoline) and registers it, so
+/// the calling convention is stated once and the implementation's signature must match it:
+///
+/// ```text
+/// let builder = py_members!(builder, ContextObject {
+///     method varargs c"set_ciphers" => set_ciphers, c"";     // fn(py, slf, Args)
+///     method keywords c"load_cert_chain" => load_cert_chain, c"";  // fn(py, slf, KwArgs)
+///     method single c"load_dh_params" => load_dh_params, c"";      // fn(py, slf, Borrowed)
+///     method noargs c"session_stats" => session_stats, c"";        // fn(py, slf)
+///     get c"security_level" => get_security_level, c"";            // read-only attribute
+///     getset c"options" => get_options, set_options, c"";          // read-write attribute
+/// });
+/// let module = py_members!(ModuleBuilder::new(..), module {
+///     function varargs c"RAND_add" => rand_add, DOC;               // fn(py, Args)
+/// });
+/// ```
+#[macro_export]
+macro_rules! py_members {
+    ($builder:expr, module { $($entries:tt)* }) => {{
+        let builder = $builder;
+        $crate::py_members!(@function builder; $($entries)*)
+    }};
+    ($builder:expr, $owner:ty { $($entries:tt)* }) => {{
+        let builder = $builder;
+        $crate::py_members!(@entry builder, $owner; $($entries)*)
+    }};
+    (@entry $b:ident, $owner:ty;) => { $b };
+    (@entry $b:ident, $owner:ty;
+        method $kind:ident $name:expr => $imp:path, $doc:expr; $($rest:tt)*) => {{
+        $crate::py_method!($kind shell, $owner, $imp);
+        let $b = $crate::py::typeobj::MethodTable::method(
+            $b,
+            $name,
+            $crate::py_method_kind!($kind shell),
+            $doc,
+        );
+        $crate::py_members!(@entry $b, $owner; $($rest)*)
+    }};
+    (@entry $b:ident, $owner:ty;
+        get $name:expr => $get:path, $doc:expr; $($rest:tt)*) => {{
+        $crate::py_getset!(get getter, $owner, $get);
+        let $b = $b.getset($name, getter, None, $doc);
+        $crate::py_members!(@entry $b, $owner; $($rest)*)
+    }};
+    (@entry $b:ident, $owner:ty;
+        getset $name:expr => $get:path, $set:path, $doc:expr; $($rest:tt)*) => {{
+        $crate::py_getset!(get getter, $owner, $get);
+        $crate::py_getset!(set setter, $owner, $set);
+        let $b = $b.getset($name, getter, Some(setter), $doc);
+        $crate::py_members!(@entry $b, $owner; $($rest)*)
+    }};
+    (@function $b:ident;) => { $b };
+    (@function $b:ident;
+        function $kind:ident $name:expr => $imp:path, $doc:expr; $($rest:tt)*) => {{
+        $crate::py_function!($kind shell, $imp);
+        let $b = $crate::py::typeobj::MethodTable::method(
+            $b,
+            $name,
+            $crate::py_method_kind!($kind shell),
+            $doc,
+        );
+        $crate::py_members!(@function $b; $($rest)*)
+    }};
+}
+
 /// Defines a getter (`get`) or setter (`set`) of a class attribute.
 #[macro_export]
 macro_rules! py_getset {
     (get $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             slf: *mut $crate::ffi::PyObject,
             _closure: *mut std::ffi::c_void,
         ) -> *mut $crate::ffi::PyObject {
@@ -350,7 +482,7 @@ macro_rules! py_getset {
         }
     };
     (set $name:ident, $cls:ty, $imp:path) => {
-        pub(crate) unsafe extern "C" fn $name(
+        unsafe extern "C" fn $name(
             slf: *mut $crate::ffi::PyObject,
             value: *mut $crate::ffi::PyObject,
             _closure: *mut std::ffi::c_void,
@@ -430,7 +562,6 @@ pub(crate) fn module_init(
 mod tests {
     use crate::py::embed::{run, with_python};
     use crate::py::module::ModuleBuilder;
-    use crate::py::typeobj::MethodKind;
     use crate::py::{value, Owned, PyResult, Python};
 
     fn explode(_py: Python<'_>) -> PyResult<Owned> {
@@ -441,17 +572,15 @@ mod tests {
         value::int(42)
     }
 
-    crate::py_function!(noargs explode_fn, explode);
-    crate::py_function!(noargs fine_fn, fine);
-
     #[test]
     fn a_panic_becomes_system_error_and_the_interpreter_goes_on() {
         with_python(|py| {
-            let module = ModuleBuilder::new(c"pep466_panic_test", c"")
-                .function(c"explode", MethodKind::NoArgs(explode_fn), c"")
-                .function(c"fine", MethodKind::NoArgs(fine_fn), c"")
-                .build()
-                .expect("module builds");
+            let module = crate::py_members!(ModuleBuilder::new(c"pep466_panic_test", c""), module {
+                function noargs c"explode" => explode, c"";
+                function noargs c"fine" => fine, c"";
+            })
+            .build()
+            .expect("module builds");
             drop(module);
             let out = run(py, "import pep466_panic_test as m\nresult = m.explode()");
             assert!(out.starts_with("raised SystemError("), "{out}");
@@ -466,4 +595,68 @@ mod tests {
             );
         });
     }
+}
+
+/// Proof that `py_members!` rejects an implementation registered under the wrong calling
+/// convention. Never part of a build: `scripts/check-method-kinds.sh` type-checks the crate with
+/// `--cfg pep466_kind_probe --cfg pep466_kind_case="<case>"` and expects "right" to compile and every other case to
+/// fail with a type mismatch on the probe's line.
+#[cfg(pep466_kind_probe)]
+mod kind_probe {
+    use super::{Args, KwArgs};
+    use crate::py::typeobj::{PyClass, Slf, TypeBuilder, TypeSlot};
+    use crate::py::{value, Borrowed, Owned, PyResult, Python};
+
+    struct Probe;
+
+    impl PyClass for Probe {
+        fn type_slot() -> &'static TypeSlot {
+            static SLOT: TypeSlot = TypeSlot::new();
+            &SLOT
+        }
+    }
+
+    fn no_args(_py: Python<'_>, _slf: Slf<'_, Probe>) -> PyResult<Owned> {
+        Ok(value::none())
+    }
+    fn var_args(_py: Python<'_>, _slf: Slf<'_, Probe>, _args: Args<'_>) -> PyResult<Owned> {
+        Ok(value::none())
+    }
+    fn kw_args(_py: Python<'_>, _slf: Slf<'_, Probe>, _args: KwArgs<'_>) -> PyResult<Owned> {
+        Ok(value::none())
+    }
+    fn single(_py: Python<'_>, _slf: Slf<'_, Probe>, _arg: Borrowed<'_>) -> PyResult<Owned> {
+        Ok(value::none())
+    }
+
+    #[cfg(pep466_kind_case = "right")]
+    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+        crate::py_members!(b, Probe {
+            method noargs c"a" => no_args, c"";
+            method varargs c"b" => var_args, c"";
+            method keywords c"c" => kw_args, c"";
+            method single c"d" => single, c"";
+        })
+    }
+
+    #[cfg(pep466_kind_case = "single_as_varargs")]
+    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+        crate::py_members!(b, Probe { method varargs c"d" => single, c""; })
+    }
+
+    #[cfg(pep466_kind_case = "keywords_as_varargs")]
+    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+        crate::py_members!(b, Probe { method varargs c"c" => kw_args, c""; })
+    }
+
+    #[cfg(pep466_kind_case = "varargs_as_keywords")]
+    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+        crate::py_members!(b, Probe { method keywords c"b" => var_args, c""; })
+    }
+
+    #[cfg(pep466_kind_case = "noargs_as_single")]
+    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+        crate::py_members!(b, Probe { method single c"a" => no_args, c""; })
+    }
+
 }

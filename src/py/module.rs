@@ -2,7 +2,7 @@
 
 use crate::ffi;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{method_def, MethodKind};
+use crate::py::typeobj::MethodTable;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult};
 use std::ffi::{c_long, CStr};
 
@@ -10,6 +10,12 @@ pub(crate) struct ModuleBuilder {
     name: &'static CStr,
     doc: &'static CStr,
     methods: Vec<ffi::PyMethodDef>,
+}
+
+impl MethodTable for ModuleBuilder {
+    fn methods(&mut self) -> &mut Vec<ffi::PyMethodDef> {
+        &mut self.methods
+    }
 }
 
 /// An initialised module.
@@ -22,16 +28,6 @@ impl ModuleBuilder {
             doc,
             methods: Vec::new(),
         }
-    }
-
-    pub(crate) fn function(
-        mut self,
-        name: &'static CStr,
-        kind: MethodKind,
-        doc: &'static CStr,
-    ) -> Self {
-        self.methods.push(method_def(name, kind, doc));
-        self
     }
 
     /// Creates (or, on a second init in the same process, re-creates) the module.

@@ -265,11 +265,7 @@ fn doc_ptr(doc: &'static CStr) -> *const std::ffi::c_char {
 }
 
 /// Builds a `PyMethodDef` (name and doc are static C strings).
-pub(crate) fn method_def(
-    name: &'static CStr,
-    kind: MethodKind,
-    doc: &'static CStr,
-) -> ffi::PyMethodDef {
+fn method_def(name: &'static CStr, kind: MethodKind, doc: &'static CStr) -> ffi::PyMethodDef {
     let (meth, flags): (ffi::PyCFunction, u32) = match kind {
         MethodKind::NoArgs(f) => (Some(f), ffi::METH_NOARGS),
         MethodKind::VarArgs(f) => (Some(f), ffi::METH_VARARGS),
@@ -298,6 +294,23 @@ pub(crate) fn method_def(
         ml_meth: meth,
         ml_flags: flags as c_int,
         ml_doc: doc_ptr(doc),
+    }
+}
+
+/// What holds a method table: a class being built or a module being built. `method` is the one
+/// way a Python-callable is registered (`py_members!` calls it).
+pub(crate) trait MethodTable: Sized {
+    fn methods(&mut self) -> &mut Vec<ffi::PyMethodDef>;
+
+    fn method(mut self, name: &'static CStr, kind: MethodKind, doc: &'static CStr) -> Self {
+        self.methods().push(method_def(name, kind, doc));
+        self
+    }
+}
+
+impl MethodTable for TypeBuilder {
+    fn methods(&mut self) -> &mut Vec<ffi::PyMethodDef> {
+        &mut self.methods
     }
 }
 
@@ -367,16 +380,6 @@ impl TypeBuilder {
         self.ty.tp_flags |= ffi::Py_TPFLAGS_HAVE_GC as c_long;
         self.ty.tp_traverse = Some(traverse::<T>);
         self.ty.tp_clear = Some(clear::<T>);
-        self
-    }
-
-    pub(crate) fn method(
-        mut self,
-        name: &'static CStr,
-        kind: MethodKind,
-        doc: &'static CStr,
-    ) -> Self {
-        self.methods.push(method_def(name, kind, doc));
         self
     }
 

@@ -16,12 +16,12 @@ use crate::ossl::ssl::{CipherInfo, Role, Ssl};
 use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
 };
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{
-    downcast, downcast_owned, GilCell, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
+    downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
 };
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::ContextObject;
@@ -30,7 +30,6 @@ use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_err
 use crate::ssl::serial::Serial;
 use crate::ssl::session::SessionObject;
 use crate::ssl::transport::Transport;
-use crate::{py_getset, py_method};
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -180,118 +179,40 @@ const WRITE_DOC: &CStr = c"write(s) -> len\n\
 Writes the string s into the SSL object.  Returns the number\n\
 of bytes written.";
 
-py_method!(noargs conn_do_handshake, Connection, do_handshake);
-py_method!(varargs conn_read, Connection, read);
-py_method!(varargs conn_write, Connection, write);
-py_method!(noargs conn_pending, Connection, pending);
-py_method!(varargs conn_peer_certificate, Connection, peer_certificate);
-py_method!(keywords conn_getpeercert, Connection, getpeercert);
-py_method!(noargs conn_cipher, Connection, cipher);
-py_method!(noargs conn_shared_ciphers, Connection, shared_ciphers);
-py_method!(noargs conn_version, Connection, version);
-py_method!(noargs conn_compression, Connection, compression);
-py_method!(noargs conn_selected_alpn, Connection, selected_alpn_protocol);
-py_method!(noargs conn_selected_npn, Connection, selected_npn_protocol);
-py_method!(noargs conn_shutdown, Connection, shutdown);
-py_method!(noargs conn_tls_unique_cb, Connection, tls_unique_cb);
-py_method!(keywords conn_get_channel_binding, Connection, get_channel_binding);
-py_method!(noargs conn_verify_client_pha, Connection, verify_client_post_handshake);
-py_getset!(get conn_get_context, Connection, get_context);
-py_getset!(set conn_set_context, Connection, set_context);
-py_getset!(get conn_get_server_side, Connection, get_server_side);
-py_getset!(get conn_get_server_hostname, Connection, get_server_hostname);
-py_getset!(get conn_get_owner, Connection, get_owner);
-py_getset!(set conn_set_owner, Connection, set_owner);
-py_getset!(get conn_get_session, Connection, get_session);
-py_getset!(set conn_set_session, Connection, set_session);
-py_getset!(get conn_get_session_reused, Connection, get_session_reused);
-
 /// Python: `_ssl._SSLSocket` (the type, exported as in 2.7.18).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    let mut builder = TypeBuilder::new::<Connection>(c"_ssl._SSLSocket", c"")
-        .gc::<Connection>()
-        .method(c"do_handshake", MethodKind::NoArgs(conn_do_handshake), c"")
-        .method(c"write", MethodKind::VarArgs(conn_write), WRITE_DOC)
-        .method(c"read", MethodKind::VarArgs(conn_read), READ_DOC)
-        .method(c"pending", MethodKind::NoArgs(conn_pending), PENDING_DOC)
-        .method(
-            c"peer_certificate",
-            MethodKind::VarArgs(conn_peer_certificate),
-            PEER_CERT_DOC,
-        )
-        .method(c"getpeercert", MethodKind::Keywords(conn_getpeercert), c"")
-        .method(c"cipher", MethodKind::NoArgs(conn_cipher), c"")
-        .method(
-            c"shared_ciphers",
-            MethodKind::NoArgs(conn_shared_ciphers),
-            c"",
-        )
-        .method(c"version", MethodKind::NoArgs(conn_version), c"")
-        .method(
-            c"selected_alpn_protocol",
-            MethodKind::NoArgs(conn_selected_alpn),
-            c"",
-        )
-        .method(c"compression", MethodKind::NoArgs(conn_compression), c"")
-        .method(c"shutdown", MethodKind::NoArgs(conn_shutdown), SHUTDOWN_DOC)
-        .method(
-            c"tls_unique_cb",
-            MethodKind::NoArgs(conn_tls_unique_cb),
-            TLS_UNIQUE_DOC,
-        )
-        .method(
-            c"get_channel_binding",
-            MethodKind::Keywords(conn_get_channel_binding),
-            c"",
-        )
-        .method(
-            c"verify_client_post_handshake",
-            MethodKind::NoArgs(conn_verify_client_pha),
-            c"",
-        )
-        .getset(
-            c"context",
-            conn_get_context,
-            Some(conn_set_context),
-            CONTEXT_DOC,
-        )
-        .getset(
-            c"server_side",
-            conn_get_server_side,
-            None,
-            c"Whether this is a server-side socket.",
-        )
-        .getset(
-            c"server_hostname",
-            conn_get_server_hostname,
-            None,
-            c"The currently set server hostname (for SNI).",
-        )
-        .getset(
-            c"owner",
-            conn_get_owner,
-            Some(conn_set_owner),
-            c"The Python-level owner of this object.\n\nPassed as \"self\" in servername callback.",
-        )
-        .getset(
-            c"session",
-            conn_get_session,
-            Some(conn_set_session),
-            c"The underlying SSLSession object.",
-        )
-        .getset(
-            c"session_reused",
-            conn_get_session_reused,
-            None,
-            c"Was the client session reused during handshake?",
-        );
+    let builder = TypeBuilder::new::<Connection>(c"_ssl._SSLSocket", c"").gc::<Connection>();
+    let mut builder = crate::py_members!(builder, Connection {
+        method noargs c"do_handshake" => do_handshake, c"";
+        method varargs c"write" => write, WRITE_DOC;
+        method varargs c"read" => read, READ_DOC;
+        method noargs c"pending" => pending, PENDING_DOC;
+        method varargs c"peer_certificate" => peer_certificate, PEER_CERT_DOC;
+        method keywords c"getpeercert" => getpeercert, c"";
+        method noargs c"cipher" => cipher, c"";
+        method noargs c"shared_ciphers" => shared_ciphers, c"";
+        method noargs c"version" => version, c"";
+        method noargs c"selected_alpn_protocol" => selected_alpn_protocol, c"";
+        method noargs c"compression" => compression, c"";
+        method noargs c"shutdown" => shutdown, SHUTDOWN_DOC;
+        method noargs c"tls_unique_cb" => tls_unique_cb, TLS_UNIQUE_DOC;
+        method keywords c"get_channel_binding" => get_channel_binding, c"";
+        method noargs c"verify_client_post_handshake" => verify_client_post_handshake, c"";
+        getset c"context" => get_context, set_context, CONTEXT_DOC;
+        get c"server_side" => get_server_side, c"Whether this is a server-side socket.";
+        get c"server_hostname" => get_server_hostname,
+            c"The currently set server hostname (for SNI).";
+        getset c"owner" => get_owner, set_owner,
+            c"The Python-level owner of this object.\n\nPassed as \"self\" in servername callback.";
+        getset c"session" => get_session, set_session, c"The underlying SSLSession object.";
+        get c"session_reused" => get_session_reused,
+            c"Was the client session reused during handshake?";
+    });
     // 2.7 compiles `selected_npn_protocol` in only when the library has NPN (`HAS_NPN`).
     if crate::ossl::protos::HAS_NPN {
-        builder = builder.method(
-            c"selected_npn_protocol",
-            MethodKind::NoArgs(conn_selected_npn),
-            c"",
-        );
+        builder = crate::py_members!(builder, Connection {
+            method noargs c"selected_npn_protocol" => selected_npn_protocol, c"";
+        });
     }
     m.add(c"_SSLSocket", builder.build::<Connection>()?)
 }
@@ -384,7 +305,7 @@ fn peer_certificate(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) ->
 }
 
 /// Python: `_ssl._SSLSocket.getpeercert(der=False)` (Python 3's name)
-fn getpeercert(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
+fn getpeercert(py: Python<'_>, slf: Slf<'_, Connection>, args: KwArgs<'_>) -> PyResult<Owned> {
     let mut binary = ObjectArg::new();
     parse(args, c"|O:getpeercert", Some(&[c"der"]), &mut [&mut binary])?;
     peer_cert(py, &slf, binary.get())
@@ -527,7 +448,7 @@ fn tls_unique_cb(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
 fn get_channel_binding(
     py: Python<'_>,
     slf: Slf<'_, Connection>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let mut cb_type = StrArg::new();
     parse(

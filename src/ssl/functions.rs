@@ -9,25 +9,14 @@ use crate::ossl::obj::{Asn1Object, ObjectInfo};
 use crate::ossl::x509::{default_cert_paths, LoadFileError, X509};
 use crate::ossl::{error::OsslError, rand};
 use crate::py::args::{parse, DoubleArg, IntArg, ObjectArg, StrArg, StrLenArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::MethodKind;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
-use crate::py_function;
 use crate::ssl::cert::decode_certificate;
 use crate::ssl::errors::{class, ssl_error_plain, ErrorClass};
 use std::ffi::{CStr, CString};
-
-py_function!(varargs test_decode_cert_fn, test_decode_cert);
-py_function!(varargs rand_add_fn, rand_add);
-py_function!(noargs rand_status_fn, rand_status);
-py_function!(varargs rand_bytes_fn, rand_bytes);
-py_function!(varargs rand_pseudo_bytes_fn, rand_pseudo_bytes);
-py_function!(keywords txt2obj_fn, txt2obj);
-py_function!(varargs nid2obj_fn, nid2obj);
-py_function!(noargs default_verify_paths_fn, get_default_verify_paths);
 
 const RAND_ADD_DOC: &CStr = c"RAND_add(string, entropy)\n\
 \n\
@@ -57,34 +46,16 @@ set_default_verify_paths() uses to load default CAs:\n\
 'cert_file_env', 'cert_file', 'cert_dir_env', 'cert_dir'.";
 
 pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
-    m.function(
-        c"_test_decode_cert",
-        MethodKind::VarArgs(test_decode_cert_fn),
-        c"",
-    )
-    .function(c"RAND_add", MethodKind::VarArgs(rand_add_fn), RAND_ADD_DOC)
-    .function(
-        c"RAND_status",
-        MethodKind::NoArgs(rand_status_fn),
-        RAND_STATUS_DOC,
-    )
-    .function(
-        c"RAND_bytes",
-        MethodKind::VarArgs(rand_bytes_fn),
-        RAND_BYTES_DOC,
-    )
-    .function(
-        c"RAND_pseudo_bytes",
-        MethodKind::VarArgs(rand_pseudo_bytes_fn),
-        RAND_PSEUDO_BYTES_DOC,
-    )
-    .function(c"txt2obj", MethodKind::Keywords(txt2obj_fn), TXT2OBJ_DOC)
-    .function(c"nid2obj", MethodKind::VarArgs(nid2obj_fn), NID2OBJ_DOC)
-    .function(
-        c"get_default_verify_paths",
-        MethodKind::NoArgs(default_verify_paths_fn),
-        PATHS_DOC,
-    )
+    crate::py_members!(m, module {
+        function varargs c"_test_decode_cert" => test_decode_cert, c"";
+        function varargs c"RAND_add" => rand_add, RAND_ADD_DOC;
+        function noargs c"RAND_status" => rand_status, RAND_STATUS_DOC;
+        function varargs c"RAND_bytes" => rand_bytes, RAND_BYTES_DOC;
+        function varargs c"RAND_pseudo_bytes" => rand_pseudo_bytes, RAND_PSEUDO_BYTES_DOC;
+        function keywords c"txt2obj" => txt2obj, TXT2OBJ_DOC;
+        function varargs c"nid2obj" => nid2obj, NID2OBJ_DOC;
+        function noargs c"get_default_verify_paths" => get_default_verify_paths, PATHS_DOC;
+    })
 }
 
 /// Python: `_ssl._test_decode_cert(path)`: the dict of the first PEM certificate of a file.
@@ -181,7 +152,7 @@ fn object_tuple(obj: &Asn1Object) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl.txt2obj(txt, name=False)`.
-fn txt2obj(_py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+fn txt2obj(_py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     let (mut txt, mut name) = (StrArg::new(), ObjectArg::new());
     parse(
         args,

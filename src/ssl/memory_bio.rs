@@ -8,12 +8,10 @@ use crate::py::args::{bytes_like, parse, IntArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
-use crate::py::typeobj::{
-    create_subtype, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot,
-};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
 use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain};
-use crate::{py_getset, py_method, py_new};
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -49,22 +47,27 @@ impl MemoryBio {
 }
 
 py_new!(memory_bio_new, new);
-py_method!(varargs memory_bio_read, MemoryBio, read);
-py_method!(varargs memory_bio_write, MemoryBio, write);
-py_method!(noargs memory_bio_write_eof, MemoryBio, write_eof);
-py_getset!(get memory_bio_pending, MemoryBio, pending);
-py_getset!(get memory_bio_eof, MemoryBio, eof);
 
 /// Python: `_ssl.MemoryBIO` (the type).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    let ty = TypeBuilder::new::<MemoryBio>(c"_ssl.MemoryBIO", c"")
-        .new_func(memory_bio_new)
-        .method(c"read", MethodKind::VarArgs(memory_bio_read), c"read($self, size=-1, /)\n--\n\nRead up to size bytes from the memory BIO.\n\nIf size is not specified, read the entire buffer.\nIf the return value is an empty bytes instance, this means either\nEOF or that no data is available. Use the \"eof\" property to\ndistinguish between the two.")
-        .method(c"write", MethodKind::VarArgs(memory_bio_write), c"write($self, b, /)\n--\n\nWrites the bytes b into the memory BIO.\n\nReturns the number of bytes written.")
-        .method(c"write_eof", MethodKind::NoArgs(memory_bio_write_eof), c"write_eof($self, /)\n--\n\nWrite an EOF marker to the memory BIO.\n\nWhen all data has been read, the \"eof\" property will be True.")
-        .getset(c"pending", memory_bio_pending, None, c"The number of bytes pending in the memory BIO.")
-        .getset(c"eof", memory_bio_eof, None, c"Whether the memory BIO is at EOF.")
-        .build::<MemoryBio>()?;
+    let ty = TypeBuilder::new::<MemoryBio>(c"_ssl.MemoryBIO", c"").new_func(memory_bio_new);
+    let ty = crate::py_members!(ty, MemoryBio {
+        method varargs c"read" => read, c"read($self, size=-1, /)\n--\n\n\
+            Read up to size bytes from the memory BIO.\n\n\
+            If size is not specified, read the entire buffer.\n\
+            If the return value is an empty bytes instance, this means either\n\
+            EOF or that no data is available. Use the \"eof\" property to\n\
+            distinguish between the two.";
+        method varargs c"write" => write, c"write($self, b, /)\n--\n\n\
+            Writes the bytes b into the memory BIO.\n\n\
+            Returns the number of bytes written.";
+        method noargs c"write_eof" => write_eof, c"write_eof($self, /)\n--\n\n\
+            Write an EOF marker to the memory BIO.\n\n\
+            When all data has been read, the \"eof\" property will be True.";
+        get c"pending" => pending, c"The number of bytes pending in the memory BIO.";
+        get c"eof" => eof, c"Whether the memory BIO is at EOF.";
+    })
+    .build::<MemoryBio>()?;
     m.add(c"MemoryBIO", ty)
 }
 

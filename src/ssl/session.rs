@@ -10,8 +10,8 @@ use crate::ossl::session::Session;
 use crate::py::module::Module;
 use crate::py::typeobj::{create, downcast, PyClass, Slf, TypeBuilder, TypeSlot, Visit};
 use crate::py::{value, Borrowed, Owned, PyResult, Python};
+use crate::py_richcompare;
 use crate::ssl::context::ContextObject;
-use crate::{py_getset, py_richcompare};
 use std::ffi::c_int;
 
 /// CPython's `Py_EQ` and `Py_NE` (`object.h`).
@@ -53,44 +53,21 @@ impl SessionObject {
     }
 }
 
-py_getset!(get session_id, SessionObject, id);
-py_getset!(get session_time, SessionObject, time);
-py_getset!(get session_timeout, SessionObject, timeout);
-py_getset!(get session_ticket_lifetime_hint, SessionObject, ticket_lifetime_hint);
-py_getset!(get session_has_ticket, SessionObject, has_ticket);
 py_richcompare!(session_richcompare, SessionObject, richcompare);
 
 /// Python: `_ssl.SSLSession` (the type).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
     let ty = TypeBuilder::new::<SessionObject>(c"_ssl.SSLSession", c"")
         .gc::<SessionObject>()
-        .richcompare(session_richcompare)
-        .getset(c"id", session_id, None, c"Session ID.")
-        .getset(
-            c"time",
-            session_time,
-            None,
-            c"Session creation time (seconds since epoch).",
-        )
-        .getset(
-            c"timeout",
-            session_timeout,
-            None,
-            c"Session timeout (delta in seconds).",
-        )
-        .getset(
-            c"ticket_lifetime_hint",
-            session_ticket_lifetime_hint,
-            None,
-            c"Ticket life time hint.",
-        )
-        .getset(
-            c"has_ticket",
-            session_has_ticket,
-            None,
-            c"Does the session contain a ticket?",
-        )
-        .build::<SessionObject>()?;
+        .richcompare(session_richcompare);
+    let ty = crate::py_members!(ty, SessionObject {
+        get c"id" => id, c"Session ID.";
+        get c"time" => time, c"Session creation time (seconds since epoch).";
+        get c"timeout" => timeout, c"Session timeout (delta in seconds).";
+        get c"ticket_lifetime_hint" => ticket_lifetime_hint, c"Ticket life time hint.";
+        get c"has_ticket" => has_ticket, c"Does the session contain a ticket?";
+    })
+    .build::<SessionObject>()?;
     m.add(c"SSLSession", ty)
 }
 

@@ -6,13 +6,12 @@ use crate::ossl::ctx::Protocol;
 use crate::ossl::error::OsslError;
 use crate::ossl::ssl::{is_ip_literal, Role, Ssl};
 use crate::py::args::{parse, EncodedStrArg, IntArg, ObjectArg, TypedObjectArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::socket::{socket_type, Socket};
 use crate::py::typeobj::{create, downcast, downcast_owned, GilCell, Slf};
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::py_method;
 use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::ContextObject;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
@@ -27,15 +26,12 @@ use std::sync::atomic::AtomicBool;
 const LINE_WRAP: u32 = 511;
 const LINE_ROLE: u32 = 812;
 
-py_method!(keywords wrap_socket_fn, ContextObject, wrap_socket);
-py_method!(keywords wrap_bio_fn, ContextObject, wrap_bio);
-
 /// Python: `_ssl._SSLContext._wrap_socket(sock, server_side, server_hostname=None,
 /// ssl_sock=None)`.
 pub(crate) fn wrap_socket(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     const KW: &[&CStr] = &[c"sock", c"server_side", c"server_hostname", c"ssl_sock"];
     let sock_type = socket_type(py)?;
@@ -86,7 +82,7 @@ pub(crate) fn wrap_socket(
 pub(crate) fn wrap_bio(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     const KW: &[&CStr] = &[
         c"incoming",

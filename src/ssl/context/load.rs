@@ -7,7 +7,7 @@ use crate::ossl::ctx::LoadFailure;
 use crate::ossl::dh::{DhFailure, DhParams};
 use crate::ossl::pem::{ChainFailure, ChainStep};
 use crate::py::args::{parse, EncodedStrArg, ObjectArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
@@ -110,7 +110,7 @@ fn load_error(failure: LoadFailure, line: u32) -> PyErr {
 pub(super) fn load_cert_chain(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let mut certfile = EncodedStrArg::new(fs_encoding(py)?);
     let (mut keyfile, mut password) = (ObjectArg::new(), ObjectArg::new());
@@ -202,7 +202,7 @@ fn cadata_bytes(py: Python<'_>, obj: &Borrowed<'_>) -> PyResult<(Vec<u8>, bool)>
 pub(super) fn load_verify_locations(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
-    args: Args<'_>,
+    args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let (mut cafile, mut capath, mut cadata) =
         (ObjectArg::new(), ObjectArg::new(), ObjectArg::new());
@@ -253,11 +253,9 @@ pub(super) fn load_verify_locations(
 pub(super) fn load_dh_params(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
-    args: Args<'_>,
+    path_obj: Borrowed<'_>,
 ) -> PyResult<Owned> {
-    let mut path_arg = ObjectArg::new();
-    parse(args, c"O:load_dh_params", None, &mut [&mut path_arg])?;
-    let path_obj = path_arg.get().expect("required argument").to_owned();
+    let path_obj = path_obj.to_owned();
     let path = fs_path(py, &path_obj)?;
     let dh = py
         .allow_threads(|| DhParams::from_pem_file(&path))

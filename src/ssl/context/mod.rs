@@ -15,16 +15,16 @@ pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
 use crate::py::args::{parse, IntArg, LongArg, ObjectArg, StrArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{
-    create_subtype, GilCell, MethodKind, PyClass, Slf, SubType, TypeBuilder, TypeSlot, Visit,
+    create_subtype, GilCell, PyClass, Slf, SubType, TypeBuilder, TypeSlot, Visit,
 };
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
+use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
-use crate::{py_getset, py_method, py_new};
 use std::ffi::{c_int, c_ulong, CStr};
 
 pub(crate) use lock::CtxGuard;
@@ -156,38 +156,6 @@ impl ContextObject {
 }
 
 py_new!(context_new_fn, context_new);
-py_getset!(get get_options_fn, ContextObject, get_options);
-py_getset!(set set_options_fn, ContextObject, set_options);
-py_getset!(get get_verify_mode_fn, ContextObject, get_verify_mode);
-py_getset!(set set_verify_mode_fn, ContextObject, set_verify_mode);
-py_getset!(get get_verify_flags_fn, ContextObject, get_verify_flags);
-py_getset!(set set_verify_flags_fn, ContextObject, set_verify_flags);
-py_getset!(get get_check_hostname_fn, ContextObject, get_check_hostname);
-py_getset!(get get_security_level_fn, ContextObject, get_security_level);
-py_getset!(get get_minimum_version_fn, ContextObject, versions::get_minimum_version);
-py_getset!(get get_hostname_checks_cn_fn, ContextObject, python3::get_hostname_checks_common_name);
-py_getset!(set set_hostname_checks_cn_fn, ContextObject, python3::set_hostname_checks_common_name);
-py_getset!(get get_num_tickets_fn, ContextObject, python3::get_num_tickets);
-py_getset!(get get_pha_fn, ContextObject, python3::get_post_handshake_auth);
-py_getset!(set set_pha_fn, ContextObject, python3::set_post_handshake_auth);
-py_getset!(set set_num_tickets_fn, ContextObject, python3::set_num_tickets);
-py_method!(noargs get_ciphers_fn, ContextObject, python3::get_ciphers);
-py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
-py_getset!(get get_maximum_version_fn, ContextObject, versions::get_maximum_version);
-py_getset!(set set_maximum_version_fn, ContextObject, versions::set_maximum_version);
-py_getset!(set set_check_hostname_fn, ContextObject, set_check_hostname);
-py_method!(varargs set_ciphers_fn, ContextObject, set_ciphers);
-py_method!(varargs set_alpn_fn, ContextObject, protos::set_alpn_protocols);
-py_method!(varargs set_npn_fn, ContextObject, protos::set_npn_protocols);
-py_method!(keywords load_cert_chain_fn, ContextObject, load::load_cert_chain);
-py_method!(single load_dh_params_fn, ContextObject, load::load_dh_params);
-py_method!(keywords load_verify_locations_fn, ContextObject, load::load_verify_locations);
-py_method!(noargs session_stats_fn, ContextObject, session_stats);
-py_method!(noargs set_default_verify_paths_fn, ContextObject, load::set_default_verify_paths);
-py_method!(single set_ecdh_curve_fn, ContextObject, set_ecdh_curve);
-py_method!(varargs set_servername_callback_fn, ContextObject, set_servername_callback);
-py_method!(noargs cert_store_stats_fn, ContextObject, cert_store_stats);
-py_method!(keywords get_ca_certs_fn, ContextObject, get_ca_certs);
 
 const SERVERNAME_DOC: &CStr = c"set_servername_callback(method)\n\
 \n\
@@ -221,113 +189,41 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .subclassable()
         .gc::<ContextObject>()
         .new_func(context_new_fn);
-    let builder = builder
-        .method(
-            c"_wrap_socket",
-            MethodKind::Keywords(crate::ssl::wrap::wrap_socket_fn),
-            c"",
-        )
-        .method(
-            c"_wrap_bio",
-            MethodKind::Keywords(crate::ssl::wrap::wrap_bio_fn),
-            c"",
-        )
-        .method(c"set_ciphers", MethodKind::VarArgs(set_ciphers_fn), c"")
-        .method(
-            c"_set_alpn_protocols",
-            MethodKind::VarArgs(set_alpn_fn),
-            c"",
-        )
-        .method(c"_set_npn_protocols", MethodKind::VarArgs(set_npn_fn), c"")
-        .method(
-            c"load_cert_chain",
-            MethodKind::Keywords(load_cert_chain_fn),
-            c"",
-        )
-        .method(
-            c"load_dh_params",
-            MethodKind::Single(load_dh_params_fn),
-            c"",
-        )
-        .method(
-            c"load_verify_locations",
-            MethodKind::Keywords(load_verify_locations_fn),
-            c"",
-        )
-        .method(c"session_stats", MethodKind::NoArgs(session_stats_fn), c"")
-        .method(
-            c"set_default_verify_paths",
-            MethodKind::NoArgs(set_default_verify_paths_fn),
-            c"",
-        )
-        .method(
-            c"set_ecdh_curve",
-            MethodKind::Single(set_ecdh_curve_fn),
-            c"",
-        )
-        .method(
-            c"set_servername_callback",
-            MethodKind::VarArgs(set_servername_callback_fn),
-            SERVERNAME_DOC,
-        )
-        .method(
-            c"cert_store_stats",
-            MethodKind::NoArgs(cert_store_stats_fn),
-            STATS_DOC,
-        )
-        .method(
-            c"get_ca_certs",
-            MethodKind::Keywords(get_ca_certs_fn),
-            CA_CERTS_DOC,
-        )
-        .getset(
-            c"check_hostname",
-            get_check_hostname_fn,
-            Some(set_check_hostname_fn),
-            c"",
-        )
-        .getset(c"options", get_options_fn, Some(set_options_fn), c"")
+    let builder = crate::py_members!(builder, ContextObject {
+        method keywords c"_wrap_socket" => crate::ssl::wrap::wrap_socket, c"";
+        method keywords c"_wrap_bio" => crate::ssl::wrap::wrap_bio, c"";
+        method varargs c"set_ciphers" => set_ciphers, c"";
+        method varargs c"_set_alpn_protocols" => protos::set_alpn_protocols, c"";
+        method varargs c"_set_npn_protocols" => protos::set_npn_protocols, c"";
+        method keywords c"load_cert_chain" => load::load_cert_chain, c"";
+        method single c"load_dh_params" => load::load_dh_params, c"";
+        method keywords c"load_verify_locations" => load::load_verify_locations, c"";
+        method noargs c"session_stats" => session_stats, c"";
+        method noargs c"set_default_verify_paths" => load::set_default_verify_paths, c"";
+        method single c"set_ecdh_curve" => set_ecdh_curve, c"";
+        method varargs c"set_servername_callback" => set_servername_callback, SERVERNAME_DOC;
+        method noargs c"cert_store_stats" => cert_store_stats, STATS_DOC;
+        method keywords c"get_ca_certs" => get_ca_certs, CA_CERTS_DOC;
+        getset c"check_hostname" => get_check_hostname, set_check_hostname, c"";
+        getset c"options" => get_options, set_options, c"";
+        getset c"verify_flags" => get_verify_flags, set_verify_flags, c"";
+        getset c"verify_mode" => get_verify_mode, set_verify_mode, c"";
         // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
-        .getset(c"security_level", get_security_level_fn, None, c"")
-        .getset(
-            c"hostname_checks_common_name",
-            get_hostname_checks_cn_fn,
-            Some(set_hostname_checks_cn_fn),
-            c"",
-        )
-        .getset(
-            c"num_tickets",
-            get_num_tickets_fn,
-            Some(set_num_tickets_fn),
-            c"Control the number of TLSv1.3 session tickets",
-        )
-        .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
-        .getset(c"post_handshake_auth", get_pha_fn, Some(set_pha_fn), c"")
+        get c"security_level" => get_security_level, c"";
         // Python 3.7's protocol version range (the generic protocols only).
-        .getset(
-            c"minimum_version",
-            get_minimum_version_fn,
-            Some(set_minimum_version_fn),
-            c"",
-        )
-        .getset(
-            c"maximum_version",
-            get_maximum_version_fn,
-            Some(set_maximum_version_fn),
-            c"",
-        )
-        .getset(
-            c"verify_flags",
-            get_verify_flags_fn,
-            Some(set_verify_flags_fn),
-            c"",
-        )
-        .getset(
-            c"verify_mode",
-            get_verify_mode_fn,
-            Some(set_verify_mode_fn),
-            c"",
-        );
+        getset c"minimum_version" => versions::get_minimum_version,
+            versions::set_minimum_version, c"";
+        getset c"maximum_version" => versions::get_maximum_version,
+            versions::set_maximum_version, c"";
+        // Python 3's TLS 1.3 and verification settings (context/python3.rs).
+        getset c"hostname_checks_common_name" => python3::get_hostname_checks_common_name,
+            python3::set_hostname_checks_common_name, c"";
+        getset c"num_tickets" => python3::get_num_tickets, python3::set_num_tickets,
+            c"Control the number of TLSv1.3 session tickets";
+        getset c"post_handshake_auth" => python3::get_post_handshake_auth,
+            python3::set_post_handshake_auth, c"";
+        method noargs c"get_ciphers" => python3::get_ciphers, c"";
+    });
     let ty = builder.build::<ContextObject>()?;
     m.add(c"_SSLContext", ty)
 }
@@ -606,7 +502,7 @@ fn cert_store_stats(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Own
 }
 
 /// Python: `_ssl._SSLContext.get_ca_certs(binary_form=False)`
-fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> PyResult<Owned> {
+fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: KwArgs<'_>) -> PyResult<Owned> {
     let mut binary = ObjectArg::new();
     parse(
         args,
@@ -637,10 +533,11 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> 
 }
 
 /// Python: `_ssl._SSLContext.set_ecdh_curve(name)`
-fn set_ecdh_curve(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> PyResult<Owned> {
-    let mut name_arg = ObjectArg::new();
-    parse(args, c"O:set_ecdh_curve", None, &mut [&mut name_arg])?;
-    let name = name_arg.get().expect("required argument");
+fn set_ecdh_curve(
+    py: Python<'_>,
+    slf: Slf<'_, ContextObject>,
+    name: Borrowed<'_>,
+) -> PyResult<Owned> {
     // 2.7's `PyBytes_AsString`: str, or unicode in the default encoding.
     if !(value::is_str(&name) || value::is_unicode(&name)) {
         return Err(PyErr::new(
