@@ -37,7 +37,7 @@ impl Bio<'static> {
 
 impl<'a> Bio<'a> {
     /// A read-only memory BIO over `data` (not copied: the BIO borrows it).
-    #[allow(dead_code)] // for cadata and PEM/DER loading
+    #[cfg(feature = "fuzzing")]
     pub(crate) fn from_slice(data: &'a [u8]) -> Result<Bio<'a>, OsslError> {
         let len = c_int::try_from(data.len()).map_err(|_| OsslError::default())?;
         // SAFETY: data is valid for len bytes for 'a, which the returned Bio cannot outlive.

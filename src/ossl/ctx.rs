@@ -60,15 +60,8 @@ impl Protocol {
         }
     }
 
-    /// Can the minimum and maximum version be changed (Python 3: the generic protocols only)?
-    pub(crate) fn is_generic(self) -> bool {
-        matches!(
-            self,
-            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer
-        )
-    }
-
-    #[allow(dead_code)] // for _SSLSocket / Python 3 style `protocol` getters
+    /// The inverse of `from_python` (the tests check the round trip).
+    #[cfg(test)]
     pub(crate) fn to_python(self) -> c_int {
         match self {
             Protocol::Tls => 2,
@@ -78,6 +71,14 @@ impl Protocol {
             Protocol::TlsClient => 16,
             Protocol::TlsServer => 17,
         }
+    }
+
+    /// Can the minimum and maximum version be changed (Python 3: the generic protocols only)?
+    pub(crate) fn is_generic(self) -> bool {
+        matches!(
+            self,
+            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer
+        )
     }
 
     /// The single wire version a version-specific protocol pins (None: the generic one).

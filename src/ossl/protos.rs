@@ -399,7 +399,9 @@ impl SslCtx {
         Ok(())
     }
 
-    /// The list last given to `_set_alpn_protocols` (empty if none).
+    /// The list last given to `_set_alpn_protocols` (empty if none; for the tests
+    /// and the fuzz harness).
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn alpn_protocols(&self) -> Vec<u8> {
         // SAFETY: a live context.
         unsafe { lists_of(self.as_ptr(), false) }
@@ -407,7 +409,9 @@ impl SslCtx {
             .unwrap_or_default()
     }
 
-    /// The list last given to `_set_npn_protocols` (empty if none).
+    /// The list last given to `_set_npn_protocols` (empty if none; for the tests
+    /// and the fuzz harness).
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn npn_protocols(&self) -> Vec<u8> {
         // SAFETY: a live context.
         unsafe { lists_of(self.as_ptr(), false) }

@@ -32,12 +32,11 @@ unsafe impl Sync for X509 {}
 
 /// Why a certificate file could not be read.
 #[derive(Debug)]
-#[allow(dead_code)] // the errors are kept for callers that report them
 pub(crate) enum LoadFileError {
     /// `BIO_new_file` failed (missing file, permission...).
-    Open(OsslError),
+    Open,
     /// The file has no (valid) PEM certificate.
-    Decode(OsslError),
+    Decode,
 }
 
 /// One attribute of a distinguished name.
@@ -74,7 +73,7 @@ impl X509 {
     }
 
     /// The certificate in DER `der` (trailing bytes are ignored).
-    #[allow(dead_code)] // for _SSLContext / _SSLSocket
+    #[cfg(feature = "fuzzing")]
     pub(crate) fn from_der(der: &[u8]) -> Result<X509, OsslError> {
         let mut p = der.as_ptr();
         let len = std::ffi::c_long::try_from(der.len()).map_err(|_| OsslError::default())?;
@@ -83,14 +82,14 @@ impl X509 {
     }
 
     /// The first PEM certificate (`-----BEGIN CERTIFICATE-----`) in `pem`.
-    #[allow(dead_code)] // for _SSLContext / _SSLSocket
+    #[cfg(feature = "fuzzing")]
     pub(crate) fn from_pem(pem: &[u8]) -> Result<X509, OsslError> {
         let bio = Bio::from_slice(pem)?;
         X509::read_pem(&bio)
     }
 
     /// The next PEM certificate from a BIO (`PEM_read_bio_X509`, no password callback).
-    #[allow(dead_code)] // for _SSLContext / _SSLSocket
+    #[cfg(feature = "fuzzing")]
     pub(crate) fn read_pem(bio: &Bio<'_>) -> Result<X509, OsslError> {
         // SAFETY: live BIO; NULL out/callback/arg are allowed; new X509 or NULL.
         unsafe {
@@ -106,7 +105,7 @@ impl X509 {
     /// The next PEM certificate from a BIO, also accepting `TRUSTED CERTIFICATE` blocks
     /// (`PEM_read_bio_X509_AUX`, what 2.7's `_test_decode_cert` uses).
     pub(crate) fn read_pem_aux(bio: &Bio<'_>) -> Result<X509, OsslError> {
-        // SAFETY: as in read_pem.
+        // SAFETY: live BIO; NULL out/callback/arg are allowed; new X509 or NULL.
         unsafe {
             X509::from_owned_ptr(PEM_read_bio_X509_AUX(
                 bio.as_ptr(),
@@ -117,21 +116,13 @@ impl X509 {
         }
     }
 
-    /// The next DER certificate from a BIO (`d2i_X509_bio`).
-    #[allow(dead_code)] // for _SSLContext / _SSLSocket
-    pub(crate) fn read_der(bio: &Bio<'_>) -> Result<X509, OsslError> {
-        // SAFETY: live BIO; NULL out is allowed; new X509 or NULL.
-        unsafe { X509::from_owned_ptr(sys::d2i_X509_bio(bio.as_ptr(), std::ptr::null_mut())) }
-    }
-
     /// The first certificate of a PEM file, as 2.7's `_test_decode_cert` reads it.
     pub(crate) fn load_pem_file(path: &CStr) -> Result<X509, LoadFileError> {
-        let bio = Bio::open_file(path).map_err(LoadFileError::Open)?;
-        X509::read_pem_aux(&bio).map_err(LoadFileError::Decode)
+        let bio = Bio::open_file(path).map_err(|_| LoadFileError::Open)?;
+        X509::read_pem_aux(&bio).map_err(|_| LoadFileError::Decode)
     }
 
     /// `i2d_X509`: the DER encoding.
-    #[allow(dead_code)] // for _SSLContext / _SSLSocket
     pub(crate) fn to_der(&self) -> Result<Vec<u8>, OsslError> {
         // SAFETY: live X509; a NULL output pointer asks for the length only.
         let len = unsafe { sys::i2d_X509(self.as_ptr(), std::ptr::null_mut()) };

@@ -7,9 +7,11 @@
 
 use crate::ffi;
 use crate::py::boundary::Args;
+use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
+use crate::py::value;
 use crate::py::{Borrowed, Owned, PyErr, PyResult};
-use std::ffi::{c_char, c_int, c_long, c_void, CStr};
+use std::ffi::{c_char, c_int, c_long, c_ulong, c_void, CStr};
 use std::ptr;
 
 /// One output of a format string.
@@ -508,6 +510,63 @@ pub(crate) fn exact_strs<'a, const N: usize>(call: &Args<'a>) -> Option<[&'a [u8
         }
     }
     Some(out)
+}
+
+// Setter values: a property setter gets one object (or NULL for `del`), which 2.7 parsed
+// with `PyArg_Parse` and one format unit.
+
+/// A setter got `del ctx.attr`: 2.7's `PyArg_Parse` then sees no argument.
+pub(crate) fn attribute_deleted() -> PyErr {
+    PyErr::new(Builtin::TypeError, "function takes at least one argument")
+}
+
+/// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
+/// conversion errors are those of 2.7's `PyArg_Parse`.
+pub(crate) fn parse_setter_value(
+    value: Option<Borrowed<'_>>,
+    format: &CStr,
+    slot: &mut dyn ArgSlot,
+) -> PyResult<()> {
+    let value = value.ok_or_else(attribute_deleted)?;
+    let tuple = value::tuple(vec![value.to_owned()])?;
+    parse(
+        Args {
+            args: Some(tuple.borrow()),
+            kwargs: None,
+        },
+        format,
+        None,
+        &mut [slot],
+    )
+}
+
+/// 2.7's `k` format: any int or long, masked to a C `unsigned long` (so -1 is all bits).
+pub(crate) fn masked_unsigned_long(obj: &Borrowed<'_>) -> PyResult<c_ulong> {
+    if !value::is_int_or_long(obj) {
+        return Err(PyErr::new(
+            Builtin::TypeError,
+            &format!(
+                "argument must be an integer, not {}",
+                // 2.7's converterr names None "None", other objects by their type.
+                if obj.is_none() {
+                    "None".to_owned()
+                } else {
+                    obj.type_name()
+                }
+            ),
+        ));
+    }
+    // Python's own `&` masks longs of any size; ints fit a C long and wrap as C would.
+    match value::as_long(obj) {
+        Ok(v) => Ok(v as c_ulong),
+        Err(_) => {
+            // c_ulong is 32 bits on Windows, 64 here: the cast is not always a no-op.
+            #[allow(clippy::unnecessary_cast)]
+            let mask = value::ulong(c_ulong::MAX as u64)?;
+            let masked = obj.getattr(c"__and__")?.call(&[&mask])?;
+            Ok(value::as_unsigned_long(&masked)? as c_ulong)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -658,5 +658,4 @@ mod kind_probe {
     pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
         crate::py_members!(b, Probe { method single c"a" => no_args, c""; })
     }
-
 }

@@ -29,8 +29,7 @@ pub(crate) fn with_python<T>(f: impl FnOnce(Python<'_>) -> T) -> T {
 
 /// Runs Python source in `__main__`, returning its `result` variable's `repr`, or the
 /// exception's `repr` prefixed with `raised `.
-pub(crate) fn run(py: Python<'_>, source: &str) -> String {
-    let _ = py;
+pub(crate) fn run(_py: Python<'_>, source: &str) -> String {
     let wrapped = format!(
         "try:\n{}\n    result = repr(result)\nexcept BaseException as e:\n    result = 'raised ' + repr(e)\n",
         source.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")

@@ -105,14 +105,9 @@ impl Connection {
     }
 
     /// The connection as the I/O loop sees it, handed to `f`.
-    fn io<R>(
-        py: Python<'_>,
-        slf: &Slf<'_, Connection>,
-        f: impl FnOnce(&Conn<'_>) -> PyResult<R>,
-    ) -> PyResult<R> {
+    fn io<R>(slf: &Slf<'_, Connection>, f: impl FnOnce(&Conn<'_>) -> PyResult<R>) -> PyResult<R> {
         let me = slf.object();
         let owner_closed = |py: Python<'_>| slf.owner_closed(py, me);
-        let _ = py;
         f(&Conn {
             ssl: &slf.ssl,
             transport: &slf.transport,
@@ -219,7 +214,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
 
 /// Python: `_ssl._SSLSocket.do_handshake`
 fn do_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
-    Connection::io(py, &slf, |conn| engine::handshake(py, conn))?;
+    Connection::io(&slf, |conn| engine::handshake(py, conn))?;
     slf.handshake_done.store(true, Ordering::Release);
     Ok(value::none())
 }
@@ -253,7 +248,7 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
             return value::long(0);
         }
         let mut target = ReadBuf::from_slice(&mut buf[..n]);
-        let count = Connection::io(py, &slf, |conn| engine::read(py, conn, &mut target))?;
+        let count = Connection::io(&slf, |conn| engine::read(py, conn, &mut target))?;
         return value::long(count as i64);
     }
     let Ok(len) = usize::try_from(len) else {
@@ -266,7 +261,7 @@ fn read(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Ow
         return value::bytes(b"");
     }
     value::bytes_filled(len, |buf| {
-        Connection::io(py, &slf, |conn| engine::read(py, conn, buf))
+        Connection::io(&slf, |conn| engine::read(py, conn, buf))
     })
 }
 
@@ -287,7 +282,7 @@ fn write(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<O
             &format!("string longer than {} bytes", c_int::MAX),
         ));
     }
-    let count = Connection::io(py, &slf, |conn| engine::write(py, conn, bytes))?;
+    let count = Connection::io(&slf, |conn| engine::write(py, conn, bytes))?;
     value::int(count as _)
 }
 
@@ -420,7 +415,7 @@ fn shutdown(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
             LINE_SHUTDOWN_GONE,
         ));
     }
-    Connection::io(py, &slf, |conn| {
+    Connection::io(&slf, |conn| {
         engine::shutdown(py, conn, &slf.shutdown_seen_zero)
     })?;
     Ok(sock.map_or_else(value::none, |s| s.object().clone()))

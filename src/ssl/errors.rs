@@ -10,8 +10,7 @@ mod classify;
 // The I/O half of this API is used by `_SSLSocket` (socket.rs).
 #[cfg(feature = "fuzzing")]
 pub(crate) use classify::format_message;
-#[allow(unused_imports)]
-pub(crate) use classify::{classify, code, ErrorClass, IoErrorState, SslFailure};
+pub(crate) use classify::{classify, code, ErrorClass, SslFailure};
 
 use crate::ossl::error::OsslError;
 use crate::py::exception::{instantiate, set_attr, use_strerror_str, ExceptionSlot};
@@ -217,7 +216,6 @@ pub(crate) fn ssl_error_from_queue_py3(err: &OsslError, line: u32) -> PyErr {
 
 /// Python: 2.7's `_setSSLError("text", ...)` (shape C): `SSLError(0, u"text (_ssl.c:LINE)")`
 /// with `library` and `reason` None.
-#[allow(dead_code)] // used by _SSLContext / _SSLSocket
 pub(crate) fn ssl_error_text(text: &str, line: u32) -> PyErr {
     filled(
         SSL_ERROR.object(),
@@ -234,7 +232,6 @@ pub(crate) fn ssl_error_plain(msg: &str) -> PyErr {
     PyErr::with_message(SSL_ERROR.object(), msg)
 }
 
-#[allow(dead_code)] // used by _SSLContext / _SSLSocket
 impl SslFailure {
     /// The exception (2.7's `PySSL_SetError`, shape A). `socket_error_from_errno` raises the
     /// socket module's error for `SslFailure::Socket` (2.7 calls the socket's

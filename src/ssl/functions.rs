@@ -65,8 +65,8 @@ fn test_decode_cert(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
     let path = CString::new(path.bytes().unwrap_or_default()).expect("`s` has no NUL");
     // 2.7 raises these bare (shape D) messages and ignores OpenSSL's reason.
     let cert = X509::load_pem_file(&path).map_err(|e| match e {
-        LoadFileError::Open(_) => ssl_error_plain("Can't open file"),
-        LoadFileError::Decode(_) => ssl_error_plain("Error decoding PEM-encoded file"),
+        LoadFileError::Open => ssl_error_plain("Can't open file"),
+        LoadFileError::Decode => ssl_error_plain("Error decoding PEM-encoded file"),
     })?;
     // Whatever PEM parsing left queued must not be reported as a later decoding error.
     drop(OsslError::take());

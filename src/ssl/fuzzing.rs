@@ -14,7 +14,7 @@ use crate::ossl::ssl::{IoOutcome, Role, Ssl};
 use crate::ossl::x509::X509;
 use crate::ossl::x509v3::GeneralName;
 use crate::ssl::cert::{cert_fields, group_rdns, ip_text, rid_text, CertFields};
-use crate::ssl::errors::{classify, format_message, IoErrorState, SslFailure};
+use crate::ssl::errors::{classify, format_message, SslFailure};
 use std::ffi::{c_int, CString};
 
 fn init() {
@@ -129,7 +129,7 @@ pub fn protos(data: &[u8]) -> usize {
     n
 }
 
-/// The error classifier: an `IoErrorState` made of fuzzed numbers (any packed error code,
+/// The error classifier: an `IoOutcome` made of fuzzed numbers (any packed error code,
 /// looked up in OpenSSL's tables and ours) -> the exception and its message.
 pub fn classifier(data: &[u8]) -> usize {
     init();
@@ -143,16 +143,15 @@ pub fn classifier(data: &[u8]) -> usize {
         .chain(std::iter::repeat(0));
     let mut next = || words.next().unwrap_or(0);
     let (a, b, c, d) = (next(), next(), next(), next());
-    let state = IoErrorState {
+    let outcome = IoOutcome {
         ret: a as i32,
+        count: 0,
         ssl_error: (a >> 32) as i32 % 16,
         errno: b as i32,
         queued: OsslError::from_code(c as std::ffi::c_ulong),
-        socket_gone: (b >> 32) & 1 == 1,
-        line: d as u32,
     };
-    let queued = state.queued.clone();
-    let failure = classify(state);
+    let queued = outcome.queued.clone();
+    let failure = classify(outcome, (b >> 32) & 1 == 1, d as u32);
     let (text, lib, reason) = match &failure {
         SslFailure::Ssl {
             text, queued, line, ..
@@ -296,14 +295,7 @@ fn note(o: &IoOutcome) {
     if o.ret > 0 {
         return;
     }
-    let failure = classify(IoErrorState {
-        ret: o.ret,
-        ssl_error: o.ssl_error,
-        errno: o.errno,
-        queued: o.queued.clone(),
-        socket_gone: false,
-        line: 0,
-    });
+    let failure = classify(o.clone(), false, 0);
     if let SslFailure::Ssl {
         text, queued, line, ..
     } = &failure

@@ -15,7 +15,7 @@
 use crate::ossl::ssl::{verify_error_text, IoOutcome, Ssl};
 use crate::py::socket::{check_signals, poll_fd, PollResult, Socket};
 use crate::py::{PyErr, PyResult, Python};
-use crate::ssl::errors::{classify, IoErrorState, VerifyFailure};
+use crate::ssl::errors::{classify, VerifyFailure};
 use std::ffi::{c_int, c_long, CStr};
 use std::time::{Duration, Instant};
 
@@ -154,16 +154,8 @@ impl Transport {
         outcome: IoOutcome,
         line: u32,
     ) -> PyErr {
-        let state = IoErrorState {
-            ret: outcome.ret,
-            ssl_error: outcome.ssl_error,
-            errno: outcome.errno,
-            queued: outcome.queued,
-            socket_gone: self.socket().is_none(),
-            line,
-        };
         let errno = outcome.errno;
-        classify(state).into_pyerr(
+        classify(outcome, self.socket().is_none(), line).into_pyerr(
             || match self {
                 Transport::Socket(sock) => sock.error_from_errno(errno),
                 // classify never asks a socket-less connection for a socket error.

@@ -167,7 +167,7 @@ pub(super) fn load_cert_chain(
 }
 
 /// 2.7's `cadata` rules: unicode is ASCII PEM; any other buffer (str too) is DER.
-fn cadata_bytes(py: Python<'_>, obj: &Borrowed<'_>) -> PyResult<(Vec<u8>, bool)> {
+fn cadata_bytes(obj: &Borrowed<'_>) -> PyResult<(Vec<u8>, bool)> {
     let type_error = || {
         PyErr::new(
             Builtin::TypeError,
@@ -182,7 +182,6 @@ fn cadata_bytes(py: Python<'_>, obj: &Borrowed<'_>) -> PyResult<(Vec<u8>, bool)>
         return Ok((value::as_bytes(&ascii)?, false));
     }
     // Any buffer: parse the one-element tuple with `s*`, CPython's own buffer export.
-    let _ = py;
     let tuple = value::tuple(vec![obj.as_object().to_owned()])?;
     let mut buf = crate::py::args::BufferArg::new();
     parse(
@@ -223,7 +222,7 @@ pub(super) fn load_verify_locations(
     let cafile = cafile.map(|f| fs_path(py, &f)).transpose()?;
     let capath = capath.map(|p| fs_path(py, &p)).transpose()?;
     if let Some(data) = cadata {
-        let (bytes, der) = cadata_bytes(py, &data.borrow())?;
+        let (bytes, der) = cadata_bytes(&data.borrow())?;
         if bytes.is_empty() {
             return Err(PyErr::new(Builtin::ValueError, "Empty certificate data"));
         }

@@ -14,7 +14,10 @@ mod python3;
 pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
-use crate::py::args::{parse, IntArg, LongArg, ObjectArg, StrArg};
+use crate::py::args::{
+    attribute_deleted, masked_unsigned_long, parse, parse_setter_value, IntArg, LongArg, ObjectArg,
+    StrArg,
+};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
@@ -25,7 +28,7 @@ use crate::py::typeobj::{
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
-use std::ffi::{c_int, c_ulong, CStr};
+use std::ffi::{c_int, CStr};
 
 pub(crate) use lock::CtxGuard;
 
@@ -107,7 +110,6 @@ impl PyClass for ContextObject {
 }
 
 /// What `_SSLSocket` (and the SNI callback) needs from a context.
-#[allow(dead_code)] // used by ssl::socket / ssl::sni
 impl ContextObject {
     /// The owned `SSL_CTX` (its `as_ptr()` is for `ossl` code).
     pub(crate) fn ssl_ctx(&self) -> &SslCtx {
@@ -133,25 +135,10 @@ impl ContextObject {
         self.servername_callback.get(py)
     }
 
-    /// ALPN list in wire format, as given to `_set_alpn_protocols` (empty if none).
-    pub(crate) fn alpn_protocols(&self) -> Vec<u8> {
-        self.ctx.alpn_protocols()
-    }
-
-    /// NPN list in wire format, as given to `_set_npn_protocols` (empty if none).
-    pub(crate) fn npn_protocols(&self) -> Vec<u8> {
-        self.ctx.npn_protocols()
-    }
-
     /// Holds the context's configuration lock (take it around `SSL_new` and anything else
     /// that reads the SSL_CTX's configuration while another thread may be loading into it).
     pub(crate) fn config_lock(&self, py: Python<'_>) -> CtxGuard<'_> {
         self.lock.acquire(py)
-    }
-
-    /// The `_SSLContext` type object (for `isinstance` checks and `O!` parsing).
-    pub(crate) fn type_object() -> Owned {
-        CONTEXT_TYPE.object()
     }
 }
 
@@ -285,31 +272,6 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
     )
 }
 
-/// A setter got `del ctx.attr`: 2.7's `PyArg_Parse` then sees no argument.
-pub(crate) fn deleted() -> PyErr {
-    PyErr::new(Builtin::TypeError, "function takes at least one argument")
-}
-
-/// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
-/// conversion errors are those of 2.7's `PyArg_Parse`.
-pub(crate) fn parse_value(
-    value: Option<Borrowed<'_>>,
-    format: &CStr,
-    slot: &mut dyn crate::py::args::ArgSlot,
-) -> PyResult<()> {
-    let value = value.ok_or_else(deleted)?;
-    let tuple = value::tuple(vec![value.to_owned()])?;
-    parse(
-        Args {
-            args: Some(tuple.borrow()),
-            kwargs: None,
-        },
-        format,
-        None,
-        &mut [slot],
-    )
-}
-
 /// Python: `_ssl._SSLContext.options` (get): a long.
 fn get_options(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
     // 2.7 returns `PyLong_FromLong(SSL_CTX_get_options())`.
@@ -323,7 +285,7 @@ fn set_options(
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let mut new = LongArg(0);
-    parse_value(v, c"l", &mut new)?;
+    parse_setter_value(v, c"l", &mut new)?;
     // 2.7 works in C `long`: a negative value sets every high bit.
     let new = new.0 as i64 as u64;
     let _guard = slf.lock.acquire(py);
@@ -360,7 +322,7 @@ fn set_verify_mode(
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let mut n = IntArg(0);
-    parse_value(v, c"i", &mut n)?;
+    parse_setter_value(v, c"i", &mut n)?;
     let mode = match n.0 {
         CERT_NONE => SSL_VERIFY_NONE,
         CERT_OPTIONAL => SSL_VERIFY_PEER,
@@ -388,40 +350,13 @@ fn get_verify_flags(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Ow
     value::ulong(slf.ctx.verify_flags() as u64)
 }
 
-/// 2.7's `k` format: any int or long, masked to a C `unsigned long` (so -1 is all bits).
-fn unsigned_long_mask(obj: &Borrowed<'_>) -> PyResult<c_ulong> {
-    if !value::is_int_or_long(obj) {
-        return Err(PyErr::new(
-            Builtin::TypeError,
-            &format!(
-                "argument must be an integer, not {}",
-                // 2.7's converterr names None "None", other objects by their type.
-                if obj.is_none() {
-                    "None".to_owned()
-                } else {
-                    obj.type_name()
-                }
-            ),
-        ));
-    }
-    // Python's own `&` masks longs of any size; ints fit a C long and wrap as C would.
-    match value::as_long(obj) {
-        Ok(v) => Ok(v as c_ulong),
-        Err(_) => {
-            let mask = value::ulong(c_ulong::MAX as u64)?;
-            let masked = obj.getattr(c"__and__")?.call(&[&mask])?;
-            Ok(value::as_unsigned_long(&masked)? as c_ulong)
-        }
-    }
-}
-
 /// Python: `_ssl._SSLContext.verify_flags` (set): clears, then sets, the differing bits.
 fn set_verify_flags(
     py: Python<'_>,
     slf: Slf<'_, ContextObject>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let new = unsigned_long_mask(&v.ok_or_else(deleted)?)?;
+    let new = masked_unsigned_long(&v.ok_or_else(attribute_deleted)?)?;
     let _guard = slf.lock.acquire(py);
     let current = slf.ctx.verify_flags();
     let (clear, set) = (current & !new, !current & new);
@@ -455,7 +390,7 @@ fn set_check_hostname(
     slf: Slf<'_, ContextObject>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let on = v.ok_or_else(deleted)?.is_true()?;
+    let on = v.ok_or_else(attribute_deleted)?.is_true()?;
     if on && slf.ctx.verify_mode() == SSL_VERIFY_NONE {
         return Err(PyErr::new(
             Builtin::ValueError,

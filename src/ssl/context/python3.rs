@@ -4,11 +4,12 @@
 use crate::ossl::cipher::context_ciphers;
 use crate::ossl::ctx::Protocol;
 use crate::py::args::SsizeArg;
+use crate::py::args::{attribute_deleted, parse_setter_value};
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::{deleted, parse_value, ContextObject};
+use crate::ssl::context::ContextObject;
 use crate::ssl::errors::ssl_error_from_queue;
 use std::sync::atomic::Ordering;
 
@@ -34,7 +35,7 @@ pub(crate) fn set_hostname_checks_common_name(
     slf: Slf<'_, ContextObject>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let on = v.ok_or_else(deleted)?.is_true()?;
+    let on = v.ok_or_else(attribute_deleted)?.is_true()?;
     let _config = slf.config_lock(py);
     let old = slf.host_flags.load(Ordering::Acquire);
     let new = if on {
@@ -60,7 +61,7 @@ pub(crate) fn set_num_tickets(
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let mut n = SsizeArg(0);
-    parse_value(v, c"n", &mut n)?;
+    parse_setter_value(v, c"n", &mut n)?;
     let Ok(n) = usize::try_from(n.0) else {
         return Err(PyErr::new(
             Builtin::ValueError,

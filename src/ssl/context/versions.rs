@@ -7,11 +7,12 @@
 //! decides), where Python 3.10+ sets TLS 1.2; the Python-3-only `PROTOCOL_TLS_CLIENT` and
 //! `PROTOCOL_TLS_SERVER` get Python 3's TLS 1.2 minimum (set in `context_new`).
 
+use crate::py::args::parse_setter_value;
 use crate::py::args::LongArg;
 use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::{parse_value, ContextObject};
+use crate::ssl::context::ContextObject;
 use std::ffi::c_int;
 
 /// `_ssl.PROTO_*` (Python 3's `_ssl` values).
@@ -82,7 +83,7 @@ fn set(
     maximum: bool,
 ) -> PyResult<()> {
     let mut n = LongArg(0);
-    parse_value(v, c"l", &mut n)?;
+    parse_setter_value(v, c"l", &mut n)?;
     let Ok(v) = c_int::try_from(n.0) else {
         return Err(PyErr::new(Builtin::OverflowError, "Option is too long"));
     };

@@ -12,15 +12,11 @@
 //! * `SSL_ERROR_SYSCALL`, ret -1, empty queue and **errno 0** (OpenSSL 3, writing after the
 //!   peer's rude close) is also an EOF: stock raised the meaningless `socket.error(0, 'Error')`.
 
-// Used by `_SSLSocket` (socket.rs); until it lands only the tests call it.
-#![allow(dead_code)]
-
 use crate::ossl::error::OsslError;
-use std::ffi::c_int;
+use crate::ossl::ssl::IoOutcome;
 
 /// 2.7's `enum py_ssl_error`: the `errno` of shape-A errors and the `SSL_ERROR_*` constants.
 pub(crate) mod code {
-    pub(crate) const NONE: i32 = 0;
     pub(crate) const SSL: i32 = 1;
     pub(crate) const WANT_READ: i32 = 2;
     pub(crate) const WANT_WRITE: i32 = 3;
@@ -29,8 +25,6 @@ pub(crate) mod code {
     pub(crate) const ZERO_RETURN: i32 = 6;
     pub(crate) const WANT_CONNECT: i32 = 7;
     pub(crate) const EOF: i32 = 8;
-    /// Internal to 2.7 (`PY_SSL_ERROR_NO_SOCKET`), never exported.
-    pub(crate) const NO_SOCKET: i32 = 9;
     pub(crate) const INVALID_ERROR_CODE: i32 = 10;
 }
 
@@ -52,25 +46,6 @@ pub(crate) enum ErrorClass {
     /// `SSLCertVerificationError` (Python 3.7's): the handshake failed certificate
     /// verification (`SSL_R_CERTIFICATE_VERIFY_FAILED`).
     CertVerification,
-}
-
-/// What was observed right after a failing `SSL_*` I/O call. Capture all of it before
-/// anything else can touch errno or the error queue (inside the GIL-released region).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct IoErrorState {
-    /// The return value of the `SSL_*` call (<= 0).
-    pub(crate) ret: c_int,
-    /// `SSL_get_error(ssl, ret)`.
-    pub(crate) ssl_error: c_int,
-    /// The C `errno` (or `WSAGetLastError()`) saved right after the call.
-    pub(crate) errno: i32,
-    /// The most recent queued error (`OsslError::take()`, which also clears the queue);
-    /// `is_empty()` when the queue was empty.
-    pub(crate) queued: OsslError,
-    /// The Python socket object is gone (2.7's `GET_SOCKET(obj) == Py_None`).
-    pub(crate) socket_gone: bool,
-    /// The `_ssl.c:LINE` number shown in the message.
-    pub(crate) line: u32,
 }
 
 /// The exception to raise.
@@ -99,16 +74,20 @@ fn is_unexpected_eof(e: &OsslError) -> bool {
 const EOF_TEXT: &str = "EOF occurred in violation of protocol";
 
 /// Python: the decision part of `_ssl.c`'s `PySSL_SetError`.
-pub(crate) fn classify(state: IoErrorState) -> SslFailure {
+///
+/// `outcome` is the failed call's (its errno and queued error read right after it, before
+/// anything else could touch them); `socket_gone` says the connection has no Python socket
+/// (2.7's `GET_SOCKET(obj) == Py_None`; always so for a memory-BIO connection); `line` is the
+/// `_ssl.c:LINE` number shown in the message.
+pub(crate) fn classify(outcome: IoOutcome, socket_gone: bool, line: u32) -> SslFailure {
     use openssl_sys as sys;
-    let IoErrorState {
+    let IoOutcome {
         ret,
         ssl_error,
         errno,
         queued,
-        socket_gone,
-        line,
-    } = state;
+        ..
+    } = outcome;
     let empty = queued.is_empty();
     let (class, py_errno, text) = match ssl_error {
         sys::SSL_ERROR_ZERO_RETURN => (
@@ -192,7 +171,9 @@ pub(crate) fn classify(state: IoErrorState) -> SslFailure {
 
 /// The message of every `_ssl` error that carries one (2.7's `fill_and_set_sslerror`), and
 /// the `library` / `reason` attribute values: `[LIB: REASON] text (_ssl.c:LINE)`,
-/// `[LIB] text (_ssl.c:LINE)` or `text (_ssl.c:LINE)`.
+/// `[LIB] text (_ssl.c:LINE)` or `text (_ssl.c:LINE)`. (The fuzz harness and tests call it;
+/// the library itself uses `format_message_with`.)
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn format_message(
     text: Option<&str>,
     queued: &OsslError,
@@ -236,6 +217,7 @@ pub(crate) fn format_message_with(
 mod tests {
     use super::*;
     use openssl_sys as sys;
+    use std::ffi::c_int;
 
     fn queued(lib: i32, reason: i32, text: &str) -> OsslError {
         OsslError {
@@ -247,14 +229,13 @@ mod tests {
         }
     }
 
-    fn state(ret: c_int, ssl_error: c_int, errno: i32, q: OsslError) -> IoErrorState {
-        IoErrorState {
+    fn state(ret: c_int, ssl_error: c_int, errno: i32, q: OsslError) -> IoOutcome {
+        IoOutcome {
             ret,
+            count: 0,
             ssl_error,
             errno,
             queued: q,
-            socket_gone: false,
-            line: 1,
         }
     }
 
@@ -273,7 +254,7 @@ mod tests {
         use ErrorClass::*;
         let none = OsslError::default;
         let verify = || queued(20, 134, "certificate verify failed");
-        let rows: Vec<(IoErrorState, SslFailure)> = vec![
+        let rows: Vec<(IoOutcome, SslFailure)> = vec![
             (
                 state(0, sys::SSL_ERROR_ZERO_RETURN, 0, none()),
                 ssl(
@@ -370,16 +351,15 @@ mod tests {
             ),
         ];
         for (input, want) in rows {
-            assert_eq!(classify(input.clone()), want, "{input:?}");
+            assert_eq!(classify(input.clone(), false, 1), want, "{input:?}");
         }
     }
 
     #[test]
     fn socket_gone_is_eof() {
-        let mut s = state(-1, sys::SSL_ERROR_SYSCALL, 32, OsslError::default());
-        s.socket_gone = true;
+        let s = state(-1, sys::SSL_ERROR_SYSCALL, 32, OsslError::default());
         assert_eq!(
-            classify(s),
+            classify(s, true, 1),
             ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), OsslError::default())
         );
     }
@@ -390,19 +370,23 @@ mod tests {
         let eof = || queued(20, 294, "unexpected eof while reading");
         for ssl_error in [sys::SSL_ERROR_SSL, sys::SSL_ERROR_SYSCALL] {
             assert_eq!(
-                classify(state(0, ssl_error, 0, eof())),
+                classify(state(0, ssl_error, 0, eof()), false, 1),
                 ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), eof())
             );
         }
         // errno 0 with ret -1: EOF rather than socket.error(0, 'Error').
         assert_eq!(
-            classify(state(-1, sys::SSL_ERROR_SYSCALL, 0, OsslError::default())),
+            classify(
+                state(-1, sys::SSL_ERROR_SYSCALL, 0, OsslError::default()),
+                false,
+                1
+            ),
             ssl(ErrorClass::Eof, 8, Some(EOF_TEXT), OsslError::default())
         );
         // Reason 294 of another library is not the EOF.
         let other = queued(13, 294, "x");
         assert_eq!(
-            classify(state(-1, sys::SSL_ERROR_SSL, 0, other.clone())),
+            classify(state(-1, sys::SSL_ERROR_SSL, 0, other.clone()), false, 1),
             ssl(ErrorClass::SslError, 1, None, other)
         );
     }
@@ -413,7 +397,7 @@ mod tests {
     fn reason_294_is_no_eof_on_1_1_1() {
         let ocsp = queued(20, 294, "ocsp callback failure");
         assert_eq!(
-            classify(state(-1, sys::SSL_ERROR_SSL, 0, ocsp.clone())),
+            classify(state(-1, sys::SSL_ERROR_SSL, 0, ocsp.clone()), false, 1),
             ssl(ErrorClass::SslError, 1, None, ocsp)
         );
     }
