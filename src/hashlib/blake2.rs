@@ -5,11 +5,11 @@
 //! Every parameter is checked here, with Python 3's messages, before the crate sees it (the
 //! crate asserts on out-of-range values). Thread safety as for `HASH`.
 
-use crate::hashlib::ctx_lock::CtxLock;
 use crate::hashlib::hash::hex_into;
 use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
+use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
@@ -124,7 +124,7 @@ impl Variant for S {
 }
 
 pub(crate) struct Blake2<V: Variant> {
-    state: CtxLock<V::State>,
+    state: GilOrMutex<V::State>,
     digest_size: usize,
 }
 
@@ -345,7 +345,7 @@ where
     create_subtype(
         subtype,
         Blake2::<V> {
-            state: CtxLock::new(state),
+            state: GilOrMutex::new(state),
             digest_size: params.digest_size,
         },
     )
@@ -412,7 +412,7 @@ where
 {
     let state = slf.state.with(py, false, |s| s.clone());
     crate::py::typeobj::create(Blake2::<V> {
-        state: CtxLock::new(state),
+        state: GilOrMutex::new(state),
         digest_size: slf.digest_size,
     })
 }

@@ -1,18 +1,18 @@
 //! The `HASH` type of `_hashlib`, the `new()` function and the `openssl_<name>` constructors.
 //!
-//! Thread safety: each object's context sits in a `CtxLock`. An update of 2048 bytes or more
+//! Thread safety: each object's context sits in a `GilOrMutex`. An update of 2048 bytes or more
 //! (2.7's `HASHLIB_GIL_MINSIZE`) runs with the GIL released under the object's lock; after the
 //! first such update every access takes the lock, with the GIL held if it is free and otherwise
 //! waiting for it with the GIL released (2.7's `ENTER_HASHLIB`), so two threads hashing big
 //! buffers run in parallel and never deadlock.
 
-use crate::hashlib::ctx_lock::CtxLock;
 use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
+use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
@@ -26,7 +26,7 @@ const GIL_MINSIZE: usize = 2048;
 pub(crate) struct HashObject {
     /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
     name: Owned,
-    ctx: CtxLock<DigestCtx>,
+    ctx: GilOrMutex<DigestCtx>,
 }
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
@@ -123,7 +123,7 @@ fn ready_hash_type() -> PyResult<Owned> {
 }
 
 impl HashObject {
-    /// Runs `f` on the context under the object's lock (see `ctx_lock`).
+    /// Runs `f` on the context under the object's lock (see `py::gil_or_mutex`).
     fn with_ctx<R: Send>(
         &self,
         py: Python<'_>,
@@ -153,7 +153,7 @@ fn new_hash(
     let xof = ctx.md().is_xof();
     let object = HashObject {
         name,
-        ctx: CtxLock::new(ctx),
+        ctx: GilOrMutex::new(ctx),
     };
     if xof {
         create(XofObject(object))

@@ -1,9 +1,8 @@
 //! HMAC in C for `hmac.py`: `_hashlib.hmac_new` and the `HMAC` type, `_hashlib.hmac_digest`
 //! (Python 3.7's one-shot behind `hmac.digest`), over OpenSSL's HMAC.
 //!
-//! Thread safety as for `HASH`: the context sits in a `CtxLock`; long updates release the GIL.
+//! Thread safety as for `HASH`: the context sits in a `GilOrMutex`; long updates release the GIL.
 
-use crate::hashlib::ctx_lock::CtxLock;
 use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::hash::hex_into;
 use crate::hashlib::names::{digest_by_name, python_name};
@@ -12,6 +11,7 @@ use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
 use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
+use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 const GIL_MINSIZE: usize = 2048;
 
 pub(crate) struct HmacObject {
-    ctx: CtxLock<HmacCtx>,
+    ctx: GilOrMutex<HmacCtx>,
     /// Python 3's digest name (`sha256`); `name` is `hmac-` + it.
     digest_name: String,
 }
@@ -139,7 +139,7 @@ fn new_object(
         .map_err(openssl_failure)?;
     }
     create(HmacObject {
-        ctx: CtxLock::new(ctx),
+        ctx: GilOrMutex::new(ctx),
         digest_name: python_name(md),
     })
 }
@@ -193,7 +193,7 @@ fn copy(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
         .with(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
     create(HmacObject {
-        ctx: CtxLock::new(ctx),
+        ctx: GilOrMutex::new(ctx),
         digest_name: slf.digest_name.clone(),
     })
 }

@@ -6,7 +6,6 @@
 
 mod blake2;
 mod compare;
-mod ctx_lock;
 mod errors;
 mod hash;
 mod hmac;

@@ -8,6 +8,8 @@ pub(crate) mod buffer;
 pub(crate) mod err;
 pub(crate) mod exception;
 pub(crate) mod gil;
+pub(crate) mod gil_only;
+pub(crate) mod gil_or_mutex;
 mod layout;
 pub(crate) mod lock;
 pub(crate) mod module;

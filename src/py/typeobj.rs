@@ -25,7 +25,7 @@ pub(crate) trait PyClass: Sized + 'static {
     fn type_slot() -> &'static TypeSlot;
 
     /// Visits the Python objects this value holds (GC classes only).
-    fn traverse(&self, _visit: &mut Visit<'_>) -> c_int {
+    fn traverse(&self, _py: Python<'_>, _visit: &mut Visit<'_>) -> c_int {
         0
     }
 
@@ -198,13 +198,21 @@ unsafe extern "C" fn traverse<T: PyClass>(
     arg: *mut c_void,
 ) -> c_int {
     // SAFETY: the GC passes a live instance of T's type; traverse runs with the GIL.
-    let value = unsafe { &(*obj.cast::<PyCell<T>>()).value };
+    let (value, py) = unsafe { (&(*obj.cast::<PyCell<T>>()).value, Python::assume_gil_held()) };
     let mut v = Visit {
         visit,
         arg,
         _life: std::marker::PhantomData,
     };
-    catch_unwind(AssertUnwindSafe(|| value.traverse(&mut v))).unwrap_or(0)
+    // tp_traverse cannot raise: a panic (a bug) is reported on stderr, and the object is
+    // treated as holding nothing more.
+    catch_unwind(AssertUnwindSafe(|| value.traverse(py, &mut v))).unwrap_or_else(|payload| {
+        eprintln!(
+            "pep466: Rust panic in tp_traverse: {}",
+            crate::py::boundary::panic_message(payload.as_ref())
+        );
+        0
+    })
 }
 
 unsafe extern "C" fn clear<T: PyClass>(obj: *mut ffi::PyObject) -> c_int {

@@ -69,9 +69,7 @@ impl PyClass for Connection {
         &CONNECTION_TYPE
     }
 
-    fn traverse(&self, visit: &mut Visit<'_>) -> c_int {
-        // SAFETY: the GC calls tp_traverse with the GIL held.
-        let py = unsafe { Python::assume_gil_held() };
+    fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         let ctx = self.ctx.get(py);
         let owner = self.owner.get(py);
         for obj in [

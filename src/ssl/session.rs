@@ -31,7 +31,7 @@ impl PyClass for SessionObject {
         &SESSION_TYPE
     }
 
-    fn traverse(&self, visit: &mut Visit<'_>) -> c_int {
+    fn traverse(&self, _py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         visit.visit(&self.context)
     }
 }

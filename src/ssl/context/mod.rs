@@ -6,8 +6,8 @@
 // `unsigned long`: the casts to 64-bit types are only no-ops on some targets.
 #![allow(clippy::unnecessary_cast)]
 
+mod config_lock;
 mod load;
-mod lock;
 mod password;
 mod protos;
 mod python3;
@@ -30,7 +30,7 @@ use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
 use std::ffi::{c_int, CStr};
 
-pub(crate) use lock::CtxGuard;
+pub(crate) use config_lock::ConfigGuard;
 
 /// `SSL_VERIFY_*` of `ssl.h`.
 const SSL_VERIFY_NONE: c_int = 0;
@@ -78,7 +78,7 @@ const LINE_CA_CERTS: u32 = 3399;
 pub(crate) struct ContextObject {
     ctx: SslCtx,
     protocol: Protocol,
-    lock: lock::CtxLock,
+    lock: config_lock::ConfigLock,
     check_hostname: GilCell<bool>,
     /// `X509_CHECK_FLAG_*` given to OpenSSL's host-name check (`hostname_checks_common_name`).
     host_flags: std::sync::atomic::AtomicU32,
@@ -95,9 +95,7 @@ impl PyClass for ContextObject {
         &CONTEXT_TYPE
     }
 
-    fn traverse(&self, visit: &mut Visit<'_>) -> c_int {
-        // SAFETY: the GC calls tp_traverse with the GIL held.
-        let py = unsafe { Python::assume_gil_held() };
+    fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         match self.servername_callback.get(py) {
             Some(cb) => visit.visit(&cb),
             None => 0,
@@ -137,7 +135,7 @@ impl ContextObject {
 
     /// Holds the context's configuration lock (take it around `SSL_new` and anything else
     /// that reads the SSL_CTX's configuration while another thread may be loading into it).
-    pub(crate) fn config_lock(&self, py: Python<'_>) -> CtxGuard<'_> {
+    pub(crate) fn config_lock(&self, py: Python<'_>) -> ConfigGuard<'_> {
         self.lock.acquire(py)
     }
 }
@@ -263,7 +261,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
         ContextObject {
             ctx,
             protocol,
-            lock: lock::CtxLock::default(),
+            lock: config_lock::ConfigLock::default(),
             check_hostname: GilCell::new(client),
             host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
             post_handshake_auth: std::sync::atomic::AtomicBool::new(false),

@@ -7,6 +7,7 @@
 
 use crate::py::err::Builtin;
 use crate::py::gil::SavedThread;
+use crate::py::gil_only::GilOnly;
 use crate::py::object::PyObjectRef;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use std::cell::RefCell;
@@ -68,26 +69,6 @@ impl Source {
 pub(super) struct PasswordState {
     source: Source,
     error: Option<PyErr>,
-}
-
-/// A value touched only with the GIL held, so a reference to it may cross into a closure that
-/// runs while the GIL is released: it is read only after `SavedThread::with_gil` re-entered
-/// Python on the same thread.
-pub(super) struct GilOnly<T>(T);
-
-// SAFETY: the only access is `get`, which needs a `Python` token (proof that this thread holds
-// the GIL), so no two threads ever touch the value at once; the value is created and dropped by
-// the thread that called `load_cert_chain`, with the GIL held.
-unsafe impl<T> Sync for GilOnly<T> {}
-
-impl<T> GilOnly<T> {
-    pub(super) fn new(value: T) -> GilOnly<T> {
-        GilOnly(value)
-    }
-
-    pub(super) fn get(&self, _py: Python<'_>) -> &T {
-        &self.0
-    }
 }
 
 pub(super) type SharedState = GilOnly<RefCell<PasswordState>>;

@@ -12,7 +12,7 @@ use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, TryLockError};
 
-pub(crate) struct CtxLock<C> {
+pub(crate) struct GilOrMutex<C> {
     /// Set (with the GIL held) before the first GIL-released access; never cleared.
     threaded: AtomicBool,
     lock: Mutex<()>,
@@ -22,11 +22,11 @@ pub(crate) struct CtxLock<C> {
 // SAFETY: the context is only reached through `with`, which gives exclusive access either
 // under the GIL while no GIL-free user can exist (`threaded` false), or under `lock`; the
 // context itself may move between threads (C: Send).
-unsafe impl<C: Send> Sync for CtxLock<C> {}
+unsafe impl<C: Send> Sync for GilOrMutex<C> {}
 
-impl<C: Send> CtxLock<C> {
-    pub(crate) fn new(ctx: C) -> CtxLock<C> {
-        CtxLock {
+impl<C: Send> GilOrMutex<C> {
+    pub(crate) fn new(ctx: C) -> GilOrMutex<C> {
+        GilOrMutex {
             threaded: AtomicBool::new(false),
             lock: Mutex::new(()),
             ctx: UnsafeCell::new(ctx),
@@ -74,5 +74,5 @@ impl<C: Send> CtxLock<C> {
     }
 }
 
-/// `&CtxLock` is Send because CtxLock is Sync; spelled out for the closure.
-struct SendRef<'a, C>(&'a CtxLock<C>);
+/// `&GilOrMutex` is Send because GilOrMutex is Sync; spelled out for the closure.
+struct SendRef<'a, C>(&'a GilOrMutex<C>);

@@ -22,23 +22,23 @@ struct Owner {
 }
 
 #[derive(Default)]
-pub(crate) struct CtxLock {
+pub(crate) struct ConfigLock {
     owner: Mutex<Owner>,
     freed: Condvar,
 }
 
 /// Proof that this thread holds the lock; released on drop.
-pub(crate) struct CtxGuard<'a> {
-    lock: &'a CtxLock,
+pub(crate) struct ConfigGuard<'a> {
+    lock: &'a ConfigLock,
 }
 
-impl CtxLock {
+impl ConfigLock {
     fn state(&self) -> MutexGuard<'_, Owner> {
         self.owner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Takes the lock if it is free or already ours.
-    fn try_acquire(&self) -> Option<CtxGuard<'_>> {
+    fn try_acquire(&self) -> Option<ConfigGuard<'_>> {
         let me = thread::current().id();
         let mut st = self.state();
         match st.thread {
@@ -46,13 +46,13 @@ impl CtxLock {
             _ => {
                 st.thread = Some(me);
                 st.depth += 1;
-                Some(CtxGuard { lock: self })
+                Some(ConfigGuard { lock: self })
             }
         }
     }
 
     /// Waits for the lock. Call without the GIL (or from a thread that never takes it).
-    pub(crate) fn acquire_blocking(&self) -> CtxGuard<'_> {
+    pub(crate) fn acquire_blocking(&self) -> ConfigGuard<'_> {
         let me = thread::current().id();
         let mut st = self.state();
         while st.thread.is_some_and(|t| t != me) {
@@ -60,11 +60,11 @@ impl CtxLock {
         }
         st.thread = Some(me);
         st.depth += 1;
-        CtxGuard { lock: self }
+        ConfigGuard { lock: self }
     }
 
     /// Takes the lock from a thread holding the GIL, releasing the GIL only while waiting.
-    pub(crate) fn acquire(&self, py: Python<'_>) -> CtxGuard<'_> {
+    pub(crate) fn acquire(&self, py: Python<'_>) -> ConfigGuard<'_> {
         if let Some(guard) = self.try_acquire() {
             return guard;
         }
@@ -72,7 +72,7 @@ impl CtxLock {
     }
 }
 
-impl Drop for CtxGuard<'_> {
+impl Drop for ConfigGuard<'_> {
     fn drop(&mut self) {
         let mut st = self.lock.state();
         st.depth -= 1;
@@ -86,12 +86,12 @@ impl Drop for CtxGuard<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::CtxLock;
+    use super::ConfigLock;
     use std::sync::Arc;
 
     #[test]
     fn reentrant_on_one_thread_exclusive_across_threads() {
-        let lock = Arc::new(CtxLock::default());
+        let lock = Arc::new(ConfigLock::default());
         let outer = lock.acquire_blocking();
         let inner = lock.try_acquire().expect("re-entrant");
         let other = {
