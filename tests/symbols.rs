@@ -11,17 +11,26 @@ const EXPORTED: [&str; 3] = ["init_hashlib", "init_ssl", "pep466_urandom"];
 /// What a program linking libpep466.a needs besides it (README.md, "Linking"); checked here.
 pub const NATIVE_STATIC_LIBS: &str = "-lssl -lcrypto -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc";
 
-/// target/release, where the shipped libraries are: the test binary lives in
-/// target/<profile>/deps, and `cargo test` itself builds only the rlib, so scripts/test.sh runs
-/// `cargo build --release` first.
+/// target/release, where the shipped libraries are. The test binary lives in
+/// target/<profile>/deps and `cargo test` builds only the rlib, so on a fresh clone the release
+/// libraries are built here first (cargo's lock is per profile directory, so this does not wait
+/// on the `cargo test` that runs it); scripts/test.sh has already built them.
 fn artifact_dir() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
     let exe = std::env::current_exe().expect("test binary path");
     let target = exe.ancestors().nth(3).expect("target dir");
     let dir = target.join("release");
-    assert!(
-        dir.join("libpep466.so").exists() && dir.join("libpep466.a").exists(),
-        "build the release libraries first: cargo build --release (scripts/test.sh does)"
-    );
+    BUILT.call_once(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--release", "--lib", "--locked"])
+            .env("CARGO_TARGET_DIR", target)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build --release");
+        assert!(status.success(), "cargo build --release --lib failed");
+    });
+    assert!(dir.join("libpep466.so").exists() && dir.join("libpep466.a").exists());
     dir
 }
 
