@@ -25,6 +25,7 @@ fn main() {
     link_python_for_tests(&python);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shim");
+    println!("cargo:rerun-if-changed=src/ffi/python_api.txt");
     println!("cargo:rerun-if-env-changed=PYTHON27");
     println!("cargo:rerun-if-env-changed=PEP466_PYTHON_INCLUDE");
 }
@@ -131,18 +132,22 @@ fn generate_bindings(python: &Python27) {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("python27.rs");
     let text = bindgen::Builder::default()
         .header("src/shim/bindgen.h")
-        .clang_args(python.include_dirs.iter().map(|d| format!("-I{}", d.display())))
+        .clang_args(
+            python
+                .include_dirs
+                .iter()
+                .map(|d| format!("-I{}", d.display())),
+        )
         .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
         .allowlist_type("Py_buffer|PyThreadState|Py_ssize_t|PyCFunction|PyNumberMethods")
-        .allowlist_function("Py[A-Z_].*|_Py[A-Z].*|_PyArg_.*")
-        .allowlist_var("Py_TPFLAGS_.*|METH_.*|T_OBJECT|T_OBJECT_EX|READONLY|PyBUF_.*|Py_file_input|Py_[A-Za-z]*Flag")
-        .allowlist_var(
-            "Py[A-Z][A-Za-z]*_Type|PyExc_.*|_Py_NoneStruct|_Py_NotImplementedStruct|_Py_TrueStruct|_Py_ZeroStruct",
-        )
-        .blocklist_function(".*UCS[24].*")
+        .allowlist_item(python_api_names())
+        .allowlist_var("METH_.*|T_OBJECT|T_OBJECT_EX|READONLY")
         .layout_tests(false)
         .derive_default(true)
         .generate_comments(false)
+        // prettyplease, not rustfmt: the output (which import_data_from_python_dll rewrites)
+        // must not depend on whether the toolchain has rustfmt.
+        .formatter(bindgen::Formatter::Prettyplease)
         .generate()
         .expect("bindgen failed on the CPython 2.7 headers")
         .to_string();
@@ -155,6 +160,17 @@ fn generate_bindings(python: &Python27) {
         text
     };
     std::fs::write(&out, text).expect("could not write bindings");
+}
+
+/// The names listed in src/ffi/python_api.txt, as one anchored bindgen pattern.
+fn python_api_names() -> String {
+    let list = std::fs::read_to_string("src/ffi/python_api.txt").expect("src/ffi/python_api.txt");
+    let names: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    format!("^({})$", names.join("|"))
 }
 
 /// On Windows, Python's exported *data* (`_Py_NoneStruct`, `PyString_Type`, the `PyExc_*`

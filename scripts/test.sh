@@ -3,7 +3,8 @@
 #   1. Rust tests: unit tests (error mapping, tables, panic boundary on an embedded 2.7, layout),
 #      the header-freshness test, the symbol/link-line tests; the compile-fail proof that a
 #      method table entry of the wrong calling convention does not compile;
-#   2. the error tables are fresh for the linked OpenSSL (scripts/make_ssl_data.py --check);
+#   2. the error tables are fresh for the linked OpenSSL and for the 1.1.1 and 4.0 headers
+#      (scripts/make_ssl_data.py --check);
 #   3. our own Python 2.7 tests (tests/python) against the release cdylib, then the py3parity
 #      differential suite (tests/py3parity: the same scenarios under 2.7 + pep466 and Python 3);
 #   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
@@ -51,7 +52,26 @@ cargo_tests() {
 stage rust cargo_tests
 # A method registered under the wrong calling convention must not compile (src/py/boundary.rs).
 stage kinds scripts/check-method-kinds.sh
-stage tables python3 scripts/make_ssl_data.py --check
+error_tables() {
+    # Each OpenSSL line's table against its headers: the linked (system) OpenSSL's, then the
+    # 1.1.1 and 4.0 sources of the openssl-src crates the matrix builds pin
+    # (scripts/openssl-builder/Cargo.lock; fetched, not built).
+    local passed=0 failed=0 v dir
+    if python3 scripts/make_ssl_data.py --check; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    cargo fetch --locked --manifest-path scripts/openssl-builder/Cargo.toml >/dev/null 2>&1 || {
+        echo "cannot fetch the openssl-src crates"; failed=$((failed + 1)); }
+    for v in 111.28.2 400.0.2; do
+        dir=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/openssl-src-"$v"+*/openssl/include/openssl 2>/dev/null | head -1)
+        if [ -n "$dir" ] && python3 scripts/make_ssl_data.py --check --include "$dir"; then
+            passed=$((passed + 1))
+        else
+            echo "openssl-src $v: headers missing or table stale"; failed=$((failed + 1))
+        fi
+    done
+    echo "error tables: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+stage tables error_tables
 stage own python3 tests/python/run.py --lib target/release/libpep466.so
 stage py3parity python3 tests/py3parity/run.py --lib target/release/libpep466.so
 stage stdlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so

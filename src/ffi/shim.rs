@@ -1,7 +1,7 @@
 //! Declarations of src/shim/shim.c, kept in lock-step with src/shim/shim.h.
 
 use super::{PyMethodDef, PyObject, Py_ssize_t};
-use std::ffi::{c_char, c_double, c_int, c_long, c_void};
+use std::ffi::{c_char, c_double, c_int, c_void};
 
 #[repr(C)]
 pub(crate) struct SocketCapi {
@@ -22,13 +22,7 @@ extern "C" {
         size: Py_ssize_t,
         errors: *const c_char,
     ) -> *mut PyObject;
-    pub(crate) fn pep466_unicode_as_utf8_string(unicode: *mut PyObject) -> *mut PyObject;
     pub(crate) fn pep466_unicode_check(o: *mut PyObject) -> c_int;
-    pub(crate) fn pep466_unicode_from_format_ss(
-        format: *const c_char,
-        a: *mut PyObject,
-        b: *mut PyObject,
-    ) -> *mut PyObject;
     pub(crate) fn pep466_string_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_int_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_long_check(o: *mut PyObject) -> c_int;
@@ -38,8 +32,13 @@ extern "C" {
     pub(crate) fn pep466_socket_import(out: *mut SocketCapi) -> c_int;
     pub(crate) fn pep466_socket_fd(sock: *mut PyObject) -> i64;
     pub(crate) fn pep466_socket_timeout(sock: *mut PyObject) -> c_double;
-    pub(crate) fn pep466_socket_family(sock: *mut PyObject) -> c_int;
     pub(crate) fn pep466_socket_error_from_errno(sock: *mut PyObject) -> *mut PyObject;
+    pub(crate) fn pep466_gil_held_here() -> c_int;
+}
+
+// Facts about the headers, for the layout test (src/py/layout.rs).
+#[cfg(test)]
+extern "C" {
     pub(crate) fn pep466_sizeof_pyobject() -> usize;
     pub(crate) fn pep466_sizeof_pytypeobject() -> usize;
     pub(crate) fn pep466_offsetof_tp_flags() -> usize;
@@ -47,6 +46,5 @@ extern "C" {
     pub(crate) fn pep466_offsetof_tp_free() -> usize;
     pub(crate) fn pep466_sizeof_pymethoddef() -> usize;
     pub(crate) fn pep466_sizeof_py_buffer() -> usize;
-    pub(crate) fn pep466_tpflags_default() -> c_long;
-    pub(crate) fn pep466_gil_held_here() -> c_int;
+    pub(crate) fn pep466_tpflags_default() -> std::ffi::c_long;
 }

@@ -14,12 +14,7 @@ PyObject *pep466_unicode_decode_utf8(const char *s, Py_ssize_t size, const char 
 {
     return PyUnicode_DecodeUTF8(s, size, errors);
 }
-PyObject *pep466_unicode_as_utf8_string(PyObject *unicode) { return PyUnicode_AsUTF8String(unicode); }
 int pep466_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
-PyObject *pep466_unicode_from_format_ss(const char *format, PyObject *a, PyObject *b)
-{
-    return PyUnicode_FromFormat(format, a, b);
-}
 
 int pep466_string_check(PyObject *o) { return PyString_Check(o); }
 int pep466_int_check(PyObject *o) { return PyInt_Check(o); }
@@ -65,7 +60,6 @@ int pep466_socket_import(pep466_socket_capi *out)
 }
 long long pep466_socket_fd(PyObject *sock) { return (long long)((pep466_sock_object *)sock)->sock_fd; }
 double pep466_socket_timeout(PyObject *sock) { return ((pep466_sock_object *)sock)->sock_timeout; }
-int pep466_socket_family(PyObject *sock) { return ((pep466_sock_object *)sock)->sock_family; }
 PyObject *pep466_socket_error_from_errno(PyObject *sock)
 {
     return ((pep466_sock_object *)sock)->errorhandler();

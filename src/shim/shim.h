@@ -16,9 +16,7 @@ PyObject *pep466_init_module(const char *name, PyMethodDef *methods, const char 
 
 /* PyUnicode_* are renamed to PyUnicodeUCS2_* or PyUnicodeUCS4_* by unicodeobject.h. */
 PyObject *pep466_unicode_decode_utf8(const char *s, Py_ssize_t size, const char *errors);
-PyObject *pep466_unicode_as_utf8_string(PyObject *unicode);
 int pep466_unicode_check(PyObject *o);
-PyObject *pep466_unicode_from_format_ss(const char *format, PyObject *a, PyObject *b);
 
 /* Type checks are macros reading tp_flags. */
 int pep466_string_check(PyObject *o);
@@ -36,7 +34,6 @@ typedef struct {
 int pep466_socket_import(pep466_socket_capi *out);
 long long pep466_socket_fd(PyObject *sock);
 double pep466_socket_timeout(PyObject *sock);
-int pep466_socket_family(PyObject *sock);
 PyObject *pep466_socket_error_from_errno(PyObject *sock);
 
 /* Facts about the headers, for the Rust layout test. */
