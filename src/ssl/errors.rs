@@ -30,7 +30,7 @@ static SSL_CERT_VERIFICATION_ERROR: ExceptionSlot = ExceptionSlot::new();
 static CERTIFICATE_ERROR: ExceptionSlot = ExceptionSlot::new();
 
 /// `(module attribute, class name, slot, doc)`; `SSLError` first: the others derive from it.
-const CLASSES: [(&CStr, &CStr, &ExceptionSlot, &CStr); 6] = [
+static CLASSES: [(&CStr, &CStr, &ExceptionSlot, &CStr); 6] = [
     (
         c"SSLError",
         c"ssl.SSLError",
@@ -89,7 +89,7 @@ pub(crate) fn class(kind: ErrorClass) -> Owned {
 pub(crate) fn add_exceptions(py: Python<'_>, m: &Module) -> PyResult<()> {
     // socket.error is _socket.error; 2.7 takes it from the "_socket.CAPI" capsule.
     let socket_error = import(c"_socket")?.getattr(c"error")?;
-    for (attr, dotted, slot, doc) in CLASSES {
+    for &(attr, dotted, slot, doc) in &CLASSES {
         let base = if std::ptr::eq(slot, &SSL_ERROR) {
             socket_error.clone()
         } else {
