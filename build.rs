@@ -3,6 +3,9 @@
 //!
 //! Each step is one function; `main` only orders them.
 
+#[path = "build/ossl_decls.rs"]
+mod ossl_decls;
+
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +24,7 @@ fn main() {
     let python = find_python27();
     emit_openssl_cfgs();
     generate_bindings(&python);
+    check_openssl_declarations();
     compile_shim(&python);
     link_python_for_tests(&python);
     println!("cargo:rerun-if-changed=build.rs");
@@ -160,6 +164,32 @@ fn generate_bindings(python: &Python27) {
         text
     };
     std::fs::write(&out, text).expect("could not write bindings");
+}
+
+/// The OpenSSL functions declared by hand, against the linked OpenSSL's headers (see
+/// build/ossl_decls.rs).
+fn check_openssl_declarations() {
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("ossl_decl_check.rs");
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc") {
+        // MSVC builds are only type-checked here, with no OpenSSL headers for that target, and
+        // MSVC gives C enums another type (int): the check runs on every other target.
+        std::fs::write(&out, "// not generated for MSVC targets (see build.rs)\n")
+            .expect("write ossl_decl_check.rs");
+        return;
+    }
+    let include = env::var_os("DEP_OPENSSL_INCLUDE")
+        .map(PathBuf::from)
+        .or_else(|| {
+            // openssl-sys reports its include directory for vendored/OPENSSL_DIR builds; a
+            // system OpenSSL found without pkg-config leaves it unset.
+            ["/usr/include", "/usr/local/include"]
+                .iter()
+                .map(PathBuf::from)
+                .find(|d| d.join("openssl/ssl.h").exists())
+        })
+        .expect("pep466: no OpenSSL headers found (DEP_OPENSSL_INCLUDE unset)");
+    ossl_decls::generate(&include, &out);
+    println!("cargo:rerun-if-changed=build/ossl_decls.rs");
 }
 
 /// The names listed in src/ffi/python_api.txt, as one anchored bindgen pattern.

@@ -4,11 +4,11 @@
 use crate::ossl::ctx::SslCtx;
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
-use std::ffi::{c_char, c_int, c_ulong, CStr};
+use std::ffi::{c_char, c_int, CStr};
 
 extern "C" {
     // Functions in 1.1.1, 3.x and 4.x that openssl-sys does not declare.
-    fn SSL_CIPHER_get_id(c: *const sys::SSL_CIPHER) -> c_ulong;
+    fn SSL_CIPHER_get_id(c: *const sys::SSL_CIPHER) -> u32;
     fn SSL_CIPHER_is_aead(c: *const sys::SSL_CIPHER) -> c_int;
     fn SSL_CIPHER_get_kx_nid(c: *const sys::SSL_CIPHER) -> c_int;
     fn SSL_CIPHER_get_auth_nid(c: *const sys::SSL_CIPHER) -> c_int;

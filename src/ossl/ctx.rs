@@ -8,20 +8,21 @@
 use crate::ossl::error::OsslError;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
-use std::ffi::{c_char, c_int, c_long, c_ulong, c_void, CStr};
+use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void, CStr};
 use std::ptr::NonNull;
 
 extern "C" {
-    fn X509_OBJECT_get_type(obj: *const sys::X509_OBJECT) -> c_int;
+    // X509_LOOKUP_TYPE, a C enum: unsigned int with GCC and Clang.
+    fn X509_OBJECT_get_type(obj: *const sys::X509_OBJECT) -> c_uint;
     fn X509_check_ca(x: *mut sys::X509) -> c_int;
     fn X509_STORE_lock(store: *mut sys::X509_STORE) -> c_int;
     fn X509_STORE_unlock(store: *mut sys::X509_STORE) -> c_int;
-    fn X509_STORE_get0_param(store: *mut sys::X509_STORE) -> *mut sys::X509_VERIFY_PARAM;
+    fn X509_STORE_get0_param(store: *const sys::X509_STORE) -> *mut sys::X509_VERIFY_PARAM;
 }
 
 /// `X509_LU_X509` / `X509_LU_CRL` of `x509_vfy.h` (an enum there, stable across versions).
-const X509_LU_X509: c_int = 1;
-const X509_LU_CRL: c_int = 2;
+const X509_LU_X509: c_uint = 1;
+const X509_LU_CRL: c_uint = 2;
 
 /// `SSL_CTRL_SESS_*` of `ssl.h`: the `SSL_CTX_sess_*` macros are `SSL_CTX_ctrl` calls.
 const SSL_CTRL_SESS_NUMBER: c_int = 20;
@@ -378,7 +379,7 @@ impl SslCtx {
 
     /// Walks the store's objects: `f(kind, cert)` for each, with the certificate for X509
     /// entries. The store is locked meanwhile so a concurrent load cannot reallocate it.
-    fn for_each_store_object(&self, mut f: impl FnMut(c_int, Option<CertRef<'_>>)) {
+    fn for_each_store_object(&self, mut f: impl FnMut(c_uint, Option<CertRef<'_>>)) {
         // SAFETY: the context's live store; X509_STORE_lock/unlock pair below.
         unsafe {
             let store = sys::SSL_CTX_get_cert_store(self.as_ptr());

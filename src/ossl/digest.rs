@@ -373,7 +373,9 @@ pub(crate) fn pbkdf2_hmac(
 extern "C" {
     // Not bound by openssl-sys. Present in 1.1.1, 3.x and 4.x.
     fn EVP_MD_do_all(
-        f: unsafe extern "C" fn(*const sys::EVP_MD, *const c_char, *const c_char, *mut c_void),
+        f: Option<
+            unsafe extern "C" fn(*const sys::EVP_MD, *const c_char, *const c_char, *mut c_void),
+        >,
         arg: *mut c_void,
     );
 }
@@ -401,7 +403,7 @@ pub(crate) fn table_names() -> Vec<String> {
     }
     let mut names: Vec<String> = Vec::new();
     // SAFETY: the callback only touches `names`, which outlives the call.
-    unsafe { EVP_MD_do_all(collect, (&mut names as *mut Vec<String>).cast()) };
+    unsafe { EVP_MD_do_all(Some(collect), (&mut names as *mut Vec<String>).cast()) };
     names.sort();
     names.dedup();
     names

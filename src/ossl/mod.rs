@@ -7,6 +7,7 @@ pub(crate) mod cipher;
 pub(crate) mod compat;
 pub(crate) mod ct;
 pub(crate) mod ctx;
+mod decl_check;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;

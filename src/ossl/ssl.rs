@@ -28,6 +28,11 @@ extern "C" {
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
+    // openssl-sys types the callback as a safe fn; the header's SSL_verify_cb (what
+    // SSL_get_verify_callback returns) is the unsafe one, passed back unchanged.
+    #[link_name = "SSL_set_verify"]
+    #[allow(clashing_extern_declarations)]
+    fn set_verify_with_header_callback(ssl: *mut sys::SSL, mode: c_int, cb: Option<VerifyCallback>);
 }
 
 /// `TLSEXT_NAMETYPE_host_name`.
@@ -38,7 +43,7 @@ const APP_DATA_INDEX: c_int = 0;
 const FINISHED_MAX: usize = 128;
 
 /// OpenSSL's certificate verification callback type.
-type VerifyCallback = extern "C" fn(c_int, *mut sys::X509_STORE_CTX) -> c_int;
+type VerifyCallback = unsafe extern "C" fn(c_int, *mut sys::X509_STORE_CTX) -> c_int;
 
 /// Which end of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -251,7 +256,7 @@ impl Ssl {
                     let mode = sys::SSL_get_verify_mode(self.as_ptr());
                     if mode & sys::SSL_VERIFY_PEER != 0 {
                         let callback = SSL_get_verify_callback(self.as_ptr());
-                        sys::SSL_set_verify(
+                        set_verify_with_header_callback(
                             self.as_ptr(),
                             mode | sys::SSL_VERIFY_POST_HANDSHAKE,
                             callback,
