@@ -10,7 +10,9 @@ pub(crate) mod ctx;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod exdata;
 pub(crate) mod hmac;
+pub(crate) mod hooks;
 pub(crate) mod kdf;
 #[cfg(pep466_ossl300)]
 pub(crate) mod legacy;

@@ -17,6 +17,7 @@ use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
 };
 use crate::py::boundary::Args;
+use crate::py::callback::{CallbackOwner, FailureSlot};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
@@ -61,6 +62,14 @@ pub(crate) struct Connection {
     pub(crate) shutdown_seen_zero: AtomicBool,
     /// One OpenSSL call at a time, claims on the two directions (see `serial.rs`).
     pub(crate) serial: Serial,
+    /// What a callback (key log, PSK, servername) left to raise after the OpenSSL call.
+    pub(crate) failures: FailureSlot,
+}
+
+impl CallbackOwner for Connection {
+    fn failures(&self) -> &FailureSlot {
+        &self.failures
+    }
 }
 
 static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
@@ -118,6 +127,7 @@ impl Connection {
             ssl: &slf.ssl,
             transport: &slf.transport,
             serial: &slf.serial,
+            failures: &slf.failures,
             hostname: slf.server_hostname.as_deref(),
             owner_closed: &owner_closed,
         })

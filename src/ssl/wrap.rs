@@ -262,8 +262,10 @@ fn new_connection(
         handshake_done: AtomicBool::new(false),
         shutdown_seen_zero: AtomicBool::new(false),
         serial: Serial::default(),
+        failures: Default::default(),
     })?;
     let made = downcast_owned::<Connection>(&obj).expect("just created");
-    made.ssl.set_app_data(obj.as_ptr().cast());
+    // Callbacks find the connection through the SSL's typed owner slot (py::callback).
+    crate::py::callback::attach(&made.ssl, &obj)?;
     Ok(obj)
 }

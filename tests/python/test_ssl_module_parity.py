@@ -47,6 +47,7 @@ ADDED = {
     "HAS_TLSv1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_2": "3.7: protocol built into OpenSSL",
+    "HAS_PSK": "3.13: PSK client/server callbacks available",
     "MemoryBIO": "3.5: the in-memory byte queue SSLObject runs on",
     "SSLSession": "3.6: a session to resume",
     "SSLCertVerificationError": "3.7: a certificate verification failure",

@@ -6,6 +6,7 @@
 // `unsigned long`: the casts to 64-bit types are only no-ops on some targets.
 #![allow(clippy::unnecessary_cast)]
 
+mod hooks;
 mod load;
 mod lock;
 mod password;
@@ -83,6 +84,8 @@ pub(crate) struct ContextObject {
     post_handshake_auth: std::sync::atomic::AtomicBool,
     /// `set_servername_callback`'s callable (traversed by the GC).
     servername_callback: GilCell<Option<Owned>>,
+    /// Python 3's callback settings (PSK callables, key log file, `sni_callback`'s form).
+    hooks: hooks::Hooks,
 }
 
 static CONTEXT_TYPE: TypeSlot = TypeSlot::new();
@@ -95,14 +98,18 @@ impl PyClass for ContextObject {
     fn traverse(&self, visit: &mut Visit<'_>) -> c_int {
         // SAFETY: the GC calls tp_traverse with the GIL held.
         let py = unsafe { Python::assume_gil_held() };
-        match self.servername_callback.get(py) {
-            Some(cb) => visit.visit(&cb),
-            None => 0,
+        if let Some(cb) = self.servername_callback.get(py) {
+            let r = visit.visit(&cb);
+            if r != 0 {
+                return r;
+            }
         }
+        self.hooks.traverse(py, visit)
     }
 
     fn clear(&self, py: Python<'_>) {
         drop(self.servername_callback.replace(py, None));
+        self.hooks.clear(py);
     }
 }
 
@@ -131,6 +138,18 @@ impl ContextObject {
     /// The callable given to `set_servername_callback`, if any.
     pub(crate) fn servername_callback(&self, py: Python<'_>) -> Option<Owned> {
         self.servername_callback.get(py)
+    }
+
+    /// The servername callable and whether it wants Python 3's A-label `str` (`sni_callback`)
+    /// rather than 2.7's IDNA-decoded unicode (`set_servername_callback`).
+    pub(crate) fn servername_callback_and_form(&self, py: Python<'_>) -> Option<(Owned, bool)> {
+        let cb = self.servername_callback.get(py)?;
+        Some((
+            cb,
+            self.hooks
+                .sni_a_label
+                .load(std::sync::atomic::Ordering::Acquire),
+        ))
     }
 
     /// ALPN list in wire format, as given to `_set_alpn_protocols` (empty if none).
@@ -188,11 +207,23 @@ py_method!(single set_ecdh_curve_fn, ContextObject, set_ecdh_curve);
 py_method!(varargs set_servername_callback_fn, ContextObject, set_servername_callback);
 py_method!(noargs cert_store_stats_fn, ContextObject, cert_store_stats);
 py_method!(keywords get_ca_certs_fn, ContextObject, get_ca_certs);
+py_getset!(get get_sni_callback_fn, ContextObject, hooks::get_sni_callback);
+py_getset!(set set_sni_callback_fn, ContextObject, hooks::set_sni_callback);
+py_getset!(get get_keylog_filename_fn, ContextObject, hooks::get_keylog_filename);
+py_getset!(set set_keylog_filename_fn, ContextObject, hooks::set_keylog_filename);
+py_method!(keywords set_psk_client_fn, ContextObject, hooks::set_psk_client_callback);
+py_method!(keywords set_psk_server_fn, ContextObject, hooks::set_psk_server_callback);
 
 const SERVERNAME_DOC: &CStr = c"set_servername_callback(method)\n\
 \n\
 This sets a callback that will be called when a server name is provided by\n\
 the SSL/TLS client in the SNI extension.\n\
+\n\
+If the argument is None then the callback is disabled. The method is called\n\
+with the SSLSocket, the server name as a string, and the SSLContext object.\n\
+See RFC 6066 for details of the SNI extension.";
+
+const SNI_CALLBACK_DOC: &CStr = c"Set a callback that will be called when a server name is provided by the SSL/TLS client in the SNI extension.\n\
 \n\
 If the argument is None then the callback is disabled. The method is called\n\
 with the SSLSocket, the server name as a string, and the SSLContext object.\n\
@@ -303,6 +334,29 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         )
         .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
         .getset(c"post_handshake_auth", get_pha_fn, Some(set_pha_fn), c"")
+        // Python 3.7's sni_callback, 3.8's keylog_filename, 3.13's PSK callbacks.
+        .getset(
+            c"sni_callback",
+            get_sni_callback_fn,
+            Some(set_sni_callback_fn),
+            SNI_CALLBACK_DOC,
+        )
+        .getset(
+            c"keylog_filename",
+            get_keylog_filename_fn,
+            Some(set_keylog_filename_fn),
+            c"",
+        )
+        .method(
+            c"set_psk_client_callback",
+            MethodKind::Keywords(set_psk_client_fn),
+            c"",
+        )
+        .method(
+            c"set_psk_server_callback",
+            MethodKind::Keywords(set_psk_server_fn),
+            c"",
+        )
         // Python 3.7's protocol version range (the generic protocols only).
         .getset(
             c"minimum_version",
@@ -385,6 +439,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
             host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
             post_handshake_auth: std::sync::atomic::AtomicBool::new(false),
             servername_callback: GilCell::new(None),
+            hooks: hooks::Hooks::default(),
         },
     )
 }
@@ -686,27 +741,28 @@ fn set_servername_callback(
     let mut cb = ObjectArg::new();
     parse(args, c"O", None, &mut [&mut cb])?;
     let cb = cb.get().expect("required argument").to_owned();
-    drop(slf.servername_callback.replace(py, None));
-    let _guard = slf.lock.acquire(py);
-    if cb.is_none() {
-        install_servername_hook(&slf, false);
-        return Ok(value::none());
-    }
-    if !cb.is_callable() {
-        install_servername_hook(&slf, false);
-        return Err(PyErr::new(Builtin::TypeError, "not a callable object"));
-    }
-    slf.servername_callback.replace(py, Some(cb));
-    install_servername_hook(&slf, true);
-    Ok(value::none())
+    slf.hooks
+        .sni_a_label
+        .store(false, std::sync::atomic::Ordering::Release);
+    slf.replace_servername_callback(py, cb)
 }
 
-/// Installs (or removes) the OpenSSL servername callback that calls the stored callable
-/// (the OpenSSL side is `ssl::sni`).
-fn install_servername_hook(slf: &Slf<'_, ContextObject>, on: bool) {
-    if on {
-        crate::ssl::sni::install(&slf.ctx, &slf.object());
-    } else {
-        crate::ssl::sni::uninstall(&slf.ctx);
+impl ContextObject {
+    /// `set_servername_callback` / `sni_callback =`: drops the old callable first; None
+    /// disables; a non-callable raises and leaves none installed.
+    fn replace_servername_callback(&self, py: Python<'_>, cb: Owned) -> PyResult<Owned> {
+        drop(self.servername_callback.replace(py, None));
+        let _guard = self.lock.acquire(py);
+        if cb.is_none() {
+            crate::ssl::sni::uninstall(&self.ctx);
+            return Ok(value::none());
+        }
+        if !cb.is_callable() {
+            crate::ssl::sni::uninstall(&self.ctx);
+            return Err(PyErr::new(Builtin::TypeError, "not a callable object"));
+        }
+        self.servername_callback.replace(py, Some(cb));
+        crate::ssl::sni::install(&self.ctx);
+        Ok(value::none())
     }
 }
