@@ -28,6 +28,7 @@ extern "C" {
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
+    fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: c_uint) -> c_int;
 }
 
 /// `TLSEXT_NAMETYPE_host_name`.
@@ -193,6 +194,13 @@ impl Ssl {
                 std::ptr::null_mut(),
             )
         };
+    }
+
+    /// `SSL_set_session_id_context` on this connection (at most 32 bytes, copied).
+    pub(crate) fn set_session_id_context(&self, sid: &[u8]) -> bool {
+        let len = sid.len().min(32) as c_uint;
+        // SAFETY: a live SSL; sid is valid for len bytes and copied.
+        unsafe { SSL_set_session_id_context(self.as_ptr(), sid.as_ptr(), len) == 1 }
     }
 
     /// `SSL_set_tlsext_host_name` (the SNI sent by a client).
