@@ -40,7 +40,7 @@ unsafe extern "C" fn keylog_shell<H: KeylogHandler>(ssl: *const sys::SSL, line: 
     // SAFETY: OpenSSL passes the live SSL and a NUL-terminated line, both live for the call.
     let (ssl, line) = unsafe { (SslRef::from_ptr(ssl), text(line)) };
     if let (Some(ssl), Some(line)) = (ssl, line) {
-        guard("keylog", (), || H::on_line(ssl, line));
+        guard("keylog", Some(ssl), (), || H::on_line(ssl, line));
     }
 }
 
@@ -81,11 +81,11 @@ extern "C" fn psk_client_shell<H: PskHandler>(
     psk: *mut c_uchar,
     max_psk_len: c_uint,
 ) -> c_uint {
-    guard("psk_client", 0, || {
-        // SAFETY: OpenSSL passes the live SSL and the hint (NULL or NUL-terminated).
-        let (Some(ssl), hint) = (unsafe { SslRef::from_ptr(ssl) }, unsafe { text(hint) }) else {
-            return 0;
-        };
+    // SAFETY: OpenSSL passes the live SSL and the hint (NULL or NUL-terminated).
+    let (Some(ssl), hint) = (unsafe { SslRef::from_ptr(ssl) }, unsafe { text(hint) }) else {
+        return 0;
+    };
+    guard("psk_client", Some(ssl), 0, || {
         if identity.is_null() || psk.is_null() {
             return 0;
         }
@@ -118,12 +118,12 @@ extern "C" fn psk_server_shell<H: PskHandler>(
     psk: *mut c_uchar,
     max_psk_len: c_uint,
 ) -> c_uint {
-    guard("psk_server", 0, || {
-        // SAFETY: OpenSSL passes the live SSL and the identity (NULL or NUL-terminated).
-        let (Some(ssl), identity) = (unsafe { SslRef::from_ptr(ssl) }, unsafe { text(identity) })
-        else {
-            return 0;
-        };
+    // SAFETY: OpenSSL passes the live SSL and the identity (NULL or NUL-terminated).
+    let (Some(ssl), identity) = (unsafe { SslRef::from_ptr(ssl) }, unsafe { text(identity) })
+    else {
+        return 0;
+    };
+    guard("psk_server", Some(ssl), 0, || {
         if psk.is_null() {
             return 0;
         }

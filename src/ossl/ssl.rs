@@ -599,7 +599,8 @@ unsafe extern "C" fn servername_shell<H: ServernameHandler>(
         return sys::SSL_TLSEXT_ERR_OK;
     };
     let internal = ServernameReply::Fatal(sys::SSL_AD_INTERNAL_ERROR);
-    let reply = crate::py::callback::guard("servername", internal, || H::on_servername(ssl));
+    let reply =
+        crate::py::callback::guard("servername", Some(ssl), internal, || H::on_servername(ssl));
     match reply {
         ServernameReply::Ok => sys::SSL_TLSEXT_ERR_OK,
         ServernameReply::Fatal(code) => {

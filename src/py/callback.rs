@@ -21,6 +21,7 @@ use crate::py::{gil, Borrowed, Owned, PyErr, PyResult, Python};
 use std::cell::UnsafeCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 /// What a callback left for its caller.
 pub(crate) enum Failure {
@@ -63,31 +64,34 @@ impl FailureSlot {
     }
 }
 
-/// A Python object that owns an OpenSSL object whose callbacks may fail.
-pub(crate) trait CallbackOwner: PyClass {
-    fn failures(&self) -> &FailureSlot;
+/// What the `SSL`'s ex_data links to: the owner's address and its failure slot (shared, so
+/// callbacks that run without Python, such as ALPN selection, can store a panic without
+/// knowing the owner's type). The address is not a reference: the owner holds the `SSL` (it
+/// is freed in the owner's tp_dealloc), so it is valid whenever OpenSSL can call back.
+struct Back {
+    obj: NonNull<ffi::PyObject>,
+    failures: Arc<FailureSlot>,
 }
 
-/// The owner's address, kept in the `SSL`'s ex_data. Not a reference: the owner holds the
-/// `SSL` (it is freed in the owner's tp_dealloc), so the address is valid whenever OpenSSL can
-/// run a callback on that `SSL`.
-struct Back(NonNull<ffi::PyObject>);
-
-// SAFETY: only an address; it is dereferenced with the GIL held, in `owner`.
+// SAFETY: the address is dereferenced only with the GIL held, in `owner`; the slot is Sync.
 unsafe impl Send for Back {}
 // SAFETY: as above.
 unsafe impl Sync for Back {}
 
 static SSL_OWNER: Slot<openssl_sys::SSL, Back> = Slot::new();
 
-/// Links `ssl` to `owner`, the Python object that owns it (and outlives it), once, before the
-/// connection is used.
-pub(crate) fn attach(ssl: &Ssl, owner: &Owned) -> PyResult<()> {
+/// Links `ssl` to `owner`, the Python object that owns it (and outlives it), and to the
+/// owner's failure slot, once, before the connection is used.
+pub(crate) fn attach(ssl: &Ssl, owner: &Owned, failures: &Arc<FailureSlot>) -> PyResult<()> {
     let addr = NonNull::new(owner.as_ptr()).expect("an Owned is never NULL");
+    let make = || Back {
+        obj: addr,
+        failures: Arc::clone(failures),
+    };
     // SAFETY: a live SSL, not yet shared with another thread; the value is set once.
-    let set = unsafe { SSL_OWNER.get_or_init(ssl.as_ptr(), || Back(addr)) };
+    let set = unsafe { SSL_OWNER.get_or_init(ssl.as_ptr(), make) };
     match set {
-        Some(back) if back.0 == addr => Ok(()),
+        Some(back) if back.obj == addr => Ok(()),
         _ => Err(PyErr::new(
             Builtin::SystemError,
             "cannot link the SSL object to its connection",
@@ -95,14 +99,16 @@ pub(crate) fn attach(ssl: &Ssl, owner: &Owned) -> PyResult<()> {
     }
 }
 
-/// The owning object of `ssl`, if `attach` linked one.
-fn owner<'a>(_py: Python<'a>, ssl: SslRef<'a>) -> Option<Borrowed<'a>> {
-    // SAFETY: a live SSL (OpenSSL is calling back on it); the slot holds the address of the
-    // owner, alive while the SSL is (see `Back`); the GIL is held (the token).
-    unsafe {
-        let back = SSL_OWNER.get(ssl.as_ptr())?;
-        Borrowed::from_ptr(back.0.as_ptr())
-    }
+/// What `attach` linked to `ssl`.
+fn back<'a>(ssl: SslRef<'a>) -> Option<&'a Back> {
+    // SAFETY: a live SSL (OpenSSL is calling back on it); the slot lives as long as it.
+    unsafe { SSL_OWNER.get(ssl.as_ptr()) }
+}
+
+/// The owning object `back` names.
+fn owner<'a>(_py: Python<'a>, back: &'a Back) -> Option<Borrowed<'a>> {
+    // SAFETY: the owner is alive while its SSL is (see `Back`); the GIL is held (the token).
+    unsafe { Borrowed::from_ptr(back.obj.as_ptr()) }
 }
 
 /// The panic's exception, named after the callback.
@@ -116,20 +122,23 @@ fn panic_failure(name: &str, payload: &(dyn std::any::Any + Send)) -> Failure {
 /// The one trampoline for connection callbacks: runs `body` with the GIL and the owner `O` of
 /// `ssl`; its `Err`, or a panic, is stored on the owner and `fallback` returned to OpenSSL.
 /// Without an owner (an `SSL` not made by `_wrap_socket`/`_wrap_bio`) `fallback` is returned.
-pub(crate) fn run<O: CallbackOwner, R>(
+pub(crate) fn run<O: PyClass, R>(
     name: &str,
     ssl: SslRef<'_>,
     fallback: R,
     body: impl FnOnce(Python<'_>, Borrowed<'_>, &O) -> PyResult<R>,
 ) -> R {
+    let Some(back) = back(ssl) else {
+        return fallback;
+    };
     gil::with_gil(|py| {
-        let Some(obj) = owner(py, ssl) else {
+        let Some(obj) = owner(py, back) else {
             return fallback;
         };
         let Some(this) = downcast::<O>(obj) else {
             return fallback;
         };
-        let failures = this.failures();
+        let failures = &back.failures;
         match catch_unwind(AssertUnwindSafe(|| body(py, obj, &this))) {
             Ok(Ok(value)) => value,
             Ok(Err(e)) => {
@@ -144,19 +153,28 @@ pub(crate) fn run<O: CallbackOwner, R>(
     })
 }
 
-/// For the `extern "C"` shells: a panic outside `run` (in the shell's own argument handling)
-/// must not unwind into OpenSSL either; it is reported as unraisable with its message.
-pub(crate) fn guard<R>(name: &str, fallback: R, f: impl FnOnce() -> R) -> R {
+/// The trampoline of the `extern "C"` shells and of callbacks that run no Python (ALPN/NPN
+/// selection): runs `f` without the GIL; a panic is stored on the owner of `ssl` (taking the
+/// GIL only then) and `fallback` returned. With no owner linked, the panic is reported as
+/// unraisable, its message kept.
+pub(crate) fn guard<R>(
+    name: &str,
+    ssl: Option<SslRef<'_>>,
+    fallback: R,
+    f: impl FnOnce() -> R,
+) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => v,
         Err(payload) => {
-            let msg = crate::py::boundary::panic_message(payload.as_ref());
-            gil::with_gil(|_py| {
-                PyErr::new(
-                    Builtin::SystemError,
-                    &format!("Rust panic in callback {name}: {msg}"),
-                )
-                .write_unraisable(None)
+            // The exception is made with the GIL held (it holds Python objects).
+            gil::with_gil(|py| {
+                let failure = panic_failure(name, payload.as_ref());
+                match ssl.and_then(back) {
+                    Some(back) => back.failures.put(py, failure),
+                    None => match failure {
+                        Failure::Panic(e) | Failure::Raised(e) => e.write_unraisable(None),
+                    },
+                }
             });
             fallback
         }

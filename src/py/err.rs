@@ -146,10 +146,11 @@ impl PyErr {
         unsafe {
             ffi::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
             ffi::PyErr_NormalizeException(&mut ct, &mut cv, &mut ctb);
-            if !v.is_null() && !cv.is_null() {
-                if ffi::PyObject_SetAttrString(v, c"__context__".as_ptr(), cv) != 0 {
-                    ffi::PyErr_Clear();
-                }
+            if !v.is_null()
+                && !cv.is_null()
+                && ffi::PyObject_SetAttrString(v, c"__context__".as_ptr(), cv) != 0
+            {
+                ffi::PyErr_Clear();
             }
             let take = |p| Owned::from_new_or_none(p);
             drop((take(ct), take(cv), take(ctb)));

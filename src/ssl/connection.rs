@@ -17,7 +17,7 @@ use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
 };
 use crate::py::boundary::Args;
-use crate::py::callback::{CallbackOwner, FailureSlot};
+use crate::py::callback::FailureSlot;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
@@ -63,13 +63,7 @@ pub(crate) struct Connection {
     /// One OpenSSL call at a time, claims on the two directions (see `serial.rs`).
     pub(crate) serial: Serial,
     /// What a callback (key log, PSK, servername) left to raise after the OpenSSL call.
-    pub(crate) failures: FailureSlot,
-}
-
-impl CallbackOwner for Connection {
-    fn failures(&self) -> &FailureSlot {
-        &self.failures
-    }
+    pub(crate) failures: std::sync::Arc<FailureSlot>,
 }
 
 static CONNECTION_TYPE: TypeSlot = TypeSlot::new();

@@ -274,6 +274,6 @@ fn new_connection(
     })?;
     let made = downcast_owned::<Connection>(&obj).expect("just created");
     // Callbacks find the connection through the SSL's typed owner slot (py::callback).
-    crate::py::callback::attach(&made.ssl, &obj)?;
+    crate::py::callback::attach(&made.ssl, &obj, &made.failures)?;
     Ok(obj)
 }
