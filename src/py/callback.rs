@@ -194,3 +194,60 @@ pub(crate) fn merge<T>(result: PyResult<T>, failure: Option<Failure>) -> PyResul
         (Some(Failure::Raised(cause)), Err(e)) => Err(e.with_context(cause)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::py::embed::with_python;
+
+    fn err(ty: Builtin, msg: &str) -> PyErr {
+        PyErr::new(ty, msg)
+    }
+
+    fn class_of(e: PyErr) -> &'static str {
+        for (ty, name) in [
+            (Builtin::ValueError, "ValueError"),
+            (Builtin::SystemError, "SystemError"),
+            (Builtin::IOError, "IOError"),
+        ] {
+            if e.matches(&ty.object()) {
+                return name;
+            }
+        }
+        "other"
+    }
+
+    #[test]
+    fn the_first_exception_is_kept_and_a_panic_replaces_it() {
+        with_python(|py| {
+            let slot = FailureSlot::default();
+            slot.put(py, Failure::Raised(err(Builtin::IOError, "first")));
+            slot.put(py, Failure::Raised(err(Builtin::ValueError, "second")));
+            match slot.take(py) {
+                Some(Failure::Raised(e)) => assert_eq!(class_of(e), "IOError"),
+                _ => panic!("the first exception is kept"),
+            }
+            assert!(slot.take(py).is_none(), "taking empties the slot");
+            slot.put(py, Failure::Raised(err(Builtin::IOError, "x")));
+            slot.put(py, Failure::Panic(err(Builtin::SystemError, "boom")));
+            slot.put(py, Failure::Raised(err(Builtin::ValueError, "y")));
+            assert!(matches!(slot.take(py), Some(Failure::Panic(_))));
+        });
+    }
+
+    #[test]
+    fn merge_raises_what_the_caller_must_see() {
+        with_python(|py| {
+            let _ = py;
+            assert_eq!(merge(Ok(1), None).ok(), Some(1));
+            let stored = Some(Failure::Raised(err(Builtin::IOError, "log")));
+            assert_eq!(class_of(merge(Ok(1), stored).unwrap_err()), "IOError");
+            let stored = Some(Failure::Raised(err(Builtin::IOError, "log")));
+            let own: PyResult<i32> = Err(err(Builtin::ValueError, "call"));
+            assert_eq!(class_of(merge(own, stored).unwrap_err()), "ValueError");
+            let stored = Some(Failure::Panic(err(Builtin::SystemError, "boom")));
+            let own: PyResult<i32> = Err(err(Builtin::ValueError, "call"));
+            assert_eq!(class_of(merge(own, stored).unwrap_err()), "SystemError");
+        });
+    }
+}
