@@ -109,6 +109,27 @@ for tls in ("1.2", "1.3"):
     run("server returns None", tls, good_client, lambda i: None)
     run("empty psk", tls, lambda h: ("a", b""), lambda i: b"")
 
+# Callables that remove themselves (and drop their context) while a handshake runs.
+for tls in ("1.2", "1.3"):
+    holder = {}
+
+    def removing_client(h):
+        holder["c"].set_psk_client_callback(None)
+        del holder["c"]
+        return ("client-identity", KEY)
+
+    def removing_server(i):
+        holder["s"].set_psk_server_callback(None)
+        del holder["s"]
+        return KEY
+
+    c, s = contexts(tls, removing_client, removing_server)
+    holder["c"], holder["s"] = c, s
+    p = Pair(c, s, hostname=None)
+    del c, s
+    show("%s self-removing callables: failure" % tls, p.handshake(trace=False))
+    show("%s self-removing callables: contexts dropped" % tls, sorted(holder))
+
 cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 attempt("client cb on server ctx", sctx.set_psk_client_callback, good_client)

@@ -62,6 +62,24 @@ for tls in ("1.2", "1.3"):
             show("TLS %s %s: certificate" % (tls, label),
                  [n for n in ("localhost", "other") if der_of(n + ".pem") == der])
 
+# A callable that removes itself and replaces the object's context while it runs.
+sctx = server_ctx()
+
+
+def removing(obj, name, c):
+    c.sni_callback = None
+    obj.context = server_ctx(cert_name="other")
+    return None
+
+
+sctx.sni_callback = removing
+p = Pair(client_ctx(verify=False), sctx)
+del sctx
+show("self-removing: failure", p.handshake(trace=False))
+show("self-removing: certificate",
+     [n for n in ("localhost", "other") if der_of(n + ".pem") == p.client.getpeercert(True)])
+show("self-removing: callback now", p.server.context.sni_callback)
+
 # The SSLSocket server: the callable gets the SSLSocket.
 del seen[:]
 sctx = server_ctx(tls="1.3")
