@@ -11,7 +11,9 @@ mod decl_check;
 pub(crate) mod dh;
 pub(crate) mod digest;
 pub(crate) mod error;
+pub(crate) mod exdata;
 pub(crate) mod hmac;
+pub(crate) mod hooks;
 pub(crate) mod kdf;
 #[cfg(pep466_ossl300)]
 pub(crate) mod legacy;

@@ -284,7 +284,9 @@ unsafe extern "C" fn alpn_select_cb(
     inlen: c_uint,
     _arg: *mut c_void,
 ) -> c_int {
-    crate::py::boundary::catch_callback_panic(|| {
+    // SAFETY: OpenSSL passes the live SSL of the handshake.
+    let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
+    crate::py::callback::guard("alpn_select", owner, sys::SSL_TLSEXT_ERR_NOACK, || {
         // SAFETY: OpenSSL passes a live SSL in handshake and the client's list (inlen bytes).
         unsafe {
             let client = peer_list(inbuf, inlen);
@@ -294,7 +296,6 @@ unsafe extern "C" fn alpn_select_cb(
             select(true, out.cast(), outlen, &*server, client)
         }
     })
-    .unwrap_or(sys::SSL_TLSEXT_ERR_NOACK)
 }
 
 /// Server side NPN: advertise our list.
@@ -304,7 +305,9 @@ extern "C" fn npn_advertise_cb(
     outlen: *mut c_uint,
     _arg: *mut c_void,
 ) -> c_int {
-    crate::py::boundary::catch_callback_panic(|| {
+    // SAFETY: OpenSSL passes the live SSL of the handshake.
+    let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
+    crate::py::callback::guard("npn_advertise", owner, sys::SSL_TLSEXT_ERR_OK, || {
         // SAFETY: OpenSSL passes a live SSL and output slots; the copy lives on the SSL.
         unsafe {
             match keep_on_ssl(ssl, current_list(ssl, true)) {
@@ -320,7 +323,6 @@ extern "C" fn npn_advertise_cb(
         }
         sys::SSL_TLSEXT_ERR_OK
     })
-    .unwrap_or(sys::SSL_TLSEXT_ERR_OK)
 }
 
 /// Client side NPN: the first server protocol we support, else our first.
@@ -332,7 +334,9 @@ extern "C" fn npn_select_cb(
     inlen: c_uint,
     _arg: *mut c_void,
 ) -> c_int {
-    crate::py::boundary::catch_callback_panic(|| {
+    // SAFETY: OpenSSL passes the live SSL of the handshake.
+    let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
+    crate::py::callback::guard("npn_select", owner, sys::SSL_TLSEXT_ERR_ALERT_FATAL, || {
         // SAFETY: OpenSSL passes a live SSL in handshake and the server's list (inlen bytes).
         unsafe {
             let server = peer_list(inbuf, inlen);
@@ -342,7 +346,6 @@ extern "C" fn npn_select_cb(
             select(false, out, outlen, server, &*client)
         }
     })
-    .unwrap_or(sys::SSL_TLSEXT_ERR_ALERT_FATAL)
 }
 
 /// Why setting a list failed: 2.7 raises MemoryError for both.

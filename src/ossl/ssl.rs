@@ -33,12 +33,11 @@ extern "C" {
     #[link_name = "SSL_set_verify"]
     #[allow(clashing_extern_declarations)]
     fn set_verify_with_header_callback(ssl: *mut sys::SSL, mode: c_int, cb: Option<VerifyCallback>);
+    fn SSL_set_session_id_context(ssl: *mut sys::SSL, sid: *const u8, len: c_uint) -> c_int;
 }
 
 /// `TLSEXT_NAMETYPE_host_name`.
 const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
-/// The `SSL_set_app_data` slot (`SSL_set_ex_data(s, 0, p)`).
-const APP_DATA_INDEX: c_int = 0;
 /// Enough for any Finished message (2.7's `PySSL_CB_MAXLEN`; TLS 1.3 gives up to 64 bytes).
 const FINISHED_MAX: usize = 128;
 
@@ -163,7 +162,8 @@ impl Ssl {
             .ok_or_else(OsslError::take)
     }
 
-    fn as_ptr(&self) -> *mut sys::SSL {
+    /// The raw SSL, for the other `ossl` wrappers and the callback kit's typed ex_data.
+    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
         self.ptr.as_ptr()
     }
 
@@ -199,6 +199,13 @@ impl Ssl {
                 std::ptr::null_mut(),
             )
         };
+    }
+
+    /// `SSL_set_session_id_context` on this connection (at most 32 bytes, copied).
+    pub(crate) fn set_session_id_context(&self, sid: &[u8]) -> bool {
+        let len = sid.len().min(32) as c_uint;
+        // SAFETY: a live SSL; sid is valid for len bytes and copied.
+        unsafe { SSL_set_session_id_context(self.as_ptr(), sid.as_ptr(), len) == 1 }
     }
 
     /// `SSL_set_tlsext_host_name` (the SNI sent by a client).
@@ -296,12 +303,6 @@ impl Ssl {
     pub(crate) fn is_init_finished(&self) -> bool {
         // SAFETY: a live SSL.
         unsafe { sys::SSL_is_init_finished(self.as_ptr()) != 0 }
-    }
-
-    /// Stores an opaque pointer the servername callback reads back (`SSL_set_app_data`).
-    pub(crate) fn set_app_data(&self, data: *mut c_void) {
-        // SAFETY: a live SSL; index 0 always exists (the app-data slot).
-        unsafe { sys::SSL_set_ex_data(self.as_ptr(), APP_DATA_INDEX, data) };
     }
 
     /// Runs one OpenSSL I/O call and captures its outcome at once (errno first).
@@ -550,11 +551,21 @@ pub(crate) struct SslRef<'a> {
     _life: std::marker::PhantomData<&'a ()>,
 }
 
-impl SslRef<'_> {
-    /// The pointer stored with `Ssl::set_app_data` (NULL if none).
-    pub(crate) fn app_data(&self) -> *mut c_void {
-        // SAFETY: a live SSL; index 0 is the app-data slot.
-        unsafe { sys::SSL_get_ex_data(self.ptr.as_ptr(), APP_DATA_INDEX) }
+impl<'a> SslRef<'a> {
+    /// The SSL OpenSSL passed to a callback (None for NULL).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or an SSL that stays live for `'a` (the callback's duration).
+    pub(crate) unsafe fn from_ptr(ptr: *const sys::SSL) -> Option<SslRef<'a>> {
+        NonNull::new(ptr.cast_mut()).map(|ptr| SslRef {
+            ptr,
+            _life: std::marker::PhantomData,
+        })
+    }
+
+    /// The raw SSL, for the callback kit's typed ex_data.
+    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
+        self.ptr.as_ptr()
     }
 
     /// The SNI host name the client sent, if any.
@@ -576,27 +587,25 @@ pub(crate) enum ServernameReply {
     Fatal(c_int),
 }
 
-/// Code run by OpenSSL's servername callback, with the `arg` given at installation.
+/// Code run by OpenSSL's servername callback (its body runs in `py::callback::run`, which
+/// stores a panic on the connection).
 pub(crate) trait ServernameHandler {
-    /// Must not panic (panics are caught and become an internal-error alert).
-    fn on_servername(ssl: SslRef<'_>, arg: *mut c_void) -> ServernameReply;
+    fn on_servername(ssl: SslRef<'_>) -> ServernameReply;
 }
 
 /// The C callback: one line into the handler, never unwinding into OpenSSL.
 unsafe extern "C" fn servername_shell<H: ServernameHandler>(
     ssl: *mut sys::SSL,
     alert: *mut c_int,
-    arg: *mut c_void,
+    _arg: *mut c_void,
 ) -> c_int {
-    let Some(ptr) = NonNull::new(ssl) else {
+    // SAFETY: OpenSSL passes the live SSL of the handshake.
+    let Some(ssl) = (unsafe { SslRef::from_ptr(ssl) }) else {
         return sys::SSL_TLSEXT_ERR_OK;
     };
-    let ssl = SslRef {
-        ptr,
-        _life: std::marker::PhantomData,
-    };
-    let reply = crate::py::boundary::catch_callback_panic(|| H::on_servername(ssl, arg))
-        .unwrap_or(ServernameReply::Fatal(sys::SSL_AD_INTERNAL_ERROR));
+    let internal = ServernameReply::Fatal(sys::SSL_AD_INTERNAL_ERROR);
+    let reply =
+        crate::py::callback::guard("servername", Some(ssl), internal, || H::on_servername(ssl));
     match reply {
         ServernameReply::Ok => sys::SSL_TLSEXT_ERR_OK,
         ServernameReply::Fatal(code) => {
@@ -609,19 +618,16 @@ unsafe extern "C" fn servername_shell<H: ServernameHandler>(
     }
 }
 
-/// Installs `H` as the context's servername callback, called with `arg`.
-///
-/// # Safety
-/// `arg` must stay valid for as long as the callback can run on connections made from `ctx`
-/// (callers keep the object it points to alive, or uninstall first).
-pub(crate) unsafe fn set_servername_callback<H: ServernameHandler>(ctx: &SslCtx, arg: *mut c_void) {
+/// Installs `H` as the context's servername callback (it finds its connection through the
+/// SSL's typed ex_data, so no argument pointer is given).
+pub(crate) fn set_servername_callback<H: ServernameHandler>(ctx: &SslCtx) {
     // SAFETY: a live context; the shell has the callback's C signature.
     unsafe {
         sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(
             ctx.as_ptr(),
             Some(servername_shell::<H>),
         );
-        sys::SSL_CTX_set_tlsext_servername_arg(ctx.as_ptr(), arg);
+        sys::SSL_CTX_set_tlsext_servername_arg(ctx.as_ptr(), std::ptr::null_mut());
     }
 }
 

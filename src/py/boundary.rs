@@ -7,7 +7,8 @@
 //! | `int` (setters, traverse)     | -1          | same                                      |
 //! | `void` (module init)          | —           | same, left set for the importer           |
 //!
-//! OpenSSL callbacks use `catch_callback_panic` instead: they must never unwind into OpenSSL.
+//! OpenSSL callbacks go through the callback kit (`py::callback`) instead; the password callback
+//! of `load_cert_chain` uses `catch_callback_panic`: nothing may unwind into OpenSSL.
 
 use crate::ffi;
 use crate::py::err::Builtin;

@@ -126,6 +126,42 @@ impl PyErr {
         }
     }
 
+    /// This exception with `cause` as its `__context__` attribute (Python 3's implicit
+    /// chaining, done by hand: 2.7 has no chaining, but the callback's exception stays
+    /// reachable from the one raised).
+    pub(crate) fn with_context(self, cause: PyErr) -> PyErr {
+        let (mut t, mut v, mut tb) = (
+            self.ptype.into_raw(),
+            self.pvalue.map_or(ptr::null_mut(), Owned::into_raw),
+            self.ptraceback.map_or(ptr::null_mut(), Owned::into_raw),
+        );
+        let (mut ct, mut cv, mut ctb) = (
+            cause.ptype.into_raw(),
+            cause.pvalue.map_or(ptr::null_mut(), Owned::into_raw),
+            cause.ptraceback.map_or(ptr::null_mut(), Owned::into_raw),
+        );
+        // SAFETY: the pointers are owned references (or NULL) taken from the two errors;
+        // PyErr_NormalizeException replaces them with owned references to an instance of the
+        // class; the attribute store is best effort (its failure is cleared).
+        unsafe {
+            ffi::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
+            ffi::PyErr_NormalizeException(&mut ct, &mut cv, &mut ctb);
+            if !v.is_null()
+                && !cv.is_null()
+                && ffi::PyObject_SetAttrString(v, c"__context__".as_ptr(), cv) != 0
+            {
+                ffi::PyErr_Clear();
+            }
+            let take = |p| Owned::from_new_or_none(p);
+            drop((take(ct), take(cv), take(ctb)));
+            PyErr {
+                ptype: take(t).expect("a normalised exception has a class"),
+                pvalue: take(v),
+                ptraceback: take(tb),
+            }
+        }
+    }
+
     /// Reports an exception that cannot propagate (in a destructor or a callback), the way
     /// CPython reports one: printed to stderr with the context object.
     pub(crate) fn write_unraisable(self, context: Option<&dyn PyObjectRef>) {

@@ -5,6 +5,7 @@
 pub(crate) mod args;
 pub(crate) mod boundary;
 pub(crate) mod buffer;
+pub(crate) mod callback;
 pub(crate) mod err;
 pub(crate) mod exception;
 pub(crate) mod gil;

@@ -250,6 +250,18 @@ pub(crate) fn is_int_or_long(obj: &dyn PyObjectRef) -> bool {
     }
 }
 
+/// `isinstance(obj, tuple)`.
+pub(crate) fn is_tuple(obj: &dyn PyObjectRef) -> PyResult<bool> {
+    obj.is_instance(&crate::py::module::import(c"__builtin__")?.getattr(c"tuple")?)
+}
+
+/// `obj[i]` of a sequence.
+pub(crate) fn item(obj: &dyn PyObjectRef, i: isize) -> PyResult<Owned> {
+    // SAFETY: a live object; PySequence_GetItem returns a new reference or NULL with an
+    // exception set.
+    unsafe { Owned::from_new(ffi::PySequence_GetItem(obj.ptr(), i)) }
+}
+
 /// `len(obj)`.
 pub(crate) fn len(obj: &dyn PyObjectRef) -> PyResult<usize> {
     // SAFETY: a live object; -1 means an exception was set.

@@ -17,6 +17,7 @@ use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
 };
 use crate::py::boundary::{Args, KwArgs};
+use crate::py::callback::FailureSlot;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
@@ -60,6 +61,8 @@ pub(crate) struct Connection {
     pub(crate) shutdown_seen_zero: AtomicBool,
     /// One OpenSSL call at a time, claims on the two directions (see `serial.rs`).
     pub(crate) serial: Serial,
+    /// What a callback (key log, PSK, servername) left to raise after the OpenSSL call.
+    pub(crate) failures: std::sync::Arc<FailureSlot>,
 }
 
 static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
@@ -110,6 +113,7 @@ impl Connection {
             ssl: &slf.ssl,
             transport: &slf.transport,
             serial: &slf.serial,
+            failures: &slf.failures,
             hostname: slf.server_hostname.as_deref(),
             owner_closed: &owner_closed,
         })

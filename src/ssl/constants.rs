@@ -172,7 +172,7 @@ const SSL_ERRORS: [(&CStr, i32); 9] = [
 ];
 
 /// Feature flags (bools).
-fn features() -> [(&'static CStr, bool); 11] {
+fn features() -> [(&'static CStr, bool); 12] {
     [
         (c"HAS_SNI", true),
         (c"HAS_TLS_UNIQUE", true),
@@ -184,6 +184,8 @@ fn features() -> [(&'static CStr, bool); 11] {
         (c"HAS_NPN", true),
         (c"HAS_ALPN", true),
         (c"HAS_TLSv1_3", true),
+        // Python 3.13's HAS_PSK (the PSK callbacks of `ssl::psk`).
+        (c"HAS_PSK", crate::ossl::hooks::HAS_PSK),
         // Python 3.7 additions: which protocol versions this OpenSSL was built with
         // (SSLv2 is gone from 1.1+, SSLv3 from default builds; see the file docs).
         (c"HAS_SSLv2", false),

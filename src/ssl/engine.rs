@@ -25,6 +25,7 @@
 
 use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{IoOutcome, Ssl};
+use crate::py::callback::FailureSlot;
 use crate::py::socket::check_signals;
 use crate::py::PyErr;
 use crate::py::{PyResult, Python};
@@ -53,6 +54,8 @@ pub(crate) struct Conn<'a> {
     pub(crate) ssl: &'a Ssl,
     pub(crate) transport: &'a Transport,
     pub(crate) serial: &'a Serial,
+    /// Where the connection's callbacks leave an exception or panic for this loop to raise.
+    pub(crate) failures: &'a FailureSlot,
     /// The `server_hostname` given (for the hostname-mismatch message).
     pub(crate) hostname: Option<&'a CStr>,
     /// Has the owner (`ssl.SSLSocket`) been closed or dropped by another thread?
@@ -167,12 +170,19 @@ impl Call<'_, '_> {
 
 /// Runs `call` to completion: the count it returned (> 0 for a successful handshake, read or
 /// write; 0 for a read at the peer's close_notify or a shutdown waiting for the peer's).
-fn drive(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_, '_>) -> PyResult<usize> {
+/// A callback's stored failure is raised once the OpenSSL call returned (`py::callback::merge`).
+fn drive(py: Python<'_>, conn: &Conn<'_>, call: Call<'_, '_>) -> PyResult<usize> {
+    let result = drive_calls(py, conn, call);
+    crate::py::callback::merge(result, conn.failures.take(py))
+}
+
+fn drive_calls(py: Python<'_>, conn: &Conn<'_>, mut call: Call<'_, '_>) -> PyResult<usize> {
     let kind = call.kind();
     let Conn {
         ssl,
         transport,
         serial,
+        failures: _,
         hostname,
         owner_closed,
     } = *conn;

@@ -17,7 +17,9 @@ mod errors;
 mod functions;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
+mod keylog;
 mod memory_bio;
+mod psk;
 mod serial;
 mod session;
 mod sni;

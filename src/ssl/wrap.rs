@@ -243,6 +243,14 @@ fn new_connection(
         }
     }
     ssl.set_role(role);
+    if role == Role::Client {
+        // Python 3 gives only server connections the "Python" session id context; a client
+        // connection has none. It matters for TLS 1.3 external PSKs: OpenSSL makes the PSK's
+        // session with no context and refuses to resume it on a connection that has one
+        // (ATTEMPT_TO_REUSE_SESSION_IN_DIFFERENT_CONTEXT). Sessions a client takes and
+        // reuses are made on client connections, so they agree either way.
+        ssl.set_session_id_context(b"");
+    }
     if context.post_handshake_auth() {
         ssl.enable_post_handshake_auth(role);
     }
@@ -258,8 +266,10 @@ fn new_connection(
         handshake_done: AtomicBool::new(false),
         shutdown_seen_zero: AtomicBool::new(false),
         serial: Serial::default(),
+        failures: Default::default(),
     })?;
     let made = downcast_owned::<Connection>(&obj).expect("just created");
-    made.ssl.set_app_data(obj.as_ptr().cast());
+    // Callbacks find the connection through the SSL's typed owner slot (py::callback).
+    crate::py::callback::attach(&made.ssl, &obj, &made.failures)?;
     Ok(obj)
 }

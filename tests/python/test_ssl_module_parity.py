@@ -47,6 +47,7 @@ ADDED = {
     "HAS_TLSv1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_1": "3.7: protocol built into OpenSSL",
     "HAS_TLSv1_2": "3.7: protocol built into OpenSSL",
+    "HAS_PSK": "3.13: PSK client/server callbacks available",
     "MemoryBIO": "3.5: the in-memory byte queue SSLObject runs on",
     "SSLSession": "3.6: a session to resume",
     "SSLCertVerificationError": "3.7: a certificate verification failure",
@@ -195,8 +196,11 @@ class ModuleParity(unittest.TestCase):
         # The python3 here is 3.11; OP_LEGACY_SERVER_CONNECT is 3.12 (SSL_OP_LEGACY_SERVER_CONNECT,
         # 0x4 in every OpenSSL since 0.9.8m).
         self.assertEqual(ast.literal_eval(self.ours["OP_LEGACY_SERVER_CONNECT"][1]), 4)
+        # HAS_PSK is 3.13's (the py3parity psk scenario compares it with 3.13 on this OpenSSL).
+        self.assertEqual(self.ours["HAS_PSK"], ("bool", "True"))
         names = sorted(n for n in added_names()
-                       if not n.startswith("RAND_") and n != "OP_LEGACY_SERVER_CONNECT"
+                       if not n.startswith("RAND_")
+                       and n not in ("OP_LEGACY_SERVER_CONNECT", "HAS_PSK")
                        and self.ours[n][0] not in ("type", "exception"))
         for n in added_names():
             if self.ours[n][0] in ("type", "exception") and n != "CertificateError":

@@ -7,6 +7,7 @@
 #![allow(clippy::unnecessary_cast)]
 
 mod config_lock;
+mod hooks;
 mod load;
 mod password;
 mod protos;
@@ -86,6 +87,8 @@ pub(crate) struct ContextObject {
     post_handshake_auth: std::sync::atomic::AtomicBool,
     /// `set_servername_callback`'s callable (traversed by the GC).
     servername_callback: GilCell<Option<Owned>>,
+    /// Python 3's callback settings (PSK callables, key log file, `sni_callback`'s form).
+    hooks: hooks::Hooks,
 }
 
 static CONTEXT_TYPE: TypeSlot = TypeSlot::new();
@@ -96,14 +99,18 @@ impl PyClass for ContextObject {
     }
 
     fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
-        match self.servername_callback.get(py) {
-            Some(cb) => visit.visit(&cb),
-            None => 0,
+        if let Some(cb) = self.servername_callback.get(py) {
+            let r = visit.visit(&cb);
+            if r != 0 {
+                return r;
+            }
         }
+        self.hooks.traverse(py, visit)
     }
 
     fn clear(&self, py: Python<'_>) {
         drop(self.servername_callback.replace(py, None));
+        self.hooks.clear(py);
     }
 }
 
@@ -133,6 +140,18 @@ impl ContextObject {
         self.servername_callback.get(py)
     }
 
+    /// The servername callable and whether it wants Python 3's A-label `str` (`sni_callback`)
+    /// rather than 2.7's IDNA-decoded unicode (`set_servername_callback`).
+    pub(crate) fn servername_callback_and_form(&self, py: Python<'_>) -> Option<(Owned, bool)> {
+        let cb = self.servername_callback.get(py)?;
+        Some((
+            cb,
+            self.hooks
+                .sni_a_label
+                .load(std::sync::atomic::Ordering::Acquire),
+        ))
+    }
+
     /// Holds the context's configuration lock (take it around `SSL_new` and anything else
     /// that reads the SSL_CTX's configuration while another thread may be loading into it).
     pub(crate) fn config_lock(&self, py: Python<'_>) -> ConfigGuard<'_> {
@@ -146,6 +165,12 @@ const SERVERNAME_DOC: &CStr = c"set_servername_callback(method)\n\
 \n\
 This sets a callback that will be called when a server name is provided by\n\
 the SSL/TLS client in the SNI extension.\n\
+\n\
+If the argument is None then the callback is disabled. The method is called\n\
+with the SSLSocket, the server name as a string, and the SSLContext object.\n\
+See RFC 6066 for details of the SNI extension.";
+
+const SNI_CALLBACK_DOC: &CStr = c"Set a callback that will be called when a server name is provided by the SSL/TLS client in the SNI extension.\n\
 \n\
 If the argument is None then the callback is disabled. The method is called\n\
 with the SSLSocket, the server name as a string, and the SSLContext object.\n\
@@ -195,6 +220,12 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         getset c"verify_mode" => get_verify_mode, set_verify_mode, c"";
         // Python 3.10's read-only `security_level` (2.7's ssl.py never reads it).
         get c"security_level" => get_security_level, c"";
+        // Python 3.7's sni_callback, 3.8's keylog_filename, 3.13's PSK callbacks (hooks.rs).
+        getset c"sni_callback" => hooks::get_sni_callback, hooks::set_sni_callback,
+            SNI_CALLBACK_DOC;
+        getset c"keylog_filename" => hooks::get_keylog_filename, hooks::set_keylog_filename, c"";
+        method keywords c"set_psk_client_callback" => hooks::set_psk_client_callback, c"";
+        method keywords c"set_psk_server_callback" => hooks::set_psk_server_callback, c"";
         // Python 3.7's protocol version range (the generic protocols only).
         getset c"minimum_version" => versions::get_minimum_version,
             versions::set_minimum_version, c"";
@@ -266,6 +297,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
             host_flags: std::sync::atomic::AtomicU32::new(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS),
             post_handshake_auth: std::sync::atomic::AtomicBool::new(false),
             servername_callback: GilCell::new(None),
+            hooks: hooks::Hooks::default(),
         },
     )
 }
@@ -516,27 +548,28 @@ fn set_servername_callback(
     let mut cb = ObjectArg::new();
     parse(args, c"O", None, &mut [&mut cb])?;
     let cb = cb.get().expect("required argument").to_owned();
-    drop(slf.servername_callback.replace(py, None));
-    let _guard = slf.lock.acquire(py);
-    if cb.is_none() {
-        install_servername_hook(&slf, false);
-        return Ok(value::none());
-    }
-    if !cb.is_callable() {
-        install_servername_hook(&slf, false);
-        return Err(PyErr::new(Builtin::TypeError, "not a callable object"));
-    }
-    slf.servername_callback.replace(py, Some(cb));
-    install_servername_hook(&slf, true);
-    Ok(value::none())
+    slf.hooks
+        .sni_a_label
+        .store(false, std::sync::atomic::Ordering::Release);
+    slf.replace_servername_callback(py, cb)
 }
 
-/// Installs (or removes) the OpenSSL servername callback that calls the stored callable
-/// (the OpenSSL side is `ssl::sni`).
-fn install_servername_hook(slf: &Slf<'_, ContextObject>, on: bool) {
-    if on {
-        crate::ssl::sni::install(&slf.ctx, &slf.object());
-    } else {
-        crate::ssl::sni::uninstall(&slf.ctx);
+impl ContextObject {
+    /// `set_servername_callback` / `sni_callback =`: drops the old callable first; None
+    /// disables; a non-callable raises and leaves none installed.
+    fn replace_servername_callback(&self, py: Python<'_>, cb: Owned) -> PyResult<Owned> {
+        drop(self.servername_callback.replace(py, None));
+        let _guard = self.lock.acquire(py);
+        if cb.is_none() {
+            crate::ssl::sni::uninstall(&self.ctx);
+            return Ok(value::none());
+        }
+        if !cb.is_callable() {
+            crate::ssl::sni::uninstall(&self.ctx);
+            return Err(PyErr::new(Builtin::TypeError, "not a callable object"));
+        }
+        self.servername_callback.replace(py, Some(cb));
+        crate::ssl::sni::install(&self.ctx);
+        Ok(value::none())
     }
 }
