@@ -173,8 +173,8 @@ fn unsigned(obj: Option<Borrowed<'_>>, max: u64, too_large: &str) -> PyResult<u6
     Ok(v)
 }
 
-py_new!(blake2b_new, new_b);
-py_new!(blake2s_new, new_s);
+py_new!(blake2b_tp_new, new_b);
+py_new!(blake2s_tp_new, new_s);
 
 fn new_b(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
     construct::<B>(py, subtype, args)
@@ -471,5 +471,5 @@ macro_rules! ready {
     };
 }
 
-ready!(ready_blake2b, B, B_DOC, blake2b_new);
-ready!(ready_blake2s, S, S_DOC, blake2s_new);
+ready!(ready_blake2b, B, B_DOC, blake2b_tp_new);
+ready!(ready_blake2s, S, S_DOC, blake2s_tp_new);

@@ -86,7 +86,7 @@ automatically hashed.\n\
 \n\
 The MD5 and SHA1 algorithms are always supported.\n";
 
-py_unary_slot!(hash_repr, HashObject, repr);
+py_unary_slot!(hash_tp_repr, HashObject, repr);
 
 /// Readies `HASH` and `HASHXOF`; returns both (the module exports them, as Python 3's does).
 pub(crate) fn ready_types() -> PyResult<(Owned, Owned)> {
@@ -118,7 +118,7 @@ fn ready_hash_type() -> PyResult<Owned> {
         get c"digestsize" => get_digest_size, c"";
         get c"block_size" => get_block_size, c"";
     })
-    .repr(hash_repr)
+    .repr(hash_tp_repr)
     .build::<HashObject>()
 }
 

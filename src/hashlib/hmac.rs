@@ -36,7 +36,7 @@ impl PyClass for HmacObject {
     }
 }
 
-py_unary_slot!(hmac_repr, HmacObject, repr);
+py_unary_slot!(hmac_tp_repr, HmacObject, repr);
 
 pub(crate) fn ready_type() -> PyResult<Owned> {
     let builder = TypeBuilder::new::<HmacObject>(
@@ -54,7 +54,7 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
         get c"digest_size" => get_digest_size, c"";
         get c"block_size" => get_block_size, c"";
     })
-    .repr(hmac_repr)
+    .repr(hmac_tp_repr)
     .build::<HmacObject>()
 }
 

@@ -31,17 +31,12 @@ pub(crate) struct CipherDetails {
     pub(crate) auth: Option<String>,
 }
 
-fn text(p: *const c_char) -> Option<String> {
-    // SAFETY: OpenSSL returns NULL (excluded) or a static NUL-terminated string.
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-}
-
 fn long_name(nid: c_int) -> Option<String> {
     if nid == sys::NID_undef {
         return None;
     }
     // SAFETY: any nid; NULL or a static name.
-    text(unsafe { sys::OBJ_nid2ln(nid) })
+    unsafe { crate::ossl::static_text(sys::OBJ_nid2ln(nid)) }
 }
 
 /// # Safety
@@ -61,8 +56,8 @@ unsafe fn details(c: *const sys::SSL_CIPHER) -> CipherDetails {
         let strength_bits = sys::SSL_CIPHER_get_bits(c, &mut alg_bits);
         CipherDetails {
             id: u64::from(SSL_CIPHER_get_id(c)),
-            name: text(sys::SSL_CIPHER_get_name(c)),
-            protocol: text(sys::SSL_CIPHER_get_version(c)),
+            name: crate::ossl::static_text(sys::SSL_CIPHER_get_name(c)),
+            protocol: crate::ossl::static_text(sys::SSL_CIPHER_get_version(c)),
             description,
             strength_bits,
             alg_bits,

@@ -1,6 +1,6 @@
 //! The OpenSSL error queue, captured as plain data (no Python objects), and always cleared.
 
-use std::ffi::{c_ulong, CStr};
+use std::ffi::c_ulong;
 
 /// The most recent entry of the queue, as 2.7 reads it (`ERR_peek_last_error`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -14,15 +14,6 @@ pub(crate) struct OsslError {
     pub(crate) lib_text: Option<String>,
     pub(crate) func_text: Option<String>,
     pub(crate) reason_text: Option<String>,
-}
-
-fn text(ptr: *const std::ffi::c_char) -> Option<String> {
-    (!ptr.is_null()).then(|| {
-        // SAFETY: OpenSSL returns NULL or a static NUL-terminated string.
-        unsafe { CStr::from_ptr(ptr) }
-            .to_string_lossy()
-            .into_owned()
-    })
 }
 
 impl OsslError {
@@ -76,9 +67,9 @@ impl OsslError {
                 code: code64,
                 lib: openssl_sys::ERR_GET_LIB(code as _),
                 reason: crate::ossl::compat::err_reason(code as _),
-                lib_text: text(openssl_sys::ERR_lib_error_string(code)),
+                lib_text: crate::ossl::static_text(openssl_sys::ERR_lib_error_string(code)),
                 func_text: func_text(code),
-                reason_text: text(openssl_sys::ERR_reason_error_string(code)),
+                reason_text: crate::ossl::static_text(openssl_sys::ERR_reason_error_string(code)),
             }
         }
     }
@@ -106,7 +97,7 @@ impl OsslError {
 #[cfg(not(pep466_ossl300))]
 fn func_text(code: c_ulong) -> Option<String> {
     // SAFETY: returns static text or NULL.
-    text(unsafe { openssl_sys::ERR_func_error_string(code) })
+    unsafe { crate::ossl::static_text(openssl_sys::ERR_func_error_string(code)) }
 }
 
 /// OpenSSL 3 records no function names.

@@ -35,3 +35,17 @@ pub(crate) mod x509v3;
 pub(crate) fn init() {
     openssl_sys::init();
 }
+
+/// A string OpenSSL returns as NULL or a static NUL-terminated C string (names, reason and
+/// version texts), as an owned Rust string.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that stays valid during the call.
+pub(crate) unsafe fn static_text(ptr: *const std::ffi::c_char) -> Option<String> {
+    (!ptr.is_null()).then(|| {
+        // SAFETY: the caller's contract; NULL is excluded above.
+        unsafe { std::ffi::CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    })
+}

@@ -19,11 +19,6 @@ pub(crate) struct ObjectInfo {
     pub(crate) oid: String,
 }
 
-fn static_text(p: *const std::ffi::c_char) -> Option<String> {
-    // SAFETY: OpenSSL's object table returns static NUL-terminated names or NULL.
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-}
-
 impl Asn1Object {
     /// `OBJ_txt2obj(txt, no_name)`: with `no_name` only a dotted OID is accepted, otherwise
     /// short and long names too.
@@ -52,8 +47,8 @@ impl Asn1Object {
             let nid = sys::OBJ_obj2nid(obj);
             ObjectInfo {
                 nid,
-                short_name: static_text(sys::OBJ_nid2sn(nid)),
-                long_name: static_text(sys::OBJ_nid2ln(nid)),
+                short_name: crate::ossl::static_text(sys::OBJ_nid2sn(nid)),
+                long_name: crate::ossl::static_text(sys::OBJ_nid2ln(nid)),
                 oid: obj2txt(obj, true).unwrap_or_default(),
             }
         }

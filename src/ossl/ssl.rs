@@ -110,15 +110,6 @@ impl Drop for Ssl {
     }
 }
 
-fn text(ptr: *const c_char) -> Option<String> {
-    (!ptr.is_null()).then(|| {
-        // SAFETY: OpenSSL returns NULL (excluded) or a static NUL-terminated string.
-        unsafe { CStr::from_ptr(ptr) }
-            .to_string_lossy()
-            .into_owned()
-    })
-}
-
 /// The address bytes of an IPv4 or IPv6 literal (4 or 16 bytes), None for a name.
 pub(crate) fn ip_literal_bytes(host: &CStr) -> Option<Vec<u8>> {
     // SAFETY: a NUL-terminated string; returns NULL or a new octet string we free after
@@ -458,7 +449,7 @@ impl Ssl {
     /// `SSL_get_version` ("TLSv1.3"...; "unknown" for none).
     pub(crate) fn version(&self) -> String {
         // SAFETY: a live SSL; static text.
-        text(unsafe { sys::SSL_get_version(self.as_ptr()) }).unwrap_or_default()
+        unsafe { crate::ossl::static_text(sys::SSL_get_version(self.as_ptr())) }.unwrap_or_default()
     }
 
     /// OpenSSL built without compression (`pep466_no_comp`, set by build.rs): never any.
@@ -480,7 +471,7 @@ impl Ssl {
             if nid == sys::NID_undef {
                 return None;
             }
-            text(sys::OBJ_nid2sn(nid))
+            crate::ossl::static_text(sys::OBJ_nid2sn(nid))
         }
     }
 
@@ -530,15 +521,16 @@ impl Ssl {
 /// OpenSSL's text for a certificate verification result (`X509_verify_cert_error_string`).
 pub(crate) fn verify_error_text(code: c_long) -> String {
     // SAFETY: returns a static NUL-terminated string for every code.
-    text(unsafe { sys::X509_verify_cert_error_string(code) }).unwrap_or_default()
+    unsafe { crate::ossl::static_text(sys::X509_verify_cert_error_string(code)) }
+        .unwrap_or_default()
 }
 
 fn cipher_info(c: *const sys::SSL_CIPHER) -> CipherInfo {
     // SAFETY: a live static cipher description.
     unsafe {
         CipherInfo {
-            name: text(sys::SSL_CIPHER_get_name(c)),
-            version: text(sys::SSL_CIPHER_get_version(c)),
+            name: crate::ossl::static_text(sys::SSL_CIPHER_get_name(c)),
+            version: crate::ossl::static_text(sys::SSL_CIPHER_get_version(c)),
             bits: sys::SSL_CIPHER_get_bits(c, std::ptr::null_mut()),
         }
     }

@@ -22,7 +22,7 @@ fn unicode(data: &[u8]) -> PyResult<Owned> {
     value::unicode_from_utf8(data, c"strict")
 }
 
-fn str_(data: &[u8]) -> PyResult<Owned> {
+fn byte_str(data: &[u8]) -> PyResult<Owned> {
     value::bytes(data)
 }
 
@@ -100,7 +100,7 @@ fn name_tuple(entries: &[NameEntry]) -> PyResult<Owned> {
                 .attr
                 .as_ref()
                 .map_err(|e| ssl_error_from_queue(e, line!()))?;
-            attrs.push(value::tuple(vec![str_(attr.as_bytes())?, value])?);
+            attrs.push(value::tuple(vec![byte_str(attr.as_bytes())?, value])?);
         }
         rdns.push(value::tuple(attrs)?);
     }
@@ -113,12 +113,12 @@ fn pair(kind: Owned, v: Owned) -> PyResult<Owned> {
 
 /// One `subjectAltName` entry.
 fn san_entry(name: &GeneralName) -> PyResult<Owned> {
-    let unsupported = |kind: &str| pair(str_(kind.as_bytes())?, str_(b"<unsupported>")?);
+    let unsupported = |kind: &str| pair(byte_str(kind.as_bytes())?, byte_str(b"<unsupported>")?);
     match name {
-        GeneralName::DirName(entries) => pair(str_(b"DirName")?, name_tuple(entries)?),
-        GeneralName::Email(raw) => pair(str_(b"email")?, str_(raw)?),
-        GeneralName::Dns(raw) => pair(str_(b"DNS")?, str_(raw)?),
-        GeneralName::Uri(raw) => pair(str_(b"URI")?, str_(raw)?),
+        GeneralName::DirName(entries) => pair(byte_str(b"DirName")?, name_tuple(entries)?),
+        GeneralName::Email(raw) => pair(byte_str(b"email")?, byte_str(raw)?),
+        GeneralName::Dns(raw) => pair(byte_str(b"DNS")?, byte_str(raw)?),
+        GeneralName::Uri(raw) => pair(byte_str(b"URI")?, byte_str(raw)?),
         GeneralName::RegisteredId(text) => {
             let text = text
                 .as_ref()
@@ -128,9 +128,10 @@ fn san_entry(name: &GeneralName) -> PyResult<Owned> {
                 unicode(rid_text(text).as_bytes())?,
             )
         }
-        GeneralName::IpAddress(octets) => {
-            pair(str_(b"IP Address")?, str_(ip_text(octets).as_bytes())?)
-        }
+        GeneralName::IpAddress(octets) => pair(
+            byte_str(b"IP Address")?,
+            byte_str(ip_text(octets).as_bytes())?,
+        ),
         GeneralName::OtherName => unsupported("othername"),
         GeneralName::X400 => unsupported("X400Name"),
         GeneralName::EdiParty => unsupported("EdiPartyName"),
@@ -250,7 +251,7 @@ fn fields_to_dict(fields: &CertFields) -> PyResult<Owned> {
         .as_ref()
         .map_err(|e| ssl_error_from_queue(e, line!()))?;
     // 2.7 quirk, kept: notAfter is a str while notBefore is unicode.
-    dict_set(&dict, "notAfter", str_(not_after)?)?;
+    dict_set(&dict, "notAfter", byte_str(not_after)?)?;
     if let Some(names) = &fields.subject_alt_names {
         let entries = names.iter().map(san_entry).collect::<PyResult<Vec<_>>>()?;
         dict_set(&dict, "subjectAltName", value::tuple(entries)?)?;

@@ -162,12 +162,18 @@ fn add_error_dicts(m: &Module) -> PyResult<()> {
 
 /// 2.7's `fill_and_set_sslerror`: `class(errno, u"[LIB: REASON] text (_ssl.c:LINE)")` with
 /// `library` and `reason` set on the instance (unicode or None).
-fn filled(class: Owned, errno: i32, text: Option<&str>, queued: &OsslError, line: u32) -> PyErr {
-    filled_with(class, errno, text, None, queued, line)
+fn fill_and_set_sslerror(
+    class: Owned,
+    errno: i32,
+    text: Option<&str>,
+    queued: &OsslError,
+    line: u32,
+) -> PyErr {
+    ssl_error_with_verify_detail(class, errno, text, None, queued, line)
 }
 
-/// `filled`, plus Python 3's `verify_code` and `verify_message` for a verification failure.
-fn filled_with(
+/// `fill_and_set_sslerror`, plus Python 3's `verify_code` and `verify_message` for a verification failure.
+fn ssl_error_with_verify_detail(
     class: Owned,
     errno: i32,
     text: Option<&str>,
@@ -204,20 +210,20 @@ pub(crate) struct VerifyFailure {
 pub(crate) fn ssl_error_from_queue(err: &OsslError, line: u32) -> PyErr {
     // 2.7 stores the packed `unsigned long` code in a C int.
     let errno = err.code as u32 as i32;
-    filled(SSL_ERROR.object(), errno, None, err, line)
+    fill_and_set_sslerror(SSL_ERROR.object(), errno, None, err, line)
 }
 
 /// Python 3's `_setSSLError(NULL, ...)`, for methods only Python 3 has: the same exception as
 /// `ssl_error_from_queue`, but its `errno` is the reason code, as Python 3 reports it (2.7
 /// stored the packed code).
 pub(crate) fn ssl_error_from_queue_py3(err: &OsslError, line: u32) -> PyErr {
-    filled(SSL_ERROR.object(), err.reason, None, err, line)
+    fill_and_set_sslerror(SSL_ERROR.object(), err.reason, None, err, line)
 }
 
 /// Python: 2.7's `_setSSLError("text", ...)` (shape C): `SSLError(0, u"text (_ssl.c:LINE)")`
 /// with `library` and `reason` None.
 pub(crate) fn ssl_error_text(text: &str, line: u32) -> PyErr {
-    filled(
+    fill_and_set_sslerror(
         SSL_ERROR.object(),
         0,
         Some(text),
@@ -253,7 +259,14 @@ impl SslFailure {
                 line,
             } => {
                 let detail = (kind == ErrorClass::CertVerification).then(verify);
-                filled_with(class(kind), errno, text, detail.as_ref(), &queued, line)
+                ssl_error_with_verify_detail(
+                    class(kind),
+                    errno,
+                    text,
+                    detail.as_ref(),
+                    &queued,
+                    line,
+                )
             }
         }
     }

@@ -46,11 +46,11 @@ impl MemoryBio {
     }
 }
 
-py_new!(memory_bio_new, new);
+py_new!(memory_bio_tp_new, new);
 
 /// Python: `_ssl.MemoryBIO` (the type).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    let ty = TypeBuilder::new::<MemoryBio>(c"_ssl.MemoryBIO", c"").new_func(memory_bio_new);
+    let ty = TypeBuilder::new::<MemoryBio>(c"_ssl.MemoryBIO", c"").new_func(memory_bio_tp_new);
     let ty = crate::py_members!(ty, MemoryBio {
         method varargs c"read" => read, c"read($self, size=-1, /)\n--\n\n\
             Read up to size bytes from the memory BIO.\n\n\

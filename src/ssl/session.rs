@@ -53,13 +53,13 @@ impl SessionObject {
     }
 }
 
-py_richcompare!(session_richcompare, SessionObject, richcompare);
+py_richcompare!(session_tp_richcompare, SessionObject, richcompare);
 
 /// Python: `_ssl.SSLSession` (the type).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
     let ty = TypeBuilder::new::<SessionObject>(c"_ssl.SSLSession", c"")
         .gc::<SessionObject>()
-        .richcompare(session_richcompare);
+        .richcompare(session_tp_richcompare);
     let ty = crate::py_members!(ty, SessionObject {
         get c"id" => id, c"Session ID.";
         get c"time" => time, c"Session creation time (seconds since epoch).";

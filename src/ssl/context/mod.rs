@@ -159,7 +159,7 @@ impl ContextObject {
     }
 }
 
-py_new!(context_new_fn, context_new);
+py_new!(context_tp_new, context_new);
 
 const SERVERNAME_DOC: &CStr = c"set_servername_callback(method)\n\
 \n\
@@ -198,7 +198,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
     let builder = TypeBuilder::new::<ContextObject>(c"_ssl._SSLContext", c"")
         .subclassable()
         .gc::<ContextObject>()
-        .new_func(context_new_fn);
+        .new_func(context_tp_new);
     let builder = crate::py_members!(builder, ContextObject {
         method keywords c"_wrap_socket" => crate::ssl::wrap::wrap_socket, c"";
         method keywords c"_wrap_bio" => crate::ssl::wrap::wrap_bio, c"";
