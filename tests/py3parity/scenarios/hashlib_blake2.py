@@ -4,21 +4,7 @@ from __future__ import print_function
 
 import hashlib
 
-class Lcg(object):
-    """A tiny deterministic generator: random.Random's sequences differ between 2.7 and 3."""
-
-    def __init__(self, seed):
-        self.state = seed
-
-    def randint(self, a, b):
-        self.state = (self.state * 6364136223846793005 + 1442695040888963407) % 2 ** 64
-        return a + (self.state >> 11) % (b - a + 1)
-
-    def random(self):
-        return self.randint(0, 2 ** 20) / float(2 ** 20)
-
-
-from parity import attempt, done, show
+from parity import Lcg, attempt, done, show
 
 for name in ("blake2b", "blake2s"):
     cls = getattr(hashlib, name)
