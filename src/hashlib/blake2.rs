@@ -55,73 +55,53 @@ pub(crate) struct Params<'a> {
 pub(crate) struct B;
 pub(crate) struct S;
 
-impl Variant for B {
-    const NAME: &'static str = "blake2b";
-    const TYPE_NAME: &'static CStr = c"_hashlib.blake2b";
-    const FORMAT: &'static CStr = c"|s*is*s*s*iiOOiiOOs*:blake2b";
-    const OUT: usize = 64;
-    const KEY: usize = 64;
-    const SALT: usize = 16;
-    const PERSON: usize = 16;
-    const BLOCK: usize = 128;
-    const MAX_OFFSET: u64 = u64::MAX;
-    type State = blake2b_simd::State;
-    fn state(p: &Params<'_>) -> Self::State {
-        blake2b_simd::Params::new()
-            .hash_length(p.digest_size)
-            .key(p.key)
-            .salt(p.salt)
-            .personal(p.person)
-            .fanout(p.fanout)
-            .max_depth(p.depth)
-            .max_leaf_length(p.leaf_size)
-            .node_offset(p.node_offset)
-            .node_depth(p.node_depth)
-            .inner_hash_length(p.inner_size)
-            .last_node(p.last_node)
-            .to_state()
-    }
-    fn update(s: &mut Self::State, data: &[u8]) {
-        s.update(data);
-    }
-    fn finalize(s: &Self::State) -> Vec<u8> {
-        s.finalize().as_bytes().to_vec()
-    }
+/// The two variants differ in sizes and crate only: `blake2b_simd` and `blake2s_simd` have the
+/// same builder API.
+macro_rules! variant {
+    ($ty:ident, $krate:ident, $name:literal, out $out:expr, key $key:expr, salt $salt:expr,
+     person $person:expr, block $block:expr, max_offset $max_offset:expr) => {
+        impl Variant for $ty {
+            const NAME: &'static str = $name;
+            const TYPE_NAME: &'static CStr =
+                crate::py::value::const_cstr(concat!("_hashlib.", $name, "\0"));
+            const FORMAT: &'static CStr =
+                crate::py::value::const_cstr(concat!("|s*is*s*s*iiOOiiOOs*:", $name, "\0"));
+            const OUT: usize = $out;
+            const KEY: usize = $key;
+            const SALT: usize = $salt;
+            const PERSON: usize = $person;
+            const BLOCK: usize = $block;
+            const MAX_OFFSET: u64 = $max_offset;
+            type State = $krate::State;
+            fn state(p: &Params<'_>) -> Self::State {
+                $krate::Params::new()
+                    .hash_length(p.digest_size)
+                    .key(p.key)
+                    .salt(p.salt)
+                    .personal(p.person)
+                    .fanout(p.fanout)
+                    .max_depth(p.depth)
+                    .max_leaf_length(p.leaf_size)
+                    .node_offset(p.node_offset)
+                    .node_depth(p.node_depth)
+                    .inner_hash_length(p.inner_size)
+                    .last_node(p.last_node)
+                    .to_state()
+            }
+            fn update(s: &mut Self::State, data: &[u8]) {
+                s.update(data);
+            }
+            fn finalize(s: &Self::State) -> Vec<u8> {
+                s.finalize().as_bytes().to_vec()
+            }
+        }
+    };
 }
 
-impl Variant for S {
-    const NAME: &'static str = "blake2s";
-    const TYPE_NAME: &'static CStr = c"_hashlib.blake2s";
-    const FORMAT: &'static CStr = c"|s*is*s*s*iiOOiiOOs*:blake2s";
-    const OUT: usize = 32;
-    const KEY: usize = 32;
-    const SALT: usize = 8;
-    const PERSON: usize = 8;
-    const BLOCK: usize = 64;
-    const MAX_OFFSET: u64 = (1 << 48) - 1;
-    type State = blake2s_simd::State;
-    fn state(p: &Params<'_>) -> Self::State {
-        blake2s_simd::Params::new()
-            .hash_length(p.digest_size)
-            .key(p.key)
-            .salt(p.salt)
-            .personal(p.person)
-            .fanout(p.fanout)
-            .max_depth(p.depth)
-            .max_leaf_length(p.leaf_size)
-            .node_offset(p.node_offset)
-            .node_depth(p.node_depth)
-            .inner_hash_length(p.inner_size)
-            .last_node(p.last_node)
-            .to_state()
-    }
-    fn update(s: &mut Self::State, data: &[u8]) {
-        s.update(data);
-    }
-    fn finalize(s: &Self::State) -> Vec<u8> {
-        s.finalize().as_bytes().to_vec()
-    }
-}
+variant!(B, blake2b_simd, "blake2b", out 64, key 64, salt 16, person 16, block 128,
+         max_offset u64::MAX);
+variant!(S, blake2s_simd, "blake2s", out 32, key 32, salt 8, person 8, block 64,
+         max_offset (1 << 48) - 1);
 
 pub(crate) struct Blake2<V: Variant> {
     state: GilOrMutex<V::State>,

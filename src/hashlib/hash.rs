@@ -455,19 +455,12 @@ macro_rules! constructors {
             crate::py_members!(module, module {
                 $(
                     // Names are "openssl_" + the constructor name.
-                    function keywords const_cstr(concat!("openssl_", stringify!($name), "\0"))
+                    function keywords crate::py::value::const_cstr(concat!("openssl_", stringify!($name), "\0"))
                         => $name, $doc;
                 )*
             })
         }
     };
-}
-
-const fn const_cstr(s: &'static str) -> &'static CStr {
-    match CStr::from_bytes_with_nul(s.as_bytes()) {
-        Ok(c) => c,
-        Err(_) => panic!("not NUL-terminated"),
-    }
 }
 
 constructors! {

@@ -379,3 +379,12 @@ impl StaticStr {
         Ok(s)
     }
 }
+
+/// A `&CStr` from a `concat!`-built literal ending in `\0`, checked at compile time (names made
+/// from a macro's parameters, such as `openssl_<name>`).
+pub(crate) const fn const_cstr(s: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("missing or inner NUL"),
+    }
+}
