@@ -40,6 +40,7 @@ ADDED = {
     "OP_NO_RENEGOTIATION": "3.7: disable renegotiation",
     "OP_IGNORE_UNEXPECTED_EOF": "3.10: EOF without close_notify is a clean close (off by default)",
     "OP_LEGACY_SERVER_CONNECT": "3.12: allow legacy (unpatched) renegotiation servers",
+    "OP_ENABLE_KTLS": "3.12: kernel TLS (off by default)",
     "VERIFY_X509_PARTIAL_CHAIN": "3.10: trust intermediates in the store as anchors",
     "VERIFY_ALLOW_PROXY_CERTS": "3.10: accept proxy certificates",
     "HAS_SSLv2": "3.7: protocol built into OpenSSL (never on 1.1+)",
@@ -75,7 +76,6 @@ CHANGED = {
     "err_names_to_codes": "as err_codes_to_names",
     "lib_codes_to_names": "every ERR_LIB_* (as CPython 3), not only PEM/X509/SSL, so errors from "
                           "ASN1, EVP, ... get a [LIB] prefix and a library attribute",
-    "HAS_NPN": "True: NPN works (stock 2.7.18's compile-time check misses OpenSSL 1.1.1+'s NPN)",
 }
 
 # Names stock has that we do not: none (RAND_egd is absent from both on OpenSSL >= 1.1).
@@ -85,6 +85,7 @@ REMOVED = {}
 # name -> first OPENSSL_VERSION_NUMBER that has it.
 ADDED_FROM = {
     "OP_IGNORE_UNEXPECTED_EOF": 0x30000000,   # SSL_OP_IGNORE_UNEXPECTED_EOF is new in 3.0
+    "OP_ENABLE_KTLS": 0x30000000,             # SSL_OP_ENABLE_KTLS is new in 3.0
 }
 
 # Names whose value comes from the linked OpenSSL's headers. Where our build and stock use the
