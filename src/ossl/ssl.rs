@@ -158,7 +158,7 @@ impl Ssl {
             .ok_or_else(OsslError::take)
     }
 
-    fn as_ptr(&self) -> *mut sys::SSL {
+    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
         self.ptr.as_ptr()
     }
 

@@ -24,6 +24,7 @@ use crate::py::typeobj::{
     downcast, downcast_owned, GilCell, MethodKind, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
 };
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
+use crate::ssl::conn_info;
 use crate::ssl::context::ContextObject;
 use crate::ssl::engine::{self, Conn};
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
@@ -196,6 +197,11 @@ py_method!(noargs conn_shutdown, Connection, shutdown);
 py_method!(noargs conn_tls_unique_cb, Connection, tls_unique_cb);
 py_method!(keywords conn_get_channel_binding, Connection, get_channel_binding);
 py_method!(noargs conn_verify_client_pha, Connection, verify_client_post_handshake);
+py_method!(noargs conn_verified_chain, Connection, conn_info::get_verified_chain);
+py_method!(noargs conn_unverified_chain, Connection, conn_info::get_unverified_chain);
+py_method!(noargs conn_group, Connection, conn_info::group);
+py_method!(noargs conn_client_sigalg, Connection, conn_info::client_sigalg);
+py_method!(noargs conn_server_sigalg, Connection, conn_info::server_sigalg);
 py_getset!(get conn_get_context, Connection, get_context);
 py_getset!(set conn_set_context, Connection, set_context);
 py_getset!(get conn_get_server_side, Connection, get_server_side);
@@ -247,6 +253,28 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         .method(
             c"verify_client_post_handshake",
             MethodKind::NoArgs(conn_verify_client_pha),
+            c"",
+        )
+        // Python 3.13's chains and 3.15's group and signature algorithms (conn_info.rs).
+        .method(
+            c"get_verified_chain",
+            MethodKind::NoArgs(conn_verified_chain),
+            c"",
+        )
+        .method(
+            c"get_unverified_chain",
+            MethodKind::NoArgs(conn_unverified_chain),
+            c"",
+        )
+        .method(c"group", MethodKind::NoArgs(conn_group), c"")
+        .method(
+            c"client_sigalg",
+            MethodKind::NoArgs(conn_client_sigalg),
+            c"",
+        )
+        .method(
+            c"server_sigalg",
+            MethodKind::NoArgs(conn_server_sigalg),
             c"",
         )
         .getset(

@@ -28,6 +28,7 @@ py_function!(varargs rand_pseudo_bytes_fn, rand_pseudo_bytes);
 py_function!(keywords txt2obj_fn, txt2obj);
 py_function!(varargs nid2obj_fn, nid2obj);
 py_function!(noargs default_verify_paths_fn, get_default_verify_paths);
+py_function!(noargs get_sigalgs_fn, crate::ssl::context::get_sigalgs);
 
 const RAND_ADD_DOC: &CStr = c"RAND_add(string, entropy)\n\
 \n\
@@ -85,6 +86,8 @@ pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
         MethodKind::NoArgs(default_verify_paths_fn),
         PATHS_DOC,
     )
+    // Python 3.15 (NotImplementedError before OpenSSL 3.4): src/ssl/context/groups.rs.
+    .function(c"get_sigalgs", MethodKind::NoArgs(get_sigalgs_fn), c"")
 }
 
 /// Python: `_ssl._test_decode_cert(path)`: the dict of the first PEM certificate of a file.

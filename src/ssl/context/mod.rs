@@ -6,6 +6,7 @@
 // `unsigned long`: the casts to 64-bit types are only no-ops on some targets.
 #![allow(clippy::unnecessary_cast)]
 
+mod groups;
 mod load;
 mod lock;
 mod password;
@@ -25,6 +26,7 @@ use crate::py::typeobj::{
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
 use crate::{py_getset, py_method, py_new};
+pub(crate) use groups::get_sigalgs;
 use std::ffi::{c_int, c_ulong, CStr};
 
 pub(crate) use lock::CtxGuard;
@@ -172,6 +174,11 @@ py_getset!(get get_pha_fn, ContextObject, python3::get_post_handshake_auth);
 py_getset!(set set_pha_fn, ContextObject, python3::set_post_handshake_auth);
 py_getset!(set set_num_tickets_fn, ContextObject, python3::set_num_tickets);
 py_method!(noargs get_ciphers_fn, ContextObject, python3::get_ciphers);
+py_method!(varargs set_ciphersuites_fn, ContextObject, groups::set_ciphersuites);
+py_method!(varargs set_groups_fn, ContextObject, groups::set_groups);
+py_method!(keywords get_groups_fn, ContextObject, groups::get_groups);
+py_method!(varargs set_client_sigalgs_fn, ContextObject, groups::set_client_sigalgs);
+py_method!(varargs set_server_sigalgs_fn, ContextObject, groups::set_server_sigalgs);
 py_getset!(set set_minimum_version_fn, ContextObject, versions::set_minimum_version);
 py_getset!(get get_maximum_version_fn, ContextObject, versions::get_maximum_version);
 py_getset!(set set_maximum_version_fn, ContextObject, versions::set_maximum_version);
@@ -302,6 +309,24 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
             c"Control the number of TLSv1.3 session tickets",
         )
         .method(c"get_ciphers", MethodKind::NoArgs(get_ciphers_fn), c"")
+        // Python 3.15's cipher suite, group and signature algorithm lists (groups.rs).
+        .method(
+            c"set_ciphersuites",
+            MethodKind::VarArgs(set_ciphersuites_fn),
+            c"",
+        )
+        .method(c"set_groups", MethodKind::VarArgs(set_groups_fn), c"")
+        .method(c"get_groups", MethodKind::Keywords(get_groups_fn), c"")
+        .method(
+            c"set_client_sigalgs",
+            MethodKind::VarArgs(set_client_sigalgs_fn),
+            c"",
+        )
+        .method(
+            c"set_server_sigalgs",
+            MethodKind::VarArgs(set_server_sigalgs_fn),
+            c"",
+        )
         .getset(c"post_handshake_auth", get_pha_fn, Some(set_pha_fn), c"")
         // Python 3.7's protocol version range (the generic protocols only).
         .getset(
