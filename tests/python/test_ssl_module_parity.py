@@ -41,6 +41,7 @@ ADDED = {
     "OP_IGNORE_UNEXPECTED_EOF": "3.10: EOF without close_notify is a clean close (off by default)",
     "OP_LEGACY_SERVER_CONNECT": "3.12: allow legacy (unpatched) renegotiation servers",
     "OP_ENABLE_KTLS": "3.12: kernel TLS (off by default)",
+    "get_sigalgs": "3.15: TLS signature algorithm names (NotImplementedError before OpenSSL 3.4)",
     "VERIFY_X509_PARTIAL_CHAIN": "3.10: trust intermediates in the store as anchors",
     "VERIFY_ALLOW_PROXY_CERTS": "3.10: accept proxy certificates",
     "HAS_SSLv2": "3.7: protocol built into OpenSSL (never on 1.1+)",

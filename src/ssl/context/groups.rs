@@ -57,7 +57,7 @@ pub(crate) fn set_groups(
     let _config = slf.config_lock(py);
     if !slf.ssl_ctx().set_groups_list(&list) {
         return Err(ssl_error_plain(&format!(
-            "unrecognized or unsupported group in {:?}",
+            "unrecognized or unsupported group in '{}'",
             list.to_string_lossy()
         )));
     }
@@ -75,7 +75,7 @@ fn set_sigalgs(
     let _config = slf.config_lock(py);
     if !slf.ssl_ctx().set_sigalgs_list(&list, client) {
         return Err(ssl_error_plain(&format!(
-            "unrecognized or unsupported signature algorithm in {:?}",
+            "unrecognized or unsupported signature algorithm in '{}'",
             list.to_string_lossy()
         )));
     }
