@@ -197,8 +197,13 @@ class ModuleParity(unittest.TestCase):
         # The python3 here is 3.11; OP_LEGACY_SERVER_CONNECT is 3.12 (SSL_OP_LEGACY_SERVER_CONNECT,
         # 0x4 in every OpenSSL since 0.9.8m).
         self.assertEqual(ast.literal_eval(self.ours["OP_LEGACY_SERVER_CONNECT"][1]), 4)
+        # OP_ENABLE_KTLS is 3.12 too (SSL_OP_ENABLE_KTLS, SSL_OP_BIT(3) in OpenSSL 3.x); the
+        # 3.15 function get_sigalgs is checked by test_groups_sigalgs.py.
+        newer = ("OP_LEGACY_SERVER_CONNECT", "OP_ENABLE_KTLS", "get_sigalgs")
+        if "OP_ENABLE_KTLS" in self.ours:
+            self.assertEqual(ast.literal_eval(self.ours["OP_ENABLE_KTLS"][1]), 8)
         names = sorted(n for n in added_names()
-                       if not n.startswith("RAND_") and n != "OP_LEGACY_SERVER_CONNECT"
+                       if not n.startswith("RAND_") and n not in newer
                        and self.ours[n][0] not in ("type", "exception"))
         for n in added_names():
             if self.ours[n][0] in ("type", "exception") and n != "CertificateError":
