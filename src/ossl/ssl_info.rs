@@ -8,16 +8,24 @@ use crate::ossl::error::OsslError;
 use crate::ossl::ssl::Ssl;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
-use std::ffi::{c_char, c_int, CStr};
+#[cfg(pep466_ossl300)]
+use std::ffi::c_char;
+use std::ffi::{c_int, CStr};
 
 /// A query the linked OpenSSL cannot answer; the text names the version that can.
 #[derive(Debug)]
 pub(crate) struct Unsupported(pub(crate) &'static str);
 
-#[cfg(pep466_ossl300)]
+#[cfg(all(pep466_ossl300, not(pep466_ossl320)))]
 extern "C" {
     // OpenSSL 3.0: the name of a group given by NID.
     fn SSL_group_to_name(s: *mut sys::SSL, id: c_int) -> *const c_char;
+}
+
+#[cfg(pep466_ossl320)]
+extern "C" {
+    // OpenSSL 3.2 (declared here so no openssl-sys version cfg is needed).
+    fn SSL_get0_group_name(s: *mut sys::SSL) -> *const c_char;
 }
 
 #[cfg(pep466_ossl350)]
@@ -37,13 +45,14 @@ extern "C" {
 }
 
 /// `SSL_CTRL_GET_NEGOTIATED_GROUP` of `ssl.h` (the ctrl behind `SSL_get_negotiated_group`).
-#[cfg(pep466_ossl300)]
+#[cfg(all(pep466_ossl300, not(pep466_ossl320)))]
 const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
 
 /// Copies a NUL-terminated string OpenSSL owns; NULL gives None.
 ///
 /// # Safety
 /// `p` is NULL or a live NUL-terminated string.
+#[cfg(pep466_ossl300)]
 unsafe fn owned_text(p: *const c_char) -> Option<String> {
     if p.is_null() {
         return None;
@@ -94,7 +103,7 @@ impl Ssl {
         #[cfg(pep466_ossl320)]
         {
             // SAFETY: a live SSL; NULL or a static name.
-            Ok(unsafe { owned_text(sys::SSL_get0_group_name(self.as_ptr())) })
+            Ok(unsafe { owned_text(SSL_get0_group_name(self.as_ptr())) })
         }
         #[cfg(all(pep466_ossl300, not(pep466_ossl320)))]
         {
