@@ -1,7 +1,8 @@
 """Python 3.6's classes of the ssl constants (Options, VerifyFlags, VerifyMode,
 AlertDescription, SSLErrorNumber, _SSLMethod): members, repr/str, iteration, __members__,
 flag arithmetic and composite names, and what SSLContext.protocol/options/verify_mode/
-verify_flags return; the OP_* and VERIFY_* constants of this OpenSSL; HAS_NPN."""
+verify_flags return (and the default ciphers of PROTOCOL_TLS_CLIENT/SERVER); the OP_* and
+VERIFY_* constants of this OpenSSL; HAS_NPN."""
 from __future__ import print_function
 
 import copy
@@ -65,6 +66,9 @@ for proto in ("PROTOCOL_TLS", "PROTOCOL_TLS_CLIENT", "PROTOCOL_TLS_SERVER", "PRO
     show("%s verify_mode" % proto, repr(ctx.verify_mode))
     show("%s verify_flags" % proto, repr(ctx.verify_flags))
     show("%s security_level" % proto, ctx.security_level)
+    if proto in ("PROTOCOL_TLS_CLIENT", "PROTOCOL_TLS_SERVER"):
+        # Python 3's defaults for its one-sided protocols include its cipher string.
+        show("%s ciphers" % proto, [c["name"] for c in ctx.get_ciphers()])
     ctx.options |= ssl.OP_NO_TICKET
     ctx.options &= ~ssl.OP_NO_COMPRESSION
     ctx.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
