@@ -28,16 +28,14 @@ extern "C" {
     fn SSL_get0_group_name(s: *mut sys::SSL) -> *const c_char;
 }
 
+// OpenSSL 3.5's `SSL_CTX_get0_implemented_groups`, `SSL_get0_signature_name` and
+// `SSL_get0_peer_signature_name` are macros over these ctrls of `ssl.h`.
 #[cfg(pep466_ossl350)]
-extern "C" {
-    fn SSL_CTX_get0_implemented_groups(
-        ctx: *mut sys::SSL_CTX,
-        all: c_int,
-        names: *mut sys::OPENSSL_STACK,
-    ) -> c_int;
-    fn SSL_get0_signature_name(s: *mut sys::SSL, sigalg: *mut *const c_char) -> c_int;
-    fn SSL_get0_peer_signature_name(s: *mut sys::SSL, sigalg: *mut *const c_char) -> c_int;
-}
+const SSL_CTRL_GET0_IMPLEMENTED_GROUPS: c_int = 139;
+#[cfg(pep466_ossl350)]
+const SSL_CTRL_GET_SIGNATURE_NAME: c_int = 140;
+#[cfg(pep466_ossl350)]
+const SSL_CTRL_GET_PEER_SIGNATURE_NAME: c_int = 141;
 
 #[cfg(pep466_ossl340)]
 extern "C" {
@@ -138,13 +136,20 @@ impl Ssl {
         #[cfg(pep466_ossl350)]
         {
             let mut name: *const c_char = std::ptr::null();
-            // SAFETY: a live SSL and a place for a borrowed static name.
+            let ctrl = if peer {
+                SSL_CTRL_GET_PEER_SIGNATURE_NAME
+            } else {
+                SSL_CTRL_GET_SIGNATURE_NAME
+            };
+            // SAFETY: a live SSL; the ctrl stores a borrowed static name (or nothing) through
+            // the pointer it is given.
             let ok = unsafe {
-                if peer {
-                    SSL_get0_peer_signature_name(self.as_ptr(), &mut name)
-                } else {
-                    SSL_get0_signature_name(self.as_ptr(), &mut name)
-                }
+                sys::SSL_ctrl(
+                    self.as_ptr(),
+                    ctrl,
+                    0,
+                    (&mut name as *mut *const c_char).cast(),
+                )
             };
             if ok != 1 {
                 OsslError::take();
@@ -219,8 +224,13 @@ impl SslCtx {
                     return Ok(Vec::new());
                 }
                 let mut out = Vec::new();
-                if SSL_CTX_get0_implemented_groups(self.as_ptr(), c_int::from(aliases), names) == 1
-                {
+                let found = sys::SSL_CTX_ctrl(
+                    self.as_ptr(),
+                    SSL_CTRL_GET0_IMPLEMENTED_GROUPS,
+                    std::ffi::c_long::from(aliases),
+                    names.cast(),
+                );
+                if found == 1 {
                     for i in 0..sys::OPENSSL_sk_num(names) {
                         if let Some(s) = owned_text(sys::OPENSSL_sk_value(names, i).cast()) {
                             out.push(s);
