@@ -105,7 +105,14 @@ fn command_stdout(program: &str, args: &[&str]) -> Option<String> {
 /// `openssl-sys` exports the linked version as `DEP_OPENSSL_VERSION_NUMBER` (hex). Version
 /// differences are keyed on these cfgs everywhere in the crate.
 fn emit_openssl_cfgs() {
-    for cfg in ["pep466_ossl300", "pep466_ossl400", "pep466_no_comp"] {
+    for cfg in [
+        "pep466_ossl300",
+        "pep466_ossl320",
+        "pep466_ossl340",
+        "pep466_ossl350",
+        "pep466_ossl400",
+        "pep466_no_comp",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let version = env::var("DEP_OPENSSL_VERSION_NUMBER")
@@ -118,6 +125,17 @@ fn emit_openssl_cfgs() {
     }
     if version >= 0x3000_0000 {
         println!("cargo:rustc-cfg=pep466_ossl300");
+    }
+    // 3.2: SSL_get0_group_name; 3.4: SSL_get1_builtin_sigalgs; 3.5: implemented groups and
+    // signature names (src/ossl/ssl_info.rs).
+    for (min, cfg) in [
+        (0x3020_0000, "pep466_ossl320"),
+        (0x3040_0000, "pep466_ossl340"),
+        (0x3050_0000, "pep466_ossl350"),
+    ] {
+        if version >= min {
+            println!("cargo:rustc-cfg={cfg}");
+        }
     }
     if version >= 0x4000_0000 {
         println!("cargo:rustc-cfg=pep466_ossl400");

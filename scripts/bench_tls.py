@@ -116,15 +116,28 @@ def statm_rss():
         return int(f.read().split()[1]) * os.sysconf('SC_PAGESIZE')
 
 
+# --check-hostname: the client also checks the server's name ('localhost'). Python 3 and
+# pep466's Lib layer (PROTOCOL_TLS_CLIENT) have OpenSSL check it during the handshake; stock
+# 2.7's ssl.py checks it after the handshake (match_hostname over getpeercert()'s dict).
+CHECK_HOSTNAME = False
+
+
 def contexts(ssl, certdir, kind):
     cert = os.path.join(certdir, kind + '.pem')
     key = os.path.join(certdir, kind + '.key')
-    if PY3:
+    if PY3 or (CHECK_HOSTNAME and hasattr(ssl, 'PROTOCOL_TLS_CLIENT')):
         server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         for c in (server, client):
             c.minimum_version = ssl.TLSVersion.TLSv1_3
-        client.check_hostname = False
+        client.check_hostname = CHECK_HOSTNAME
+    elif CHECK_HOSTNAME:
+        server = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+        client = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+        for c in (server, client):
+            c.options |= ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1 | ssl.OP_NO_TLSv1_2
+        client.verify_mode = ssl.CERT_REQUIRED
+        client.check_hostname = True
     else:
         server = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         client = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
@@ -391,6 +404,8 @@ def job_rss(ssl, certdir, kind, opts, plain=False):
 
 
 def worker(opts):
+    global CHECK_HOSTNAME
+    CHECK_HOSTNAME = opts.check_hostname
     import ssl
     origin = getattr(sys.modules.get('_ssl'), '__file__', 'builtin')
     name = opts.only[0]
@@ -485,7 +500,8 @@ def check_origin(flavour, got, opts):
 def worker_argv(python, name, opts, handshakes, bulk_mib, hold, membio_mib):
     return [python, HERE, '--worker', '--certdir', opts.certdir, '--peer', opts.peer,
             '--handshakes', str(handshakes), '--bulk-mib', str(bulk_mib), '--hold', str(hold),
-            '--membio-mib', str(membio_mib), '--only', name]
+            '--membio-mib', str(membio_mib), '--only', name] + (
+                ['--check-hostname'] if getattr(opts, 'check_hostname', False) else [])
 
 
 def run_python(python, flavour, name, opts):
@@ -802,6 +818,9 @@ def main():
                    help='with --callgrind: keep every callgrind output file in DIR, named '
                         'OPERATION.FLAVOUR.SIZE.{own,child}.PID (for callgrind_annotate)')
     add_arguments(p)
+    p.add_argument('--check-hostname', action='store_true',
+                   help='the Python clients also check the server name (check_hostname=True; '
+                        'PROTOCOL_TLS_CLIENT where ssl.py has it); the C peer is unchanged')
     p.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     p.add_argument('--certdir', help=argparse.SUPPRESS)
     p.add_argument('--peer', help=argparse.SUPPRESS)

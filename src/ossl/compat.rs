@@ -31,6 +31,16 @@ pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> =
 #[cfg(not(pep466_ossl300))]
 pub(crate) const OP_IGNORE_UNEXPECTED_EOF: Option<u64> = None;
 
+/// `SSL_OP_ENABLE_KTLS` (kernel TLS) exists from OpenSSL 3.0 on; Python 3.12+ defines
+/// `ssl.OP_ENABLE_KTLS` only there. openssl-sys does not declare it: its value is fixed in
+/// OpenSSL's `ssl.h` (`SSL_OP_BIT(3)`).
+#[cfg(pep466_ossl300)]
+pub(crate) const OP_ENABLE_KTLS: Option<u64> = Some(0x8);
+
+/// See the 3.0 variant above.
+#[cfg(not(pep466_ossl300))]
+pub(crate) const OP_ENABLE_KTLS: Option<u64> = None;
+
 /// OpenSSL 3.4 gave SHAKE128/256 no default output length: `EVP_MD_get_size` is 0 there and
 /// `EVP_DigestFinal_ex` fails, where 1.1.1 to 3.3 used 16 and 32 bytes. 2.7's hashlib offers
 /// `shake128`/`shake256` as fixed-size digests of those lengths, so they are finished with

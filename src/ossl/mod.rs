@@ -26,6 +26,7 @@ pub(crate) mod readbuf;
 pub(crate) mod session;
 pub(crate) mod sockbio;
 pub(crate) mod ssl;
+pub(crate) mod ssl_info;
 pub(crate) mod version;
 pub(crate) mod x509;
 pub(crate) mod x509v3;

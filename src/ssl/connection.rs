@@ -25,6 +25,7 @@ use crate::py::typeobj::{
     downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
 };
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
+use crate::ssl::conn_info;
 use crate::ssl::context::ContextObject;
 use crate::ssl::engine::{self, Conn};
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
@@ -195,6 +196,12 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method noargs c"tls_unique_cb" => tls_unique_cb, TLS_UNIQUE_DOC;
         method keywords c"get_channel_binding" => get_channel_binding, c"";
         method noargs c"verify_client_post_handshake" => verify_client_post_handshake, c"";
+        // Python 3.13's chains and 3.15's group and signature algorithms (conn_info.rs).
+        method noargs c"get_verified_chain" => conn_info::get_verified_chain, c"";
+        method noargs c"get_unverified_chain" => conn_info::get_unverified_chain, c"";
+        method noargs c"group" => conn_info::group, c"";
+        method noargs c"client_sigalg" => conn_info::client_sigalg, c"";
+        method noargs c"server_sigalg" => conn_info::server_sigalg, c"";
         getset c"context" => get_context, set_context, CONTEXT_DOC;
         get c"server_side" => get_server_side, c"Whether this is a server-side socket.";
         get c"server_hostname" => get_server_hostname,

@@ -100,6 +100,8 @@ fn options() -> Vec<(&'static CStr, u64)> {
     ];
     // 3.10: treat an EOF without close_notify as a clean close (OpenSSL 3.0+ only).
     ops.extend(compat::OP_IGNORE_UNEXPECTED_EOF.map(|bits| (c"OP_IGNORE_UNEXPECTED_EOF", bits)));
+    // 3.12: kernel TLS (OpenSSL 3.0+ only; off by default, as in Python 3).
+    ops.extend(compat::OP_ENABLE_KTLS.map(|bits| (c"OP_ENABLE_KTLS", bits)));
     ops
 }
 
@@ -177,11 +179,11 @@ fn features() -> [(&'static CStr, bool); 12] {
         (c"HAS_SNI", true),
         (c"HAS_TLS_UNIQUE", true),
         (c"HAS_ECDH", true),
-        // Stock 2.7.18 says False on OpenSSL >= 1.1.1 (its NPN check no longer matches the
-        // headers) although the library still does NPN. We implement both
-        // `_SSLContext._set_npn_protocols` and `_SSLSocket.selected_npn_protocol`, so NPN works
-        // and ssl.py's NPN path (and test_ssl's NPN tests) run.
-        (c"HAS_NPN", true),
+        // False, as stock 2.7.18 and every Python 3 report on OpenSSL >= 1.1.1: NPN is
+        // obsolete (ALPN replaced it). `_SSLContext._set_npn_protocols` and
+        // `_SSLSocket.selected_npn_protocol` still exist and work (src/ossl/protos.rs), so
+        // code that calls `set_npn_protocols` anyway keeps working.
+        (c"HAS_NPN", false),
         (c"HAS_ALPN", true),
         (c"HAS_TLSv1_3", true),
         // Python 3.13's HAS_PSK (the PSK callbacks of `ssl::psk`).

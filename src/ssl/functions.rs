@@ -55,6 +55,8 @@ pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
         function keywords c"txt2obj" => txt2obj, TXT2OBJ_DOC;
         function varargs c"nid2obj" => nid2obj, NID2OBJ_DOC;
         function noargs c"get_default_verify_paths" => get_default_verify_paths, PATHS_DOC;
+        // Python 3.15 (NotImplementedError before OpenSSL 3.4): src/ssl/context/groups.rs.
+        function noargs c"get_sigalgs" => crate::ssl::context::get_sigalgs, c"";
     })
 }
 

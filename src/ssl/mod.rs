@@ -5,9 +5,11 @@
 //! (`_SSLContext`), `connection` (`_SSLSocket`, one TLS connection), `wrap` (the two ways to make
 //! one: over a socket or over memory BIOs), `engine` (the one I/O loop), `transport` (socket or
 //! memory BIOs: waiting and error meaning), `memory_bio` (`MemoryBIO`), `session`
-//! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables).
+//! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables),
+//! `conn_info` (a connection's chains, group and signature algorithms).
 
 mod cert;
+mod conn_info;
 mod connection;
 mod constants;
 mod context;

@@ -232,12 +232,17 @@ fn new_connection(
             OsslError::take();
         }
         // Python 3.7+ has OpenSSL check the name during the handshake. That is what a
-        // memory-BIO connection (`SSLObject`, Python 3's API) gets. A socket connection keeps
-        // 2.7's rule, where `ssl.py` checks the name after the handshake (`match_hostname`):
-        // 2.7 servers and clients observe the difference (the server completes its handshake
-        // and gets no alert; the client's `CertificateError` says which names the certificate
-        // has), and 2.7's defaults win (docs/COMPATIBILITY.md).
-        if matches!(transport, Transport::Memory) && context.check_hostname(py) {
+        // memory-BIO connection (`SSLObject`, Python 3's API) gets, and a socket connection
+        // of a `PROTOCOL_TLS_CLIENT` context (a Python-3-only protocol: no 2.7 code uses
+        // it). Other socket connections keep 2.7's rule, where `ssl.py` checks the name
+        // after the handshake (`match_hostname`): 2.7 servers and clients observe the
+        // difference (the server completes its handshake and gets no alert; the client's
+        // `CertificateError` says which names the certificate has), and 2.7's defaults win
+        // (docs/COMPATIBILITY.md). The Lib layer's `SSLSocket.do_handshake` skips
+        // `match_hostname` for exactly these connections.
+        let in_openssl = matches!(transport, Transport::Memory)
+            || matches!(context.protocol(), Protocol::TlsClient);
+        if in_openssl && context.check_hostname(py) {
             ssl.set_verify_host(host)
                 .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
         }

@@ -40,6 +40,8 @@ ADDED = {
     "OP_NO_RENEGOTIATION": "3.7: disable renegotiation",
     "OP_IGNORE_UNEXPECTED_EOF": "3.10: EOF without close_notify is a clean close (off by default)",
     "OP_LEGACY_SERVER_CONNECT": "3.12: allow legacy (unpatched) renegotiation servers",
+    "OP_ENABLE_KTLS": "3.12: kernel TLS (off by default)",
+    "get_sigalgs": "3.15: TLS signature algorithm names (NotImplementedError before OpenSSL 3.4)",
     "VERIFY_X509_PARTIAL_CHAIN": "3.10: trust intermediates in the store as anchors",
     "VERIFY_ALLOW_PROXY_CERTS": "3.10: accept proxy certificates",
     "HAS_SSLv2": "3.7: protocol built into OpenSSL (never on 1.1+)",
@@ -76,7 +78,6 @@ CHANGED = {
     "err_names_to_codes": "as err_codes_to_names",
     "lib_codes_to_names": "every ERR_LIB_* (as CPython 3), not only PEM/X509/SSL, so errors from "
                           "ASN1, EVP, ... get a [LIB] prefix and a library attribute",
-    "HAS_NPN": "True: NPN works (stock 2.7.18's compile-time check misses OpenSSL 1.1.1+'s NPN)",
 }
 
 # Names stock has that we do not: none (RAND_egd is absent from both on OpenSSL >= 1.1).
@@ -86,6 +87,7 @@ REMOVED = {}
 # name -> first OPENSSL_VERSION_NUMBER that has it.
 ADDED_FROM = {
     "OP_IGNORE_UNEXPECTED_EOF": 0x30000000,   # SSL_OP_IGNORE_UNEXPECTED_EOF is new in 3.0
+    "OP_ENABLE_KTLS": 0x30000000,             # SSL_OP_ENABLE_KTLS is new in 3.0
 }
 
 # Names whose value comes from the linked OpenSSL's headers. Where our build and stock use the
@@ -198,9 +200,13 @@ class ModuleParity(unittest.TestCase):
         self.assertEqual(ast.literal_eval(self.ours["OP_LEGACY_SERVER_CONNECT"][1]), 4)
         # HAS_PSK is 3.13's (the py3parity psk scenario compares it with 3.13 on this OpenSSL).
         self.assertEqual(self.ours["HAS_PSK"], ("bool", "True"))
+        # OP_ENABLE_KTLS is 3.12 too (SSL_OP_ENABLE_KTLS, SSL_OP_BIT(3) in OpenSSL 3.x); the
+        # 3.15 function get_sigalgs is checked by test_groups_sigalgs.py.
+        newer = ("OP_LEGACY_SERVER_CONNECT", "OP_ENABLE_KTLS", "get_sigalgs", "HAS_PSK")
+        if "OP_ENABLE_KTLS" in self.ours:
+            self.assertEqual(ast.literal_eval(self.ours["OP_ENABLE_KTLS"][1]), 8)
         names = sorted(n for n in added_names()
-                       if not n.startswith("RAND_")
-                       and n not in ("OP_LEGACY_SERVER_CONNECT", "HAS_PSK")
+                       if not n.startswith("RAND_") and n not in newer
                        and self.ours[n][0] not in ("type", "exception"))
         for n in added_names():
             if self.ours[n][0] in ("type", "exception") and n != "CertificateError":

@@ -7,6 +7,7 @@
 #![allow(clippy::unnecessary_cast)]
 
 mod config_lock;
+mod groups;
 mod hooks;
 mod load;
 mod password;
@@ -29,6 +30,7 @@ use crate::py::typeobj::{
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
+pub(crate) use groups::get_sigalgs;
 use std::ffi::{c_int, CStr};
 
 pub(crate) use config_lock::ConfigGuard;
@@ -226,6 +228,12 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         getset c"keylog_filename" => hooks::get_keylog_filename, hooks::set_keylog_filename, c"";
         method keywords c"set_psk_client_callback" => hooks::set_psk_client_callback, c"";
         method keywords c"set_psk_server_callback" => hooks::set_psk_server_callback, c"";
+        // Python 3.15's cipher suite, group and signature algorithm lists (groups.rs).
+        method varargs c"set_ciphersuites" => groups::set_ciphersuites, c"";
+        method varargs c"set_groups" => groups::set_groups, c"";
+        method keywords c"get_groups" => groups::get_groups, c"";
+        method varargs c"set_client_sigalgs" => groups::set_client_sigalgs, c"";
+        method varargs c"set_server_sigalgs" => groups::set_server_sigalgs, c"";
         // Python 3.7's protocol version range (the generic protocols only).
         getset c"minimum_version" => versions::get_minimum_version,
             versions::set_minimum_version, c"";
