@@ -23,7 +23,7 @@ use std::ffi::CStr;
 /// Updates at least this long release the GIL (2.7's `HASHLIB_GIL_MINSIZE`).
 const GIL_MINSIZE: usize = 2048;
 
-pub(crate) struct HashObject {
+pub(crate) struct Hash {
     /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
     name: Owned,
     ctx: GilOrMutex<DigestCtx>,
@@ -31,7 +31,7 @@ pub(crate) struct HashObject {
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
 
-impl PyClass for HashObject {
+impl PyClass for Hash {
     fn type_slot() -> &'static TypeSlot {
         &HASH_TYPE
     }
@@ -40,11 +40,11 @@ impl PyClass for HashObject {
 /// `_hashlib.HASHXOF` (SHAKE), Python 3's subclass of `HASH` whose `digest` and `hexdigest`
 /// take the output length. Transparent, so `HASH`'s methods run on it unchanged.
 #[repr(transparent)]
-pub(crate) struct XofObject(HashObject);
+pub(crate) struct HashXof(Hash);
 
 static HASHXOF_TYPE: TypeSlot = TypeSlot::new();
 
-impl PyClass for XofObject {
+impl PyClass for HashXof {
     fn type_slot() -> &'static TypeSlot {
         &HASHXOF_TYPE
     }
@@ -86,13 +86,13 @@ automatically hashed.\n\
 \n\
 The MD5 and SHA1 algorithms are always supported.\n";
 
-py_unary_slot!(hash_tp_repr, HashObject, repr);
+py_unary_slot!(hash_tp_repr, Hash, repr);
 
 /// Readies `HASH` and `HASHXOF`; returns both (the module exports them, as Python 3's does).
 pub(crate) fn ready_types() -> PyResult<(Owned, Owned)> {
     let hash = ready_hash_type()?;
-    let xof = TypeBuilder::new::<XofObject>(c"_hashlib.HASHXOF", HASHXOF_DOC).base::<HashObject>();
-    let xof = crate::py_members!(xof, XofObject {
+    let xof = TypeBuilder::new::<HashXof>(c"_hashlib.HASHXOF", HASHXOF_DOC).base::<Hash>();
+    let xof = crate::py_members!(xof, HashXof {
         method keywords c"digest" => xof_digest_py,
             c"Return the digest value as a string of binary data.";
         method keywords c"hexdigest" => xof_hexdigest_py,
@@ -100,13 +100,13 @@ pub(crate) fn ready_types() -> PyResult<(Owned, Owned)> {
         get c"digest_size" => xof_get_digest_size, c"";
         get c"digestsize" => xof_get_digest_size, c"";
     })
-    .build::<XofObject>()?;
+    .build::<HashXof>()?;
     Ok((hash, xof))
 }
 
 fn ready_hash_type() -> PyResult<Owned> {
-    let builder = TypeBuilder::new::<HashObject>(c"_hashlib.HASH", HASH_DOC).subclassable();
-    crate::py_members!(builder, HashObject {
+    let builder = TypeBuilder::new::<Hash>(c"_hashlib.HASH", HASH_DOC).subclassable();
+    crate::py_members!(builder, Hash {
         method varargs c"update" => update,
             c"Update this hash object's state with the provided string.";
         method noargs c"digest" => digest, c"Return the digest value as a string of binary data.";
@@ -119,10 +119,10 @@ fn ready_hash_type() -> PyResult<Owned> {
         get c"block_size" => get_block_size, c"";
     })
     .repr(hash_tp_repr)
-    .build::<HashObject>()
+    .build::<Hash>()
 }
 
-impl HashObject {
+impl Hash {
     /// Runs `f` on the context under the object's lock (see `py::gil_or_mutex`).
     fn with_ctx<R: Send>(
         &self,
@@ -151,19 +151,19 @@ fn new_hash(
         ctx = result.map_err(openssl_failure)?;
     }
     let xof = ctx.md().is_xof();
-    let object = HashObject {
+    let object = Hash {
         name,
         ctx: GilOrMutex::new(ctx),
     };
     if xof {
-        create(XofObject(object))
+        create(HashXof(object))
     } else {
         create(object)
     }
 }
 
 /// Python: `_hashlib.HASH.update`
-fn update(py: Python<'_>, slf: Slf<'_, HashObject>, args: Args<'_>) -> PyResult<Owned> {
+fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned> {
     // The common call, `h.update(some_str)`, skips the generic parser (same bytes, see
     // `single_exact_str`); everything else goes through 2.7's own `s*` conversion.
     if let Some(bytes) = single_exact_str(&args) {
@@ -174,7 +174,7 @@ fn update(py: Python<'_>, slf: Slf<'_, HashObject>, args: Args<'_>) -> PyResult<
     update_bytes(py, &slf, data.bytes().unwrap_or_default())
 }
 
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>, bytes: &[u8]) -> PyResult<Owned> {
+fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hash>, bytes: &[u8]) -> PyResult<Owned> {
     if !bytes.is_empty() {
         slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
             .map_err(openssl_failure)?;
@@ -182,18 +182,18 @@ fn update_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>, bytes: &[u8]) -> PyRe
     Ok(value::none())
 }
 
-fn digest_bytes(py: Python<'_>, slf: &Slf<'_, HashObject>) -> PyResult<DigestBytes> {
+fn digest_bytes(py: Python<'_>, slf: &Slf<'_, Hash>) -> PyResult<DigestBytes> {
     slf.with_ctx(py, false, |ctx| ctx.digest())
         .map_err(openssl_failure)
 }
 
 /// Python: `_hashlib.HASH.digest`
-fn digest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn digest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     value::bytes(digest_bytes(py, &slf)?.as_slice())
 }
 
 /// Python: `_hashlib.HASH.hexdigest`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn hexdigest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let raw = digest_bytes(py, &slf)?;
     let raw = raw.as_slice();
     let mut hex = [0u8; 2 * MAX_DIGEST];
@@ -202,7 +202,7 @@ fn hexdigest(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
 }
 
 /// Python: `_hashlib.HASH.copy`
-fn copy(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn copy(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let ctx = slf
         .with_ctx(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
@@ -210,35 +210,31 @@ fn copy(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
 }
 
 /// Python: `_hashlib.HASH.name`
-fn get_name(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn get_name(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     Ok(slf.name.clone())
 }
 
 /// Python: assigning or deleting `_hashlib.HASH.name`. 2.7 makes `name` a READONLY member,
 /// whose setter raises `TypeError("readonly attribute")` (a getset without a setter would raise
 /// AttributeError instead).
-fn set_name(
-    _py: Python<'_>,
-    _slf: Slf<'_, HashObject>,
-    _value: Option<Borrowed<'_>>,
-) -> PyResult<()> {
+fn set_name(_py: Python<'_>, _slf: Slf<'_, Hash>, _value: Option<Borrowed<'_>>) -> PyResult<()> {
     Err(PyErr::new(Builtin::TypeError, "readonly attribute"))
 }
 
 /// Python: `_hashlib.HASH.digest_size` (a long, as in 2.7)
-fn get_digest_size(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn get_digest_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let size = slf.with_ctx(py, false, |ctx| ctx.digest_size());
     value::long(size as i64)
 }
 
 /// Python: `_hashlib.HASH.block_size` (a long, as in 2.7)
-fn get_block_size(py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn get_block_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let size = slf.with_ctx(py, false, |ctx| ctx.block_size());
     value::long(size as i64)
 }
 
 /// Python: `repr(_hashlib.HASH)`: `<md5 HASH object @ 0x7f...>`
-fn repr(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
+fn repr(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let name = value::as_bytes(&slf.name)?;
     let text = format!(
         "<{} HASH object @ {:#x}>",
@@ -252,7 +248,7 @@ fn repr(_py: Python<'_>, slf: Slf<'_, HashObject>) -> PyResult<Owned> {
 /// 1.1.1 (16 or 32 bytes), where Python 3 requires it: 2.7 code kept working.
 fn xof_length(
     py: Python<'_>,
-    slf: &Slf<'_, XofObject>,
+    slf: &Slf<'_, HashXof>,
     args: Args<'_>,
     name: &CStr,
 ) -> PyResult<usize> {
@@ -266,7 +262,7 @@ fn xof_length(
 }
 
 /// Squeezes `out.len()` bytes; long outputs with the GIL released, under the object's lock.
-fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, XofObject>, out: &mut [u8]) -> PyResult<()> {
+fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, HashXof>, out: &mut [u8]) -> PyResult<()> {
     let release = out.len() >= GIL_MINSIZE;
     slf.0
         .ctx
@@ -275,13 +271,13 @@ fn xof_squeeze(py: Python<'_>, slf: &Slf<'_, XofObject>, out: &mut [u8]) -> PyRe
 }
 
 /// Python: `_hashlib.HASHXOF.digest(length)`
-fn xof_digest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+fn xof_digest_py(py: Python<'_>, slf: Slf<'_, HashXof>, args: KwArgs<'_>) -> PyResult<Owned> {
     let len = xof_length(py, &slf, args.into(), c"|O:digest")?;
     value::bytes_zeroed_filled(len, |out| xof_squeeze(py, &slf, out))?
 }
 
 /// Python: `_hashlib.HASHXOF.hexdigest(length)`
-fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, HashXof>, args: KwArgs<'_>) -> PyResult<Owned> {
     let len = xof_length(py, &slf, args.into(), c"|O:hexdigest")?;
     let hex_len = len
         .checked_mul(2)
@@ -295,7 +291,7 @@ fn xof_hexdigest_py(py: Python<'_>, slf: Slf<'_, XofObject>, args: KwArgs<'_>) -
 }
 
 /// Python: `_hashlib.HASHXOF.digest_size`: 0, as Python 3 (the length is the caller's).
-fn xof_get_digest_size(_py: Python<'_>, _slf: Slf<'_, XofObject>) -> PyResult<Owned> {
+fn xof_get_digest_size(_py: Python<'_>, _slf: Slf<'_, HashXof>) -> PyResult<Owned> {
     value::long(0)
 }
 

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 /// Messages at least this long are MACed with the GIL released (as hashes are).
 const GIL_MINSIZE: usize = 2048;
 
-pub(crate) struct HmacObject {
+pub(crate) struct Hmac {
     ctx: GilOrMutex<HmacCtx>,
     /// Python 3's digest name (`sha256`); `name` is `hmac-` + it.
     digest_name: String,
@@ -30,20 +30,20 @@ pub(crate) struct HmacObject {
 
 static HMAC_TYPE: TypeSlot = TypeSlot::new();
 
-impl PyClass for HmacObject {
+impl PyClass for Hmac {
     fn type_slot() -> &'static TypeSlot {
         &HMAC_TYPE
     }
 }
 
-py_unary_slot!(hmac_tp_repr, HmacObject, repr);
+py_unary_slot!(hmac_tp_repr, Hmac, repr);
 
 pub(crate) fn ready_type() -> PyResult<Owned> {
-    let builder = TypeBuilder::new::<HmacObject>(
+    let builder = TypeBuilder::new::<Hmac>(
         c"_hashlib.HMAC",
         c"The object used to calculate HMAC of a message.",
     );
-    crate::py_members!(builder, HmacObject {
+    crate::py_members!(builder, Hmac {
         method keywords c"update" => update, c"Update the HMAC object with msg.";
         method noargs c"digest" => digest,
             c"Return the digest of the bytes passed to the update() method so far.";
@@ -55,7 +55,7 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
         get c"block_size" => get_block_size, c"";
     })
     .repr(hmac_tp_repr)
-    .build::<HmacObject>()
+    .build::<Hmac>()
 }
 
 /// The `openssl_<name>` functions, by address, with their digest names: Python 3 accepts
@@ -138,14 +138,14 @@ fn new_object(
         }
         .map_err(openssl_failure)?;
     }
-    create(HmacObject {
+    create(Hmac {
         ctx: GilOrMutex::new(ctx),
         digest_name: python_name(md),
     })
 }
 
 /// Python: `_hashlib.HMAC.update(msg)`
-fn update(py: Python<'_>, slf: Slf<'_, HmacObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owned> {
     // `h.update(some_str)` skips the generic parser (same bytes, see `single_exact_str`).
     if args.kwargs.is_none() {
         if let Some(bytes) = single_exact_str(&args) {
@@ -157,7 +157,7 @@ fn update(py: Python<'_>, slf: Slf<'_, HmacObject>, args: KwArgs<'_>) -> PyResul
     update_bytes(py, &slf, msg.bytes().unwrap_or_default())
 }
 
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, HmacObject>, bytes: &[u8]) -> PyResult<Owned> {
+fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hmac>, bytes: &[u8]) -> PyResult<Owned> {
     if !bytes.is_empty() {
         slf.ctx
             .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
@@ -166,19 +166,19 @@ fn update_bytes(py: Python<'_>, slf: &Slf<'_, HmacObject>, bytes: &[u8]) -> PyRe
     Ok(value::none())
 }
 
-fn mac(py: Python<'_>, slf: &Slf<'_, HmacObject>) -> PyResult<MacBytes> {
+fn mac(py: Python<'_>, slf: &Slf<'_, Hmac>) -> PyResult<MacBytes> {
     slf.ctx
         .with(py, false, |ctx| ctx.mac())
         .map_err(openssl_failure)
 }
 
 /// Python: `_hashlib.HMAC.digest()`
-fn digest(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn digest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     value::bytes(mac(py, &slf)?.as_slice())
 }
 
 /// Python: `_hashlib.HMAC.hexdigest()`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn hexdigest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let raw = mac(py, &slf)?;
     let raw = raw.as_slice();
     let mut hex = [0u8; 2 * MAX_DIGEST];
@@ -187,36 +187,36 @@ fn hexdigest(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
 }
 
 /// Python: `_hashlib.HMAC.copy()`
-fn copy(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn copy(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let ctx = slf
         .ctx
         .with(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
-    create(HmacObject {
+    create(Hmac {
         ctx: GilOrMutex::new(ctx),
         digest_name: slf.digest_name.clone(),
     })
 }
 
 /// Python: `_hashlib.HMAC.name` (`hmac-sha256`)
-fn get_name(_py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn get_name(_py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     value::bytes(format!("hmac-{}", slf.digest_name).as_bytes())
 }
 
 /// Python: `_hashlib.HMAC.digest_size`
-fn get_digest_size(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn get_digest_size(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let size = slf.ctx.with(py, false, |ctx| ctx.md().size());
     value::long(size as i64)
 }
 
 /// Python: `_hashlib.HMAC.block_size`
-fn get_block_size(py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn get_block_size(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let size = slf.ctx.with(py, false, |ctx| ctx.md().block_size());
     value::long(size as i64)
 }
 
 /// Python: `repr(_hashlib.HMAC)`: `<sha256 HMAC object @ 0x7f...>`
-fn repr(_py: Python<'_>, slf: Slf<'_, HmacObject>) -> PyResult<Owned> {
+fn repr(_py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let text = format!(
         "<{} HMAC object @ {:#x}>",
         slf.digest_name,

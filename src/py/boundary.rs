@@ -409,7 +409,7 @@ macro_rules! py_method_kind {
 /// the calling convention is stated once and the implementation's signature must match it:
 ///
 /// ```text
-/// let builder = py_members!(builder, ContextObject {
+/// let builder = py_members!(builder, SslContext {
 ///     method varargs c"set_ciphers" => set_ciphers, c"";     // fn(py, slf, Args)
 ///     method keywords c"load_cert_chain" => load_cert_chain, c"";  // fn(py, slf, KwArgs)
 ///     method single c"load_dh_params" => load_dh_params, c"";      // fn(py, slf, Borrowed)

@@ -26,11 +26,11 @@ use crate::py::typeobj::{
 };
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::conn_info;
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use crate::ssl::engine::{self, Conn};
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
 use crate::ssl::serial::Serial;
-use crate::ssl::session::SessionObject;
+use crate::ssl::session::SslSession;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -488,7 +488,7 @@ fn set_context(
 ) -> PyResult<()> {
     let not_a_context = || PyErr::new(Builtin::TypeError, "The value must be a SSLContext");
     let value = value.ok_or_else(not_a_context)?;
-    let ctx = downcast::<ContextObject>(value).ok_or_else(not_a_context)?;
+    let ctx = downcast::<SslContext>(value).ok_or_else(not_a_context)?;
     {
         let _config = ctx.config_lock(py);
         slf.with_ssl(py, |ssl| ssl.set_ctx(ctx.ssl_ctx()));
@@ -537,7 +537,7 @@ fn set_owner(
 /// Python: `_ssl._SSLSocket.session` (get; Python 3's): the session to resume later, or None.
 fn get_session(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     match slf.with_ssl(py, |ssl| ssl.session()) {
-        Some(session) => SessionObject::wrap(session, slf.ctx.get(py)),
+        Some(session) => SslSession::wrap(session, slf.ctx.get(py)),
         None => Ok(value::none()),
     }
 }
@@ -549,7 +549,7 @@ fn set_session(
     value: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let session = value
-        .and_then(downcast::<SessionObject>)
+        .and_then(downcast::<SslSession>)
         .ok_or_else(|| PyErr::new(Builtin::TypeError, "Value is not a SSLSession."))?;
     set_session_checked(py, &slf, &session)
 }
@@ -559,10 +559,10 @@ fn set_session(
 pub(crate) fn set_session_checked(
     py: Python<'_>,
     conn: &Connection,
-    session: &SessionObject,
+    session: &SslSession,
 ) -> PyResult<()> {
     let current = conn.ctx.get(py);
-    let current_ctx = downcast_owned::<ContextObject>(&current)
+    let current_ctx = downcast_owned::<SslContext>(&current)
         .map_or(std::ptr::null(), |c| c.ssl_ctx().as_ptr().cast_const());
     if session.ssl_ctx_ptr() != current_ctx {
         return Err(PyErr::new(

@@ -17,7 +17,7 @@ use crate::py::err::Builtin;
 use crate::py::typeobj::downcast_owned;
 use crate::py::{value, PyErr, PyResult};
 use crate::ssl::connection::Connection;
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex};
@@ -94,7 +94,7 @@ impl KeylogHandler for Keylog {
             // The context in use now (the servername callback may have switched it), whose
             // `SSL_CTX` is the one calling back, as in Python 3.
             let ctx = conn.ctx.get(py);
-            let Some(log) = downcast_owned::<ContextObject>(&ctx).and_then(|c| c.keylog()) else {
+            let Some(log) = downcast_owned::<SslContext>(&ctx).and_then(|c| c.keylog()) else {
                 return Ok(());
             };
             write(py, &log, line)

@@ -18,14 +18,14 @@ use crate::py::object::PyObjectRef;
 use crate::py::typeobj::downcast_owned;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::connection::Connection;
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 
 pub(crate) struct Psk;
 
 /// The current context's client (or server) callable.
 fn callable(py: Python<'_>, conn: &Connection, client: bool) -> Option<Owned> {
     let ctx = conn.ctx.get(py);
-    let ctx = downcast_owned::<ContextObject>(&ctx)?;
+    let ctx = downcast_owned::<SslContext>(&ctx)?;
     ctx.psk_callback(py, client)
 }
 

@@ -11,14 +11,14 @@ use crate::py::module::Module;
 use crate::py::typeobj::{create, downcast, PyClass, Slf, TypeBuilder, TypeSlot, Visit};
 use crate::py::{value, Borrowed, Owned, PyResult, Python};
 use crate::py_richcompare;
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use std::ffi::c_int;
 
 /// CPython's `Py_EQ` and `Py_NE` (`object.h`).
 const PY_EQ: c_int = 2;
 const PY_NE: c_int = 3;
 
-pub(crate) struct SessionObject {
+pub(crate) struct SslSession {
     session: Session,
     /// The `_SSLContext` of the connection it came from.
     context: Owned,
@@ -26,7 +26,7 @@ pub(crate) struct SessionObject {
 
 static SESSION_TYPE: TypeSlot = TypeSlot::new();
 
-impl PyClass for SessionObject {
+impl PyClass for SslSession {
     fn type_slot() -> &'static TypeSlot {
         &SESSION_TYPE
     }
@@ -36,10 +36,10 @@ impl PyClass for SessionObject {
     }
 }
 
-impl SessionObject {
+impl SslSession {
     /// Wraps a session taken from a connection whose context is `context`.
     pub(crate) fn wrap(session: Session, context: Owned) -> PyResult<Owned> {
-        create(SessionObject { session, context })
+        create(SslSession { session, context })
     }
 
     pub(crate) fn session(&self) -> &Session {
@@ -48,46 +48,46 @@ impl SessionObject {
 
     /// The `SSL_CTX` of the context the session came from (for the same-context check).
     pub(crate) fn ssl_ctx_ptr(&self) -> *const openssl_sys::SSL_CTX {
-        crate::py::typeobj::downcast_owned::<ContextObject>(&self.context)
+        crate::py::typeobj::downcast_owned::<SslContext>(&self.context)
             .map_or(std::ptr::null(), |c| c.ssl_ctx().as_ptr().cast_const())
     }
 }
 
-py_richcompare!(session_tp_richcompare, SessionObject, richcompare);
+py_richcompare!(session_tp_richcompare, SslSession, richcompare);
 
 /// Python: `_ssl.SSLSession` (the type).
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
-    let ty = TypeBuilder::new::<SessionObject>(c"_ssl.SSLSession", c"")
-        .gc::<SessionObject>()
+    let ty = TypeBuilder::new::<SslSession>(c"_ssl.SSLSession", c"")
+        .gc::<SslSession>()
         .richcompare(session_tp_richcompare);
-    let ty = crate::py_members!(ty, SessionObject {
+    let ty = crate::py_members!(ty, SslSession {
         get c"id" => id, c"Session ID.";
         get c"time" => time, c"Session creation time (seconds since epoch).";
         get c"timeout" => timeout, c"Session timeout (delta in seconds).";
         get c"ticket_lifetime_hint" => ticket_lifetime_hint, c"Ticket life time hint.";
         get c"has_ticket" => has_ticket, c"Does the session contain a ticket?";
     })
-    .build::<SessionObject>()?;
+    .build::<SslSession>()?;
     m.add(c"SSLSession", ty)
 }
 
 /// Python: `_ssl.SSLSession.id`
-fn id(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResult<Owned> {
+fn id(_py: Python<'_>, slf: Slf<'_, SslSession>) -> PyResult<Owned> {
     value::bytes(&slf.session.id())
 }
 
 /// Python: `_ssl.SSLSession.time`
-fn time(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResult<Owned> {
+fn time(_py: Python<'_>, slf: Slf<'_, SslSession>) -> PyResult<Owned> {
     value::int(slf.session.time())
 }
 
 /// Python: `_ssl.SSLSession.timeout`
-fn timeout(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResult<Owned> {
+fn timeout(_py: Python<'_>, slf: Slf<'_, SslSession>) -> PyResult<Owned> {
     value::int(slf.session.timeout())
 }
 
 /// Python: `_ssl.SSLSession.ticket_lifetime_hint`
-fn ticket_lifetime_hint(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResult<Owned> {
+fn ticket_lifetime_hint(_py: Python<'_>, slf: Slf<'_, SslSession>) -> PyResult<Owned> {
     // An int, as Python 3 shows it (2.7 would make a long of an unsigned long).
     match std::ffi::c_long::try_from(slf.session.ticket_lifetime_hint()) {
         Ok(v) => value::int(v),
@@ -96,18 +96,18 @@ fn ticket_lifetime_hint(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResul
 }
 
 /// Python: `_ssl.SSLSession.has_ticket`
-fn has_ticket(_py: Python<'_>, slf: Slf<'_, SessionObject>) -> PyResult<Owned> {
+fn has_ticket(_py: Python<'_>, slf: Slf<'_, SslSession>) -> PyResult<Owned> {
     Ok(value::boolean(slf.session.has_ticket()))
 }
 
 /// Python: `SSLSession.__eq__`/`__ne__` (other comparisons: NotImplemented).
 fn richcompare(
     _py: Python<'_>,
-    slf: Slf<'_, SessionObject>,
+    slf: Slf<'_, SslSession>,
     other: Borrowed<'_>,
     op: c_int,
 ) -> PyResult<Owned> {
-    let Some(other) = downcast::<SessionObject>(other) else {
+    let Some(other) = downcast::<SslSession>(other) else {
         return Ok(value::not_implemented());
     };
     let equal = slf.session.same_as(&other.session);

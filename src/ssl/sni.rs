@@ -27,7 +27,7 @@ use crate::py::object::PyObjectRef;
 use crate::py::typeobj::downcast_owned;
 use crate::py::{value, weakref, Borrowed, Owned, Python};
 use crate::ssl::connection::Connection;
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use std::ffi::c_int;
 
 /// TLS alerts 2.7 sends (`SSL_AD_*`).
@@ -92,7 +92,7 @@ fn servername(
     conn: &Connection,
 ) -> ServernameReply {
     let context = conn.wrap_ctx.clone();
-    let Some(ctx) = downcast_owned::<ContextObject>(&context) else {
+    let Some(ctx) = downcast_owned::<SslContext>(&context) else {
         return ServernameReply::Ok;
     };
     // The callback may have been removed while this handshake was under way.

@@ -13,11 +13,11 @@ use crate::py::socket::{socket_type, Socket};
 use crate::py::typeobj::{create, downcast, downcast_owned, GilCell, Slf};
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::connection::{set_session_checked, Connection};
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
 use crate::ssl::memory_bio::MemoryBio;
 use crate::ssl::serial::Serial;
-use crate::ssl::session::SessionObject;
+use crate::ssl::session::SslSession;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::AtomicBool;
@@ -30,7 +30,7 @@ const LINE_ROLE: u32 = 812;
 /// ssl_sock=None)`.
 pub(crate) fn wrap_socket(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     const KW: &[&CStr] = &[c"sock", c"server_side", c"server_hostname", c"ssl_sock"];
@@ -81,7 +81,7 @@ pub(crate) fn wrap_socket(
 /// owner=None, session=None)` (Python 3.5's, with 3.6's `session` and 3.7's `owner`).
 pub(crate) fn wrap_bio(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     const KW: &[&CStr] = &[
@@ -127,7 +127,7 @@ pub(crate) fn wrap_bio(
     let conn = downcast_owned::<Connection>(&obj).expect("just created");
     conn.with_ssl(py, |ssl| ssl.set_memory_bios(incoming.0, outgoing.0));
     if let Some(s) = session_obj.get().filter(|s| !s.is_none()) {
-        let session = downcast::<SessionObject>(s)
+        let session = downcast::<SslSession>(s)
             .ok_or_else(|| PyErr::new(Builtin::TypeError, "Value is not a SSLSession."))?;
         set_session_checked(py, &conn, &session)?;
     }
@@ -190,7 +190,7 @@ fn weak_owner(owner: Option<Borrowed<'_>>) -> PyResult<Option<Owned>> {
 /// caller.
 fn new_connection(
     py: Python<'_>,
-    context: Slf<'_, ContextObject>,
+    context: Slf<'_, SslContext>,
     transport: Transport,
     role: Role,
     hostname: Option<CString>,

@@ -10,7 +10,7 @@ use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use crate::ssl::errors::ssl_error_plain;
 use std::ffi::{CStr, CString};
 
@@ -36,7 +36,7 @@ fn unsupported(e: Unsupported) -> PyErr {
 /// Python: `_ssl._SSLContext.set_ciphersuites(ciphersuites, /)` (3.15)
 pub(crate) fn set_ciphersuites(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     let list = list_arg(args, c"s:set_ciphersuites")?;
@@ -50,7 +50,7 @@ pub(crate) fn set_ciphersuites(
 /// Python: `_ssl._SSLContext.set_groups(groups, /)` (3.15)
 pub(crate) fn set_groups(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     let list = list_arg(args, c"s:set_groups")?;
@@ -66,7 +66,7 @@ pub(crate) fn set_groups(
 
 fn set_sigalgs(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
     format: &CStr,
     client: bool,
@@ -86,7 +86,7 @@ fn set_sigalgs(
 /// algorithms allowed for certificate-based client authentication.
 pub(crate) fn set_client_sigalgs(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     set_sigalgs(py, slf, args, c"s:set_client_sigalgs", true)
@@ -96,7 +96,7 @@ pub(crate) fn set_client_sigalgs(
 /// algorithms allowed for the server's handshake signature.
 pub(crate) fn set_server_sigalgs(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     set_sigalgs(py, slf, args, c"s:set_server_sigalgs", false)
@@ -105,7 +105,7 @@ pub(crate) fn set_server_sigalgs(
 /// Python: `_ssl._SSLContext.get_groups(*, include_aliases=False)` (3.15; OpenSSL 3.5+)
 pub(crate) fn get_groups(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     if value::tuple_len(args.args.as_ref()) > 0 {

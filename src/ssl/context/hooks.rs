@@ -12,7 +12,7 @@ use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{GilCell, Slf, Visit};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use crate::ssl::errors::ssl_error_text;
 use crate::ssl::keylog::{io_error, KeyLog, Keylog};
 use crate::ssl::psk::Psk;
@@ -62,7 +62,7 @@ impl Hooks {
     }
 }
 
-impl ContextObject {
+impl SslContext {
     /// The open key log file, if `keylog_filename` is set.
     pub(crate) fn keylog(&self) -> Option<Arc<KeyLog>> {
         self.hooks
@@ -84,7 +84,7 @@ impl ContextObject {
 
 /// Python: `_ssl._SSLContext.sni_callback` (get): the servername callable, whichever setter
 /// gave it (Python 3 shows the shim `set_servername_callback` made; we have none).
-pub(crate) fn get_sni_callback(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_sni_callback(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     Ok(slf.servername_callback(py).unwrap_or_else(value::none))
 }
 
@@ -93,7 +93,7 @@ pub(crate) fn get_sni_callback(py: Python<'_>, slf: Slf<'_, ContextObject>) -> P
 /// and leaves none set (as `set_servername_callback`).
 pub(crate) fn set_sni_callback(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let v = v.ok_or_else(attribute_deleted)?.to_owned();
@@ -128,7 +128,7 @@ fn path_bytes(obj: &Owned) -> PyResult<CString> {
 }
 
 /// Python: `_ssl._SSLContext.keylog_filename` (get)
-pub(crate) fn get_keylog_filename(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_keylog_filename(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     Ok(slf
         .hooks
         .keylog_filename
@@ -141,7 +141,7 @@ pub(crate) fn get_keylog_filename(py: Python<'_>, slf: Slf<'_, ContextObject>) -
 /// None disables.
 pub(crate) fn set_keylog_filename(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let v = v.ok_or_else(attribute_deleted)?.to_owned();
@@ -176,7 +176,7 @@ fn psk_callable(cb: &Owned) -> PyResult<Option<Owned>> {
 /// Python: `_ssl._SSLContext.set_psk_client_callback(callback)`
 pub(crate) fn set_psk_client_callback(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let mut cb = ObjectArg::new();
@@ -227,7 +227,7 @@ fn hint_bytes(hint: Option<Borrowed<'_>>) -> PyResult<Option<CString>> {
 /// Python: `_ssl._SSLContext.set_psk_server_callback(callback, identity_hint=None)`
 pub(crate) fn set_psk_server_callback(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let (mut cb, mut hint) = (ObjectArg::new(), ObjectArg::new());

@@ -2,7 +2,7 @@
 //! and `cadata`), `load_dh_params`, `set_default_verify_paths`, and the paths they take.
 
 use super::password::{self, Source};
-use super::ContextObject;
+use super::SslContext;
 use crate::ossl::ctx::LoadFailure;
 use crate::ossl::dh::{DhFailure, DhParams};
 use crate::ossl::pem::{ChainFailure, ChainStep};
@@ -109,7 +109,7 @@ fn load_error(failure: LoadFailure, line: u32) -> PyErr {
 /// Python: `_ssl._SSLContext.load_cert_chain(certfile, keyfile=None, password=None)`
 pub(super) fn load_cert_chain(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let mut certfile = EncodedStrArg::new(fs_encoding(py)?);
@@ -200,7 +200,7 @@ fn cadata_bytes(obj: &Borrowed<'_>) -> PyResult<(Vec<u8>, bool)> {
 /// Python: `_ssl._SSLContext.load_verify_locations(cafile=None, capath=None, cadata=None)`
 pub(super) fn load_verify_locations(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
     let (mut cafile, mut capath, mut cadata) =
@@ -251,7 +251,7 @@ pub(super) fn load_verify_locations(
 /// Python: `_ssl._SSLContext.load_dh_params(path)`
 pub(super) fn load_dh_params(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     path_obj: Borrowed<'_>,
 ) -> PyResult<Owned> {
     let path_obj = path_obj.to_owned();
@@ -275,7 +275,7 @@ pub(super) fn load_dh_params(
 /// Python: `_ssl._SSLContext.set_default_verify_paths()`
 pub(super) fn set_default_verify_paths(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
 ) -> PyResult<Owned> {
     let (ctx, lock) = (slf.ssl_ctx(), &slf.lock);
     py.allow_threads(|| {

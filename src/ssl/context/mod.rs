@@ -78,7 +78,7 @@ const LINE_ECDH: u32 = 3236;
 const LINE_CA_CERTS: u32 = 3399;
 
 /// The value behind an `_SSLContext` (or a Python subclass such as `ssl.SSLContext`).
-pub(crate) struct ContextObject {
+pub(crate) struct SslContext {
     ctx: SslCtx,
     protocol: Protocol,
     lock: config_lock::ConfigLock,
@@ -95,7 +95,7 @@ pub(crate) struct ContextObject {
 
 static CONTEXT_TYPE: TypeSlot = TypeSlot::new();
 
-impl PyClass for ContextObject {
+impl PyClass for SslContext {
     fn type_slot() -> &'static TypeSlot {
         &CONTEXT_TYPE
     }
@@ -117,7 +117,7 @@ impl PyClass for ContextObject {
 }
 
 /// What `_SSLSocket` (and the SNI callback) needs from a context.
-impl ContextObject {
+impl SslContext {
     /// The owned `SSL_CTX` (its `as_ptr()` is for `ossl` code).
     pub(crate) fn ssl_ctx(&self) -> &SslCtx {
         &self.ctx
@@ -197,11 +197,11 @@ been used at least once.";
 pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
     // 2.7's type has no docstring and no per-method docs except these three (`c""` → None
     // is not expressible here, so the undocumented ones get an empty doc).
-    let builder = TypeBuilder::new::<ContextObject>(c"_ssl._SSLContext", c"")
+    let builder = TypeBuilder::new::<SslContext>(c"_ssl._SSLContext", c"")
         .subclassable()
-        .gc::<ContextObject>()
+        .gc::<SslContext>()
         .new_func(context_tp_new);
-    let builder = crate::py_members!(builder, ContextObject {
+    let builder = crate::py_members!(builder, SslContext {
         method keywords c"_wrap_socket" => crate::ssl::wrap::wrap_socket, c"";
         method keywords c"_wrap_bio" => crate::ssl::wrap::wrap_bio, c"";
         method varargs c"set_ciphers" => set_ciphers, c"";
@@ -248,7 +248,7 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
             python3::set_post_handshake_auth, c"";
         method noargs c"get_ciphers" => python3::get_ciphers, c"";
     });
-    let ty = builder.build::<ContextObject>()?;
+    let ty = builder.build::<SslContext>()?;
     m.add(c"_SSLContext", ty)
 }
 
@@ -297,7 +297,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
     }
     create_subtype(
         subtype,
-        ContextObject {
+        SslContext {
             ctx,
             protocol,
             lock: config_lock::ConfigLock::default(),
@@ -311,17 +311,13 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
 }
 
 /// Python: `_ssl._SSLContext.options` (get): a long.
-fn get_options(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn get_options(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     // 2.7 returns `PyLong_FromLong(SSL_CTX_get_options())`.
     value::long(slf.ctx.options() as std::ffi::c_long as i64)
 }
 
 /// Python: `_ssl._SSLContext.options` (set): bits to clear are cleared, bits to set are set.
-fn set_options(
-    py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
-    v: Option<Borrowed<'_>>,
-) -> PyResult<()> {
+fn set_options(py: Python<'_>, slf: Slf<'_, SslContext>, v: Option<Borrowed<'_>>) -> PyResult<()> {
     let mut new = LongArg(0);
     parse_setter_value(v, c"l", &mut new)?;
     // 2.7 works in C `long`: a negative value sets every high bit.
@@ -339,7 +335,7 @@ fn set_options(
 }
 
 /// Python: `_ssl._SSLContext.verify_mode` (get): `CERT_*` as a long.
-fn get_verify_mode(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn get_verify_mode(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     let mode = match slf.ctx.verify_mode() {
         SSL_VERIFY_NONE => CERT_NONE,
         SSL_VERIFY_PEER => CERT_OPTIONAL,
@@ -356,7 +352,7 @@ fn get_verify_mode(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Own
 /// Python: `_ssl._SSLContext.verify_mode` (set), with 2.7's check_hostname rule.
 fn set_verify_mode(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let mut n = IntArg(0);
@@ -384,14 +380,14 @@ fn set_verify_mode(
 }
 
 /// Python: `_ssl._SSLContext.verify_flags` (get): the store's `X509_V_FLAG_*` bits, a long.
-fn get_verify_flags(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn get_verify_flags(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     value::ulong(slf.ctx.verify_flags() as u64)
 }
 
 /// Python: `_ssl._SSLContext.verify_flags` (set): clears, then sets, the differing bits.
 fn set_verify_flags(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let new = masked_unsigned_long(&v.ok_or_else(attribute_deleted)?)?;
@@ -412,12 +408,12 @@ fn set_verify_flags(
 }
 
 /// Python: `_ssl._SSLContext.security_level` (Python 3.10+; read-only)
-fn get_security_level(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn get_security_level(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     value::int(slf.ctx.security_level().into())
 }
 
 /// Python: `_ssl._SSLContext.check_hostname` (get)
-fn get_check_hostname(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn get_check_hostname(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     Ok(value::boolean(slf.check_hostname.get(py)))
 }
 
@@ -425,7 +421,7 @@ fn get_check_hostname(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<O
 /// the matching), which needs CERT_OPTIONAL or CERT_REQUIRED.
 fn set_check_hostname(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let on = v.ok_or_else(attribute_deleted)?.is_true()?;
@@ -440,7 +436,7 @@ fn set_check_hostname(
 }
 
 /// Python: `_ssl._SSLContext.set_ciphers(cipherlist)`
-fn set_ciphers(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> PyResult<Owned> {
+fn set_ciphers(py: Python<'_>, slf: Slf<'_, SslContext>, args: Args<'_>) -> PyResult<Owned> {
     let mut list = StrArg::new();
     parse(args, c"s:set_ciphers", None, &mut [&mut list])?;
     let list = std::ffi::CString::new(list.bytes().expect("required argument"))
@@ -453,7 +449,7 @@ fn set_ciphers(py: Python<'_>, slf: Slf<'_, ContextObject>, args: Args<'_>) -> P
 }
 
 /// Python: `_ssl._SSLContext.session_stats()`: 11 counters as longs.
-fn session_stats(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn session_stats(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     let stats = value::dict()?;
     for (name, v) in slf.ctx.session_stats() {
         value::dict_set_str(&stats, name, &value::long(v as i64)?)?;
@@ -462,7 +458,7 @@ fn session_stats(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned
 }
 
 /// Python: `_ssl._SSLContext.cert_store_stats()`: `{'x509', 'crl', 'x509_ca'}` as ints.
-fn cert_store_stats(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+fn cert_store_stats(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     let s = {
         let _guard = slf.lock.acquire(py);
         slf.ctx.store_stats()
@@ -475,7 +471,7 @@ fn cert_store_stats(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Own
 }
 
 /// Python: `_ssl._SSLContext.get_ca_certs(binary_form=False)`
-fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: KwArgs<'_>) -> PyResult<Owned> {
+fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> PyResult<Owned> {
     let mut binary = ObjectArg::new();
     parse(
         args,
@@ -506,11 +502,7 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, ContextObject>, args: KwArgs<'_>) -
 }
 
 /// Python: `_ssl._SSLContext.set_ecdh_curve(name)`
-fn set_ecdh_curve(
-    py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
-    name: Borrowed<'_>,
-) -> PyResult<Owned> {
+fn set_ecdh_curve(py: Python<'_>, slf: Slf<'_, SslContext>, name: Borrowed<'_>) -> PyResult<Owned> {
     // 2.7's `PyBytes_AsString`: str, or unicode in the default encoding.
     if !(value::is_str(&name) || value::is_unicode(&name)) {
         return Err(PyErr::new(
@@ -550,7 +542,7 @@ fn set_ecdh_curve(
 /// None disables; a non-callable raises and leaves none installed.
 fn set_servername_callback(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     let mut cb = ObjectArg::new();
@@ -562,7 +554,7 @@ fn set_servername_callback(
     slf.replace_servername_callback(py, cb)
 }
 
-impl ContextObject {
+impl SslContext {
     /// `set_servername_callback` / `sni_callback =`: drops the old callable first; None
     /// disables; a non-callable raises and leaves none installed.
     fn replace_servername_callback(&self, py: Python<'_>, cb: Owned) -> PyResult<Owned> {

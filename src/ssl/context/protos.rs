@@ -1,7 +1,7 @@
 //! `_set_alpn_protocols` and `_set_npn_protocols`: `ssl.py` hands over the wire format
 //! (`<len><name>` repeated), which is copied into the context (`ossl::protos`).
 
-use super::ContextObject;
+use super::SslContext;
 use crate::ossl::protos::HAS_NPN;
 use crate::py::args::{parse, BufferArg};
 use crate::py::boundary::Args;
@@ -19,7 +19,7 @@ fn protocols_arg(args: Args<'_>) -> PyResult<Vec<u8>> {
 /// Python: `_ssl._SSLContext._set_alpn_protocols(protos)`
 pub(super) fn set_alpn_protocols(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     let wire = protocols_arg(args)?;
@@ -33,7 +33,7 @@ pub(super) fn set_alpn_protocols(
 /// Python: `_ssl._SSLContext._set_npn_protocols(protos)`
 pub(super) fn set_npn_protocols(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
     if !HAS_NPN {

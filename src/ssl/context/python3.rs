@@ -9,7 +9,7 @@ use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use crate::ssl::errors::ssl_error_from_queue;
 use std::sync::atomic::Ordering;
 
@@ -21,7 +21,7 @@ const LINE_GET_CIPHERS: u32 = 2704;
 /// Python: `_ssl._SSLContext.hostname_checks_common_name` (get)
 pub(crate) fn get_hostname_checks_common_name(
     _py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
 ) -> PyResult<Owned> {
     let flags = slf.host_flags.load(Ordering::Acquire);
     Ok(value::boolean(flags & NEVER_CHECK_SUBJECT == 0))
@@ -32,7 +32,7 @@ pub(crate) fn get_hostname_checks_common_name(
 /// see ssl::wrap).
 pub(crate) fn set_hostname_checks_common_name(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let on = v.ok_or_else(attribute_deleted)?.is_true()?;
@@ -49,7 +49,7 @@ pub(crate) fn set_hostname_checks_common_name(
 }
 
 /// Python: `_ssl._SSLContext.num_tickets` (get)
-pub(crate) fn get_num_tickets(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_num_tickets(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     value::long(slf.ssl_ctx().num_tickets() as i64)
 }
 
@@ -57,7 +57,7 @@ pub(crate) fn get_num_tickets(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> P
 /// as in Python 3.
 pub(crate) fn set_num_tickets(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let mut n = SsizeArg(0);
@@ -82,7 +82,7 @@ pub(crate) fn set_num_tickets(
 }
 
 /// Python: `_ssl._SSLContext.get_ciphers()`: a dict per cipher a connection would offer.
-pub(crate) fn get_ciphers(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_ciphers(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     let list = {
         let _config = slf.config_lock(py);
         context_ciphers(slf.ssl_ctx()).map_err(|e| ssl_error_from_queue(&e, LINE_GET_CIPHERS))?
@@ -113,7 +113,7 @@ pub(crate) fn get_ciphers(py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResu
 /// Python: `_ssl._SSLContext.post_handshake_auth` (get)
 pub(crate) fn get_post_handshake_auth(
     _py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
 ) -> PyResult<Owned> {
     Ok(value::boolean(
         slf.post_handshake_auth.load(Ordering::Acquire),
@@ -124,7 +124,7 @@ pub(crate) fn get_post_handshake_auth(
 /// (`ssl::wrap` enables it per connection, as Python 3 does).
 pub(crate) fn set_post_handshake_auth(
     _py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     let v = v.ok_or_else(|| PyErr::new(Builtin::AttributeError, "cannot delete attribute"))?;

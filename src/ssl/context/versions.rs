@@ -12,7 +12,7 @@ use crate::py::args::LongArg;
 use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::context::ContextObject;
+use crate::ssl::context::SslContext;
 use std::ffi::c_int;
 
 /// `_ssl.PROTO_*` (Python 3's `_ssl` values).
@@ -33,19 +33,19 @@ const MINIMUM_AVAILABLE: c_int = PROTO_TLSV1;
 const MAXIMUM_AVAILABLE: c_int = PROTO_TLSV1_3;
 
 /// Python: `_ssl._SSLContext.minimum_version` (get)
-pub(crate) fn get_minimum_version(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_minimum_version(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     get(&slf, false)
 }
 
 /// Python: `_ssl._SSLContext.maximum_version` (get)
-pub(crate) fn get_maximum_version(_py: Python<'_>, slf: Slf<'_, ContextObject>) -> PyResult<Owned> {
+pub(crate) fn get_maximum_version(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     get(&slf, true)
 }
 
 /// Python: `_ssl._SSLContext.minimum_version` (set)
 pub(crate) fn set_minimum_version(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     set(py, &slf, v, false)
@@ -54,13 +54,13 @@ pub(crate) fn set_minimum_version(
 /// Python: `_ssl._SSLContext.maximum_version` (set)
 pub(crate) fn set_maximum_version(
     py: Python<'_>,
-    slf: Slf<'_, ContextObject>,
+    slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
     set(py, &slf, v, true)
 }
 
-fn get(slf: &ContextObject, maximum: bool) -> PyResult<Owned> {
+fn get(slf: &SslContext, maximum: bool) -> PyResult<Owned> {
     // A version-specific protocol (PROTOCOL_TLSv1_2...) is pinned here with min = max, where
     // Python 3 uses a version-specific method and reports no limits: say what Python 3 says.
     let configured = if slf.protocol().is_generic() {
@@ -76,12 +76,7 @@ fn get(slf: &ContextObject, maximum: bool) -> PyResult<Owned> {
     value::int(v.into())
 }
 
-fn set(
-    py: Python<'_>,
-    slf: &ContextObject,
-    v: Option<Borrowed<'_>>,
-    maximum: bool,
-) -> PyResult<()> {
+fn set(py: Python<'_>, slf: &SslContext, v: Option<Borrowed<'_>>, maximum: bool) -> PyResult<()> {
     let mut n = LongArg(0);
     parse_setter_value(v, c"l", &mut n)?;
     let Ok(v) = c_int::try_from(n.0) else {
