@@ -20,6 +20,20 @@ PYTHON27 = os.environ.get("PEP466_PYTHON27", sys.executable)
 PYTHON3 = os.environ.get("PEP466_PYTHON3", "python3")
 
 
+def use_lib_layer():
+    """Materialises our Lib layer (2.7.18's ssl.py, hashlib.py, hmac.py with our patches) into
+    a temporary directory removed at exit, and puts it first on sys.path, so the next
+    `import ssl` is ours. Returns the directory."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    layer = tempfile.mkdtemp(prefix="pep466-layer-")
+    atexit.register(shutil.rmtree, layer, True)
+    with open(os.devnull, "w") as null:
+        subprocess.check_call([sys.executable, os.path.join(root, "scripts", "lib-layer.py"),
+                               "--python", sys.executable, "--out", layer], stdout=null)
+    sys.path.insert(0, layer)
+    return layer
+
+
 def find_python27():
     """The 2.7 interpreter the test runners use: $PYTHON27, else pyenv's 2.7.18, else
     python2.7 on PATH (the order build.rs and scripts/install.sh follow). Runners only (Python 3).

@@ -4,28 +4,18 @@ SSLSocket/SSLObject.group()/client_sigalg()/server_sigalg(), ssl.get_sigalgs()) 
 `openssl s_server`/`s_client` peers: the group the peer negotiated and the signature digest it
 saw. No Python 3 on this machine has these (3.15 does), so the reference is 3.15's
 documentation and the OpenSSL peer. Runs on the Lib layer (scripts/lib-layer.py)."""
-import atexit
 import os
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
 from tls_support import SClient, SServer, pki  # noqa: E402
 
-LAYER = tempfile.mkdtemp(prefix="pep466-layer-")
-atexit.register(shutil.rmtree, LAYER, True)
-with open(os.devnull, "w") as _null:
-    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "lib-layer.py"),
-                           "--python", sys.executable, "--out", LAYER], stdout=_null)
-sys.path.insert(0, LAYER)
+pep466_support.use_lib_layer()
 import ssl  # noqa: E402
 
 TIMEOUT = 20.0

@@ -7,29 +7,19 @@ sslsocket_class/sslobject_class hooks), checked against what Python 3 does; 2.7'
 memory-BIO and session tests are skipped on a _ssl without MemoryBIO / SSLSession: there the
 new names must be absent, which is tested too.
 """
-import atexit
 import inspect
 import os
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
 from tls_support import pki  # noqa: E402
 
-LAYER = tempfile.mkdtemp(prefix="pep466-layer-")
-atexit.register(shutil.rmtree, LAYER, True)
-with open(os.devnull, "w") as _null:
-    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "lib-layer.py"),
-                           "--python", sys.executable, "--out", LAYER], stdout=_null)
-sys.path.insert(0, LAYER)
+LAYER = pep466_support.use_lib_layer()
 import _ssl  # noqa: E402
 import ssl  # noqa: E402
 

@@ -4,27 +4,17 @@ verify, a wrong name or address fails the handshake with SSLCertVerificationErro
 verify_code and message), which `except ssl.CertificateError` still catches, and the server
 sees the client's alert. A PROTOCOL_SSLv23 socket keeps 2.7's match_hostname after the
 handshake."""
-import atexit
 import os
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
 from tls_support import SServer, pki  # noqa: E402
 
-LAYER = tempfile.mkdtemp(prefix="pep466-layer-")
-atexit.register(shutil.rmtree, LAYER, True)
-with open(os.devnull, "w") as _null:
-    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "lib-layer.py"),
-                           "--python", sys.executable, "--out", LAYER], stdout=_null)
-sys.path.insert(0, LAYER)
+pep466_support.use_lib_layer()
 import ssl  # noqa: E402
 
 TIMEOUT = 20.0
