@@ -331,6 +331,16 @@ class Pair(object):
             got.append(d)
             self.pump()
 
+    def ping_pong(self):
+        """Handshake quietly, then one record each way (a TLS 1.3 client has its session
+        tickets after reading the server's first record); returns the client's session."""
+        self.handshake(trace=False)
+        self.send("client", b"ping")
+        self.recv("server")
+        self.send("server", b"pong")
+        self.recv("client")
+        return self.client.session
+
 
 def cert_summary(d):
     """A getpeercert() dict with the run-dependent values (serial, validity dates) replaced by

@@ -9,13 +9,7 @@ from parity import Pair, ThreadServer, attempt, client_ctx, connect, done, serve
 
 
 def session_of(cctx, sctx):
-    p = Pair(cctx, sctx)
-    p.handshake(trace=False)
-    p.send("client", b"ping")
-    p.recv("server")
-    p.send("server", b"pong")
-    p.recv("client")
-    return p.client.session
+    return Pair(cctx, sctx).ping_pong()
 
 
 for tls in ("1.2", "1.3"):

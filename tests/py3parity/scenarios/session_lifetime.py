@@ -20,12 +20,7 @@ for tls in ("1.2", "1.3"):
     for ending in ("kept", "client dropped", "server dropped", "both dropped", "unwrapped"):
         cctx, sctx = client_ctx(tls=tls), server_ctx(tls=tls)
         p = Pair(cctx, sctx)
-        p.handshake(trace=False)
-        p.send("client", b"ping")
-        p.recv("server")
-        p.send("server", b"pong")
-        p.recv("client")
-        sess = p.client.session
+        sess = p.ping_pong()
         if ending == "client dropped":
             del p.client
         elif ending == "server dropped":

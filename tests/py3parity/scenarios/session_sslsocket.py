@@ -67,13 +67,7 @@ for tls in ("1.2", "1.3"):
 
     # Sessions across server kinds of one context: issued by a server SSLObject on memory
     # BIOs, resumed at the SSLSocket server; and the other way round.
-    p = Pair(cctx, sctx)
-    p.handshake(trace=False)
-    p.send("client", b"ping")
-    p.recv("server")
-    p.send("server", b"pong")
-    p.recv("client")
-    msess = p.client.session
+    msess = Pair(cctx, sctx).ping_pong()
     s6 = cctx.wrap_socket(connect(srv.port), server_hostname="localhost", session=msess)
     show("memory-BIO server's session at the SSLSocket server: reused", s6.session_reused)
     talk(s6)
