@@ -39,7 +39,7 @@ const SSL_CTRL_GET_PEER_SIGNATURE_NAME: c_int = 141;
 
 #[cfg(pep466_ossl340)]
 extern "C" {
-    fn SSL_get1_builtin_sigalgs(libctx: *mut std::ffi::c_void) -> *mut c_char;
+    fn SSL_get1_builtin_sigalgs(libctx: *mut sys::OSSL_LIB_CTX) -> *mut c_char;
 }
 
 /// `SSL_CTRL_GET_NEGOTIATED_GROUP` of `ssl.h` (the ctrl behind `SSL_get_negotiated_group`).
