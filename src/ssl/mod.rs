@@ -5,7 +5,8 @@
 //! (`_SSLContext`), `connection` (`_SSLSocket`, one TLS connection), `wrap` (the two ways to make
 //! one: over a socket or over memory BIOs), `engine` (the one I/O loop), `transport` (socket or
 //! memory BIOs: waiting and error meaning), `memory_bio` (`MemoryBIO`), `session`
-//! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables).
+//! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables),
+//! `winstore` (Windows only: `enum_certificates`, `enum_crls`).
 
 mod cert;
 mod connection;
@@ -22,6 +23,8 @@ mod serial;
 mod session;
 mod sni;
 mod transport;
+#[cfg(windows)]
+mod winstore;
 mod wrap;
 
 use crate::py::module::{Module, ModuleBuilder};
@@ -34,7 +37,10 @@ for documentation.";
 /// Python: `init_ssl`
 pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     crate::ossl::init();
-    let module = functions::add_functions(ModuleBuilder::new(c"_ssl", MODULE_DOC)).build()?;
+    let builder = functions::add_functions(ModuleBuilder::new(c"_ssl", MODULE_DOC));
+    #[cfg(windows)]
+    let builder = winstore::add_functions(builder);
+    let module = builder.build()?;
     errors::add_exceptions(py, &module)?;
     constants::add_constants(py, &module)?;
     context::add_type(py, &module)?;
