@@ -28,6 +28,12 @@ fn main() {
         println!("cargo:warning=PEP466_TYPECHECK_ONLY: the C shim is not compiled");
     } else {
         compile_shim(&python);
+        if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
+            // The shim calls into python27.dll too; GNU ld reads libraries in order, and the
+            // Rust extern blocks' `python27` comes before the shim on its line, so name it
+            // again after it (MSVC's link.exe does not care about the order).
+            println!("cargo:rustc-link-lib=dylib=python27");
+        }
     }
     link_python_for_tests(&python);
     println!("cargo:rerun-if-changed=build.rs");

@@ -19,8 +19,8 @@ pub(crate) mod py;
 pub(crate) mod ssl;
 /// cbindgen:ignore
 pub(crate) mod urandom;
-/// Windows certificate stores for `_ssl.enum_certificates`/`enum_crls` (public for the Windows
-/// tests, `tests/windows.rs`; not part of the C API).
+/// Windows certificate stores for `_ssl.enum_certificates`/`enum_crls` (not part of the C API;
+/// `tests/windows.rs` tests it).
 /// cbindgen:ignore
 #[cfg(windows)]
 #[doc(hidden)]

@@ -18,9 +18,12 @@ import sys
 def main():
     cc, src, out = sys.argv[1:4]
     extra = sys.argv[4:]
-    text = subprocess.run(
-        [cc, "-E"] + extra + ["-I", src + "/Include", "-I", src + "/PC", "-x", "c", "-"],
+    # Twice: PY_SSIZE_T_CLEAN renames the PyArg_Parse*/Py_BuildValue family to their
+    # exported *_SizeT twins, which modules built with it (pep466 is) import.
+    text = "".join(subprocess.run(
+        [cc, "-E"] + extra + clean + ["-I", src + "/Include", "-I", src + "/PC", "-x", "c", "-"],
         input="#include <Python.h>\n", capture_output=True, text=True, check=True).stdout
+        for clean in ([], ["-DPY_SSIZE_T_CLEAN"]))
     # Only what Python's own headers declare (the line markers say which file a line is from;
     # the C library's headers have dllimport declarations of their own).
     ours, current = [], ""
