@@ -130,10 +130,10 @@ check "ROOT store holds the host's CA bundle" root_matches_host
 
 DLL=$CARGO_TARGET_DIR/$GNU/debug/pep466.dll
 dll_exports() {
-    local table
+    local table sym
     table=$(x86_64-w64-mingw32-objdump -p "$DLL") || return 1
-    for name in init_ssl init_hashlib pep466_urandom; do
-        grep -qE "\] $name\$" <<<"$table" || { echo "      $DLL does not export $name"; return 1; }
+    for sym in init_ssl init_hashlib pep466_urandom; do
+        grep -qE "\] $sym\$" <<<"$table" || { echo "      $DLL does not export $sym"; return 1; }
     done
     grep -q 'DLL Name: python27.dll' <<<"$table"
 }
@@ -146,7 +146,7 @@ check "the Windows tests run without python27.dll" no_python_import
 
 # --- 4. the MSVC targets: type-check -----------------------------------------------------------
 if [ "$msvc" = 1 ]; then
-    OSSL=$(ls -d "$CARGO_TARGET_DIR/$GNU"/debug/build/openssl-sys-*/out/openssl-build/install 2>/dev/null | head -1)
+    OSSL=$(ls -td "$CARGO_TARGET_DIR/$GNU"/debug/build/openssl-sys-*/out/openssl-build/install 2>/dev/null | head -1)
     for arch in x86_64 i686; do
         target=$arch-pc-windows-msvc
         env_prefix=$(echo "$target" | tr 'a-z-' 'A-Z_')
@@ -155,7 +155,7 @@ if [ "$msvc" = 1 ]; then
             # not MSVC) and is told where the libraries would be; nothing is linked.
             env PEP466_TYPECHECK_ONLY=1 \
                 "${env_prefix}_OPENSSL_INCLUDE_DIR=$OSSL/include" \
-                "${env_prefix}_OPENSSL_LIB_DIR=$OSSL/lib64" \
+                "${env_prefix}_OPENSSL_LIB_DIR=$OSSL/lib" \
                 "${env_prefix}_OPENSSL_STATIC=1" \
                 "CC_${target//-/_}=$arch-w64-mingw32-gcc" \
                 cargo check -Zbuild-std --locked --target "$target" --lib >&2
