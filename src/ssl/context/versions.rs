@@ -83,8 +83,9 @@ fn set(
 ) -> PyResult<()> {
     let mut n = LongArg(0);
     parse_value(v, c"l", &mut n)?;
-    // Through i64: on Windows `long` is `int` and a direct conversion could not fail.
-    let Ok(v) = c_int::try_from(i64::from(n.0)) else {
+    // On Windows `long` is `int`: the conversion cannot fail there.
+    #[allow(irrefutable_let_patterns)]
+    let Ok(v) = c_int::try_from(n.0) else {
         return Err(PyErr::new(Builtin::OverflowError, "Option is too long"));
     };
     if !slf.protocol().is_generic() {
