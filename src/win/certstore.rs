@@ -2,9 +2,9 @@
 //! `_ssl.enum_crls` return, as plain Rust values (no Python objects), so the logic runs and is
 //! tested without an interpreter (`tests/windows.rs`, under Wine).
 //!
-//! 2.7.18's behaviour, kept here: a system store is opened by name with
-//! `CertOpenSystemStoreA` (the current user's view of it, which includes the local machine's
-//! certificates); each certificate's trust is the EKU *property* set on it, else its EKU
+//! 2.7.18's behaviour, kept here: a system store is opened by name, read-only, in the local
+//! machine's location (`CertOpenStore(CERT_STORE_PROV_SYSTEM_A, ...,
+//! CERT_STORE_READONLY_FLAG | CERT_SYSTEM_STORE_LOCAL_MACHINE, name)`); each certificate's trust is the EKU *property* set on it, else its EKU
 //! *extension*, else "all uses" (`CRYPT_E_NOT_FOUND`); a failure anywhere (enumeration, key
 //! usage, closing the store) is the Windows error code, and a failure to close the store wins
 //! over the result.
@@ -15,9 +15,10 @@ use windows_sys::Win32::Foundation::{GetLastError, CRYPT_E_NOT_FOUND};
 use windows_sys::Win32::Security::Cryptography::{
     CertAddEncodedCRLToStore, CertAddEncodedCertificateToStore, CertCloseStore,
     CertEnumCRLsInStore, CertEnumCertificatesInStore, CertFreeCertificateContext,
-    CertGetEnhancedKeyUsage, CertOpenStore, CertOpenSystemStoreA, CertSetEnhancedKeyUsage,
-    CERT_CONTEXT, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, CERT_FIND_PROP_ONLY_ENHKEY_USAGE_FLAG,
-    CERT_STORE_ADD_ALWAYS, CERT_STORE_PROV_MEMORY, CRL_CONTEXT, CTL_USAGE, HCERTSTORE,
+    CertGetEnhancedKeyUsage, CertOpenStore, CertSetEnhancedKeyUsage, CERT_CONTEXT,
+    CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, CERT_FIND_PROP_ONLY_ENHKEY_USAGE_FLAG,
+    CERT_STORE_ADD_ALWAYS, CERT_STORE_PROV_MEMORY, CERT_STORE_PROV_SYSTEM_A,
+    CERT_STORE_READONLY_FLAG, CERT_SYSTEM_STORE_LOCAL_MACHINE, CRL_CONTEXT, CTL_USAGE, HCERTSTORE,
     PKCS_7_ASN_ENCODING, X509_ASN_ENCODING,
 };
 
@@ -106,10 +107,20 @@ pub struct Store {
 unsafe impl Send for Store {}
 
 impl Store {
-    /// A system store by name, as 2.7's `CertOpenSystemStore` (ANSI name, default provider).
+    /// A system store by name (ANSI), read-only, from the local machine's location: 2.7.18's
+    /// call.
     pub fn open_system(name: &CStr) -> Result<Store, WinError> {
-        // SAFETY: `name` is a NUL-terminated string alive for the call; provider 0 = default.
-        let handle = unsafe { CertOpenSystemStoreA(0, name.as_ptr().cast()) };
+        // SAFETY: `name` is a NUL-terminated string alive for the call, as the system
+        // provider's parameter; provider 0 = default.
+        let handle = unsafe {
+            CertOpenStore(
+                CERT_STORE_PROV_SYSTEM_A,
+                0,
+                0,
+                CERT_STORE_READONLY_FLAG | CERT_SYSTEM_STORE_LOCAL_MACHINE,
+                name.as_ptr().cast(),
+            )
+        };
         Store::from_handle(handle)
     }
 
