@@ -3,7 +3,7 @@
 //!
 //! Each step is one function; `main` only orders them.
 
-#[path = "build/ossl_decls.rs"]
+#[path = "build-support/ossl_decls.rs"]
 mod ossl_decls;
 
 use std::env;
@@ -25,13 +25,67 @@ fn main() {
     emit_openssl_cfgs();
     generate_bindings(&python);
     check_openssl_declarations();
-    compile_shim(&python);
+    if typecheck_only() {
+        // `cargo check` for a target this machine cannot compile C for (`*-pc-windows-msvc`:
+        // no cl.exe, no lib.exe): the Rust code is checked, nothing is linked, so the shim's
+        // object is not needed.
+        println!("cargo:warning=PEP466_TYPECHECK_ONLY: the C shim is not compiled");
+    } else {
+        compile_shim(&python);
+        if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
+            // The shim calls into python27.dll too; GNU ld reads libraries in order, and the
+            // Rust extern blocks' `python27` comes before the shim on its line, so name it
+            // again after it (MSVC's link.exe does not care about the order).
+            println!("cargo:rustc-link-lib=dylib=python27");
+        }
+    }
     link_python_for_tests(&python);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shim");
     println!("cargo:rerun-if-changed=src/ffi/python_api.txt");
     println!("cargo:rerun-if-env-changed=PYTHON27");
     println!("cargo:rerun-if-env-changed=PEP466_PYTHON_INCLUDE");
+    println!("cargo:rerun-if-env-changed=PEP466_TYPECHECK_ONLY");
+}
+
+/// `PEP466_TYPECHECK_ONLY=1`: a type-check (`cargo check`) only; see `main` and
+/// `header_target`. A build made with it cannot link.
+fn typecheck_only() -> bool {
+    env::var("PEP466_TYPECHECK_ONLY").is_ok_and(|v| v == "1")
+}
+
+/// Preprocessor definitions the target's Python headers need from the compiler. 2.7's
+/// `PC/pyconfig.h` sets `MS_WIN64` (hence 8-byte `Py_ssize_t`, `Py_InitModule4_64`) only
+/// under `_MSC_VER`; python27.dll is an MSVC build, so a 64-bit MinGW build of a module must
+/// define it itself (as MinGW builds of 2.7 extensions always have).
+fn header_defines() -> Vec<&'static str> {
+    let windows = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows");
+    let gnu = env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
+    let wide = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("64");
+    if windows && gnu && wide {
+        vec!["MS_WIN64"]
+    } else {
+        vec![]
+    }
+}
+
+/// The clang target bindgen parses the headers for, when it is not the build's own target:
+/// with `PEP466_TYPECHECK_ONLY`, an MSVC target's headers are read as the MinGW target of the
+/// same architecture (this machine has MinGW's C headers and no MSVC's; Python's structures
+/// have the same layout under both, which bindgen's layout of them does not depend on beyond
+/// the pointer and `long` sizes the two share), with `MS_WIN64` where MSVC would set it.
+fn header_target() -> Option<(String, Vec<&'static str>)> {
+    let target = env::var("TARGET").unwrap_or_default();
+    if !typecheck_only() || !target.ends_with("-pc-windows-msvc") {
+        return None;
+    }
+    let arch = target.split('-').next().unwrap_or_default();
+    let defines = if arch == "x86_64" {
+        vec!["MS_WIN64"]
+    } else {
+        vec![]
+    };
+    Some((format!("{arch}-w64-windows-gnu"), defines))
 }
 
 /// Header search order: `$PEP466_PYTHON_INCLUDE` (a path list, for CPython source-tree builds
@@ -148,10 +202,37 @@ fn emit_openssl_cfgs() {
     }
 }
 
+/// For Windows targets: MinGW's C headers include compiler headers (`mm_malloc.h`...) that
+/// libclang only finds in its resource folder, which Debian's libclang (loaded through a
+/// symlink) misses. The MinGW gcc of the target's architecture has them; they are searched
+/// last, so only what is missing comes from there.
+fn mingw_builtin_headers() -> Option<PathBuf> {
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
+        return None;
+    }
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").ok()?;
+    let arch = if arch == "x86" {
+        "i686".to_string()
+    } else {
+        arch
+    };
+    let gcc = format!("{arch}-w64-mingw32-gcc");
+    let dir = PathBuf::from(command_stdout(&gcc, &["-print-file-name=include"])?.trim());
+    dir.join("mm_malloc.h").exists().then_some(dir)
+}
+
 /// Bindings to the real headers, so debug builds' extra `PyObject` fields and the platform's
 /// `Py_ssize_t`/`long` sizes are always right.
 fn generate_bindings(python: &Python27) {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("python27.rs");
+    let mut clang_args: Vec<String> = header_defines().iter().map(|d| format!("-D{d}")).collect();
+    if let Some((triple, defines)) = header_target() {
+        clang_args.push(format!("--target={triple}"));
+        clang_args.extend(defines.iter().map(|d| format!("-D{d}")));
+    }
+    if let Some(dir) = mingw_builtin_headers() {
+        clang_args.push(format!("-idirafter{}", dir.display()));
+    }
     let text = bindgen::Builder::default()
         .header("src/shim/bindgen.h")
         .clang_args(
@@ -160,6 +241,7 @@ fn generate_bindings(python: &Python27) {
                 .iter()
                 .map(|d| format!("-I{}", d.display())),
         )
+        .clang_args(clang_args)
         .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
         .allowlist_type("Py_buffer|PyThreadState|Py_ssize_t|PyCFunction|PyNumberMethods")
         .allowlist_item(python_api_names())
@@ -185,7 +267,7 @@ fn generate_bindings(python: &Python27) {
 }
 
 /// The OpenSSL functions declared by hand, against the linked OpenSSL's headers (see
-/// build/ossl_decls.rs).
+/// build-support/ossl_decls.rs).
 fn check_openssl_declarations() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("ossl_decl_check.rs");
     if env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("msvc") {
@@ -206,8 +288,13 @@ fn check_openssl_declarations() {
                 .find(|d| d.join("openssl/ssl.h").exists())
         })
         .expect("pep466: no OpenSSL headers found (DEP_OPENSSL_INCLUDE unset)");
-    ossl_decls::generate(&include, &out);
-    println!("cargo:rerun-if-changed=build/ossl_decls.rs");
+    // A MinGW cross build needs the compiler headers libclang misses (see mingw_builtin_headers).
+    let extra: Vec<String> = mingw_builtin_headers()
+        .map(|dir| format!("-idirafter{}", dir.display()))
+        .into_iter()
+        .collect();
+    ossl_decls::generate(&include, &out, &extra);
+    println!("cargo:rerun-if-changed=build-support/ossl_decls.rs");
 }
 
 /// The names listed in src/ffi/python_api.txt, as one anchored bindgen pattern.
@@ -242,7 +329,11 @@ fn import_data_from_python_dll(bindings: &str) -> String {
 }
 
 fn compile_shim(python: &Python27) {
-    cc::Build::new()
+    let mut build = cc::Build::new();
+    for d in header_defines() {
+        build.define(d, None);
+    }
+    build
         .file("src/shim/shim.c")
         .includes(&python.include_dirs)
         .warnings(true)

@@ -3,6 +3,9 @@
 # redistributor steps of cpython-patches/README.md ("Unix source build"), then the tests.
 #
 #   scripts/build-cpython.sh [--variant ucs2|ucs4|pydebug]... [--no-test] [--jobs N]
+#   scripts/build-cpython.sh --source-only   steps 1-2 only (the checked pristine tree), then
+#                                            print its path (scripts/windows.sh reads its
+#                                            Include/ and PC/pyconfig.h)
 #
 # (default: --variant ucs2). Steps:
 #   1. the source: Debian's bullseye source package python2.7, whose orig tarball is the
@@ -33,13 +36,15 @@ PATCHES=$ROOT/cpython-patches/$VERSION
 
 variants=()
 test=1
+source_only=0
 jobs=$(nproc 2>/dev/null || echo 2)
 while [ $# -gt 0 ]; do
     case $1 in
         --variant) variants+=("$2"); shift 2 ;;
         --no-test) test=0; shift ;;
+        --source-only) source_only=1; shift ;;
         --jobs) jobs=$2; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -111,6 +116,7 @@ if [ ! -f "$PRISTINE/.pep466-pristine" ]; then
 fi
 "$ROOT/cpython-patches/check-patches.sh" "$PRISTINE" "$VERSION" >&2 \
     || die "cpython-patches do not apply exactly to the pristine $VERSION tree"
+if [ "$source_only" = 1 ]; then echo "$PRISTINE"; exit 0; fi
 # The build tree has the patches a Unix build applies; it (and the builds) are made again when
 # those or Setup.local change.
 SRC=$WORK/Python-$VERSION

@@ -8,19 +8,24 @@
 #   scripts/deps.sh --memcheck   also valgrind (the memcheck stage of scripts/test.sh)
 #   scripts/deps.sh --fuzz       also cargo-fuzz (`cargo install cargo-fuzz --locked`) for
 #                                scripts/fuzz.sh
+#   scripts/deps.sh --windows    also the Windows stage's (scripts/windows.sh) cross tools:
+#                                mingw-w64 for x86_64 and i686 (gcc-mingw-w64-x86-64,
+#                                gcc-mingw-w64-i686), Wine (wine, wine64), make and perl
+#                                (OpenSSL's cross build); its Rust is unpacked, not installed
 #   scripts/deps.sh --all        all of the above
 #
 # Missing system packages are installed with apt-get when run as root on Debian/Ubuntu;
 # otherwise it prints one message naming them and exits 1. Prints nothing when all is there.
 set -euo pipefail
 
-want_memcheck=0; want_fuzz=0
+want_memcheck=0; want_fuzz=0; want_windows=0
 for a in "$@"; do
     case "$a" in
         --memcheck) want_memcheck=1 ;;
         --fuzz) want_fuzz=1 ;;
-        --all) want_memcheck=1; want_fuzz=1 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --windows) want_windows=1 ;;
+        --all) want_memcheck=1; want_fuzz=1; want_windows=1 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "deps.sh: unknown argument $a" >&2; exit 2 ;;
     esac
 done
@@ -43,6 +48,16 @@ have_pkg libssl-dev openssl_headers_present || missing+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ "$want_memcheck" = 1 ]; then
     command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+fi
+
+if [ "$want_windows" = 1 ]; then
+    command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || missing+=(gcc-mingw-w64-x86-64)
+    command -v i686-w64-mingw32-gcc >/dev/null 2>&1 || missing+=(gcc-mingw-w64-i686)
+    # bookworm's wine64 has no /usr/bin/wine64; /usr/bin/wine (package wine) runs both.
+    command -v wine >/dev/null 2>&1 || missing+=(wine)
+    have_pkg wine64 true || missing+=(wine64)
+    command -v make >/dev/null 2>&1 || missing+=(make)
+    command -v perl >/dev/null 2>&1 || missing+=(perl)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -12,6 +12,11 @@
 #      on 2.7.18's own Lib files (ssl.py...), then on our Lib layer (cpython-patches/2.7.18/Lib);
 #   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
 #   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents;
+#   6b. windows: the Windows code cross-built on Linux (scripts/windows.sh): the library for
+#      x86_64-pc-windows-gnu against 2.7.18's Windows headers, tests/windows.rs run under Wine
+#      (crypt32 certificate stores), pep466.dll linked against python27.dll's import library,
+#      and `cargo check` for x86_64- and i686-pc-windows-msvc (18.5 minutes from a clean
+#      target/ on a busy 2-core machine, mostly OpenSSL's cross build; 27 s when cached);
 #   7. fuzz: each cargo-fuzz target for 30 s (PEP466_FUZZ_SECONDS) over its seed corpus and
 #      regression inputs (scripts/fuzz.sh);
 #   8. memcheck: valgrind over our Python tests, test_ssl, test_hashlib, test_hmac and the fuzz
@@ -97,6 +102,7 @@ link_line() {
     fi
 }
 stage linkline link_line
+stage windows scripts/windows.sh
 # Coverage-guided fuzzing: every cargo-fuzz target for 30 s over its seeds and regressions.
 stage fuzz scripts/fuzz.sh --time "${PEP466_FUZZ_SECONDS:-30}"
 # valgrind memcheck over our Python tests and CPython's test_ssl, test_hashlib, test_hmac

@@ -19,6 +19,12 @@ pub(crate) mod py;
 pub(crate) mod ssl;
 /// cbindgen:ignore
 pub(crate) mod urandom;
+/// Windows certificate stores for `_ssl.enum_certificates`/`enum_crls` (not part of the C API;
+/// `tests/windows.rs` tests it).
+/// cbindgen:ignore
+#[cfg(windows)]
+#[doc(hidden)]
+pub mod win;
 
 /// Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`; not part of the C API).
 /// cbindgen:ignore

@@ -78,6 +78,15 @@ impl PyErr {
         }
     }
 
+    /// `WindowsError` for a Windows error code, made as 2.7's `PyErr_SetFromWindowsErr` makes
+    /// it (`(winerror, message)`, `errno` mapped from the code).
+    #[cfg(windows)]
+    pub(crate) fn from_windows_error(code: u32) -> PyErr {
+        // SAFETY: sets the current exception (GIL held by our caller) and returns NULL.
+        unsafe { ffi::PyErr_SetFromWindowsErr(code as std::ffi::c_int) };
+        PyErr::fetch()
+    }
+
     /// Is an exception set right now? (Used after C calls that signal errors only that way.)
     pub(crate) fn occurred() -> bool {
         // SAFETY: reads the thread state's current exception; GIL held.

@@ -188,6 +188,14 @@ pub(crate) fn frozenset(items: Vec<Owned>) -> PyResult<Owned> {
     unsafe { Owned::from_new(ffi::PyFrozenSet_New(l.as_ptr())) }
 }
 
+/// `set(items)` (mutable, as `PySet_New`): the trust sets of `_ssl.enum_certificates`.
+#[cfg(windows)]
+pub(crate) fn set(items: Vec<Owned>) -> PyResult<Owned> {
+    let l = list(items)?;
+    // SAFETY: l is a live iterable; new reference or NULL.
+    unsafe { Owned::from_new(ffi::PySet_New(l.as_ptr())) }
+}
+
 /// Reads a 2.7 `str` (or anything `PyString_AsStringAndSize` accepts) as bytes.
 pub(crate) fn as_bytes(obj: &dyn PyObjectRef) -> PyResult<Vec<u8>> {
     let mut data: *mut c_char = std::ptr::null_mut();

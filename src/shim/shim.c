@@ -25,6 +25,7 @@ int pep466_callable_check(PyObject *o) { return PyCallable_Check(o); }
  * head, fd, family, type, proto, errorhandler, timeout. _wrap_socket cross-checks fd and
  * timeout against sock.fileno()/sock.gettimeout() before trusting this layout. */
 #ifdef MS_WINDOWS
+#include <winsock2.h> /* SOCKET, as 2.7's socketmodule.h has it */
 typedef SOCKET pep466_socket_t;
 #else
 typedef int pep466_socket_t;

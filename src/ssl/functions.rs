@@ -3,7 +3,7 @@
 //!
 //! `RAND_egd` is not offered: OpenSSL removed it in 1.1.0 (stock 2.7.18 omits it there too;
 //! `ssl.py` imports it inside try/except). `RAND_bytes` and `RAND_pseudo_bytes` are the
-//! Python 3.3 additions. Windows' `enum_certificates` / `enum_crls` are not implemented.
+//! Python 3.3 additions. Windows' `enum_certificates` / `enum_crls` are in `winstore.rs`.
 
 use crate::ossl::obj::{Asn1Object, ObjectInfo};
 use crate::ossl::x509::{default_cert_paths, LoadFileError, X509};

@@ -7,6 +7,7 @@
 //! memory BIOs: waiting and error meaning), `memory_bio` (`MemoryBIO`), `session`
 //! (`SSLSession`), `sni` (the servername callback), `err_data` (generated error-name tables),
 //! `conn_info` (a connection's chains, group and signature algorithms).
+//! `winstore` (Windows only: `enum_certificates`, `enum_crls`).
 
 mod cert;
 mod conn_info;
@@ -26,6 +27,8 @@ mod serial;
 mod session;
 mod sni;
 mod transport;
+#[cfg(windows)]
+mod winstore;
 mod wrap;
 
 use crate::py::module::{Module, ModuleBuilder};
@@ -38,7 +41,10 @@ for documentation.";
 /// Python: `init_ssl`
 pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     crate::ossl::init();
-    let module = functions::add_functions(ModuleBuilder::new(c"_ssl", MODULE_DOC)).build()?;
+    let builder = functions::add_functions(ModuleBuilder::new(c"_ssl", MODULE_DOC));
+    #[cfg(windows)]
+    let builder = winstore::add_functions(builder);
+    let module = builder.build()?;
     errors::add_exceptions(py, &module)?;
     constants::add_constants(py, &module)?;
     context::add_type(py, &module)?;

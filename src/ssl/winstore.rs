@@ -1,0 +1,102 @@
+//! `_ssl.enum_certificates` and `_ssl.enum_crls` (Windows only, as in 2.7.18): the system
+//! certificate stores, read by `crate::win::certstore`, turned into 2.7's Python values.
+//! 2.7.18's `ssl.py` imports both on Windows; `create_default_context()` loads the "CA" and
+//! "ROOT" stores through them.
+
+use crate::py::args::{parse, StrArg};
+use crate::py::boundary::Args;
+use crate::py::module::ModuleBuilder;
+use crate::py::typeobj::MethodKind;
+use crate::py::{value, Owned, PyErr, PyResult, Python};
+use crate::py_function;
+use crate::win::certstore::{self, Encoding, Trust, WinError};
+use std::ffi::{CStr, CString};
+
+py_function!(keywords enum_certificates_fn, enum_certificates);
+py_function!(keywords enum_crls_fn, enum_crls);
+
+const ENUM_CERTIFICATES_DOC: &CStr = c"enum_certificates(store_name) -> []\n\
+\n\
+Return the certificates of the Windows system store store_name ('CA',\n\
+'ROOT', 'MY' or another one) as a list of (bytes, encoding_type, trust)\n\
+tuples: encoding_type is 'x509_asn' or 'pkcs_7_asn' (else its number), and\n\
+trust is True or the set of OIDs the certificate may be used for.";
+const ENUM_CRLS_DOC: &CStr = c"enum_crls(store_name) -> []\n\
+\n\
+Return the CRLs of the Windows system store store_name as a list of\n\
+(bytes, encoding_type) tuples, encoding_type as for enum_certificates().";
+
+pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
+    m.function(
+        c"enum_certificates",
+        MethodKind::Keywords(enum_certificates_fn),
+        ENUM_CERTIFICATES_DOC,
+    )
+    .function(
+        c"enum_crls",
+        MethodKind::Keywords(enum_crls_fn),
+        ENUM_CRLS_DOC,
+    )
+}
+
+/// The one `store_name` argument, with 2.7's parsing (and its error messages).
+fn store_name(args: Args<'_>, format: &CStr) -> PyResult<CString> {
+    let mut name = StrArg::new();
+    parse(args, format, Some(&[c"store_name"]), &mut [&mut name])?;
+    Ok(CString::new(name.bytes().unwrap_or_default()).expect("`s` has no NUL"))
+}
+
+fn windows_error(e: WinError) -> PyErr {
+    PyErr::from_windows_error(e.0)
+}
+
+/// 2.7's encoding names: `'x509_asn'`, `'pkcs_7_asn'`, else the number.
+fn encoding(e: Encoding) -> PyResult<Owned> {
+    match e {
+        Encoding::X509Asn => value::bytes(b"x509_asn"),
+        Encoding::Pkcs7Asn => value::bytes(b"pkcs_7_asn"),
+        // 2.7: `PyInt_FromLong(dwCertEncodingType)`, the DWORD converted to a C long.
+        Encoding::Other(n) => value::int(n as std::ffi::c_long),
+    }
+}
+
+/// Python: `_ssl.enum_certificates(store_name)`.
+fn enum_certificates(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    let name = store_name(args, c"s:enum_certificates")?;
+    let certs = py
+        .allow_threads(|| certstore::enum_certificates(&name))
+        .map_err(windows_error)?;
+    let mut items = Vec::with_capacity(certs.len());
+    for cert in certs {
+        let trust = match cert.trust {
+            Trust::All => value::boolean(true),
+            Trust::Oids(oids) => value::set(
+                oids.iter()
+                    .map(|oid| value::bytes(oid))
+                    .collect::<PyResult<_>>()?,
+            )?,
+        };
+        items.push(value::tuple(vec![
+            value::bytes(&cert.der)?,
+            encoding(cert.encoding)?,
+            trust,
+        ])?);
+    }
+    value::list(items)
+}
+
+/// Python: `_ssl.enum_crls(store_name)`.
+fn enum_crls(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
+    let name = store_name(args, c"s:enum_crls")?;
+    let crls = py
+        .allow_threads(|| certstore::enum_crls(&name))
+        .map_err(windows_error)?;
+    let mut items = Vec::with_capacity(crls.len());
+    for crl in crls {
+        items.push(value::tuple(vec![
+            value::bytes(&crl.der)?,
+            encoding(crl.encoding)?,
+        ])?);
+    }
+    value::list(items)
+}
