@@ -21,6 +21,9 @@ struct Decl {
     text: String,
     /// It carries a `#[cfg]`: it exists only for some OpenSSL lines or platforms.
     gated: bool,
+    /// Those `#[cfg(...)]` attributes (its own and its block's), repeated on its check, so a
+    /// declaration written per OpenSSL line is checked only where it is compiled.
+    cfgs: Vec<String>,
 }
 
 /// Symbols declared in src/ossl that are not OpenSSL's.
@@ -77,17 +80,21 @@ pub(crate) fn generate(include_dir: &Path, out: &Path, extra_clang_args: &[Strin
             continue;
         }
         let alias_text = &aliases.iter().find(|(f, _)| *f == d.file).unwrap().1;
+        let cfg = d.cfgs.join("\n");
         writeln!(
             check,
-            "#[allow(non_camel_case_types, dead_code, unused_imports, clashing_extern_declarations)]\n\
+            "{cfg}\n#[allow(non_camel_case_types, dead_code, unused_imports, clashing_extern_declarations)]\n\
              mod hand_{i} {{\n    use openssl_sys as sys;\n    \
              use std::ffi::{{c_char, c_int, c_long, c_uint, c_ulong, c_void}};\n{alias_text}\n    \
              extern \"C\" {{\n        {}\n    }}\n}}\n\
-             const _: () = {{\n    let _ = [hand_{i}::{}, headers::{}];\n}};",
+             {cfg}\nconst _: () = {{\n    let _ = [hand_{i}::{}, headers::{}];\n}};",
             d.text, d.name, d.symbol
         )
         .unwrap();
-        checked.push(format!("{}::{}", d.file, d.name));
+        if !d.gated {
+            // Gated ones are checked too, where their cfg holds; the list is for the test.
+            checked.push(format!("{}::{}", d.file, d.name));
+        }
     }
     let list = |v: Vec<String>| {
         v.iter()
@@ -174,14 +181,16 @@ fn extern_decls(file: &str, text: &str) -> Vec<Decl> {
         );
         let body = &rest[body_start..body_start + body_len];
         // A `#[cfg]` on the block itself gates all of its items.
-        let block_gated = rest[..pos]
+        let block_cfg = rest[..pos]
             .trim_end()
             .rsplit('\n')
             .next()
-            .is_some_and(|line| line.trim_start().starts_with("#[cfg("));
+            .map(str::trim)
+            .filter(|line| line.starts_with("#[cfg("))
+            .map(str::to_owned);
         for item in split_items(body) {
             let mut symbol = None;
-            let mut gated = block_gated;
+            let mut cfgs: Vec<String> = block_cfg.iter().cloned().collect();
             let mut lines = Vec::new();
             for line in item.lines().map(str::trim) {
                 if line.starts_with("//") || line.is_empty() {
@@ -191,7 +200,9 @@ fn extern_decls(file: &str, text: &str) -> Vec<Decl> {
                     if let Some(v) = attr.strip_prefix("link_name = \"") {
                         symbol = Some(v.trim_end_matches("\"]").to_owned());
                     }
-                    gated |= attr.starts_with("cfg(");
+                    if attr.starts_with("cfg(") {
+                        cfgs.push(line.to_owned());
+                    }
                     continue;
                 }
                 lines.push(line);
@@ -209,7 +220,8 @@ fn extern_decls(file: &str, text: &str) -> Vec<Decl> {
                 symbol: symbol.unwrap_or_else(|| name.clone()),
                 name,
                 text: format!("pub {decl};"),
-                gated,
+                gated: !cfgs.is_empty(),
+                cfgs,
             });
         }
         rest = &rest[body_start + body_len..];

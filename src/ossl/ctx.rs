@@ -14,9 +14,17 @@ use std::ptr::NonNull;
 extern "C" {
     // X509_LOOKUP_TYPE, a C enum: unsigned int with GCC and Clang.
     fn X509_OBJECT_get_type(obj: *const sys::X509_OBJECT) -> c_uint;
+    // const since OpenSSL 4.0.
+    #[cfg(not(pep466_ossl400))]
     fn X509_check_ca(x: *mut sys::X509) -> c_int;
+    #[cfg(pep466_ossl400)]
+    fn X509_check_ca(x: *const sys::X509) -> c_int;
     fn X509_STORE_lock(store: *mut sys::X509_STORE) -> c_int;
     fn X509_STORE_unlock(store: *mut sys::X509_STORE) -> c_int;
+    // const since OpenSSL 3.0.
+    #[cfg(not(pep466_ossl300))]
+    fn X509_STORE_get0_param(store: *mut sys::X509_STORE) -> *mut sys::X509_VERIFY_PARAM;
+    #[cfg(pep466_ossl300)]
     fn X509_STORE_get0_param(store: *const sys::X509_STORE) -> *mut sys::X509_VERIFY_PARAM;
 }
 
