@@ -32,7 +32,7 @@ const NOT_OPENSSL: &[&str] = &["_set_errno"];
 /// Function-pointer typedefs bindgen must spell out (openssl-sys names the structs, not these).
 const TYPEDEFS: &str = "pem_password_cb|SSL_verify_cb|SSL_CTX_npn_select_cb_func|X509_LOOKUP_TYPE|CRL_DIST_POINTS|AUTHORITY_INFO_ACCESS|GENERAL_NAMES";
 
-pub(crate) fn generate(include_dir: &Path, out: &Path, extra_clang_args: &[String]) {
+pub(crate) fn generate(include_dir: &Path, out: &Path) {
     let mut decls = Vec::new();
     let mut aliases = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir("src/ossl")
@@ -53,7 +53,6 @@ pub(crate) fn generate(include_dir: &Path, out: &Path, extra_clang_args: &[Strin
     let headers = bindgen::Builder::default()
         .header_contents("pep466_ossl_decls.h", HEADER)
         .clang_arg(format!("-I{}", include_dir.display()))
-        .clang_args(extra_clang_args)
         .allowlist_function(format!("^({})$", symbols.join("|")))
         .allowlist_type(TYPEDEFS)
         .allowlist_recursively(false)

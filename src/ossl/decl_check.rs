@@ -5,7 +5,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/ossl_decl_check.rs"));
 
-#[cfg(all(test, not(target_env = "msvc")))]
+#[cfg(all(test, not(windows)))]
 mod tests {
     /// Only a declaration gated to another OpenSSL line (or platform) may be missing from the
     /// linked headers; every other one was checked.
