@@ -275,8 +275,11 @@ fn check_openssl_declarations() {
         // headers in a check, and for MinGW the OpenSSL headers pull in windows.h's compiler
         // intrinsics, which Debian's libclang (no resource headers) cannot parse. The same
         // declarations are checked on every Unix build, against each OpenSSL line's headers.
-        std::fs::write(&out, "// not generated for Windows targets (see build.rs)\n")
-            .expect("write ossl_decl_check.rs");
+        std::fs::write(
+            &out,
+            "// not generated for Windows targets (see build.rs)\n",
+        )
+        .expect("write ossl_decl_check.rs");
         return;
     }
     let include = env::var_os("DEP_OPENSSL_INCLUDE")

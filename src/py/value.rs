@@ -264,7 +264,7 @@ pub(crate) fn is_tuple(obj: &dyn PyObjectRef) -> PyResult<bool> {
 }
 
 /// `obj[i]` of a sequence.
-pub(crate) fn item(obj: &dyn PyObjectRef, i: isize) -> PyResult<Owned> {
+pub(crate) fn item(obj: &dyn PyObjectRef, i: ffi::Py_ssize_t) -> PyResult<Owned> {
     // SAFETY: a live object; PySequence_GetItem returns a new reference or NULL with an
     // exception set.
     unsafe { Owned::from_new(ffi::PySequence_GetItem(obj.ptr(), i)) }

@@ -4,16 +4,11 @@
 //! "ROOT" stores through them.
 
 use crate::py::args::{parse, StrArg};
-use crate::py::boundary::Args;
+use crate::py::boundary::{Args, KwArgs};
 use crate::py::module::ModuleBuilder;
-use crate::py::typeobj::MethodKind;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
-use crate::py_function;
 use crate::win::certstore::{self, Encoding, Trust, WinError};
 use std::ffi::{CStr, CString};
-
-py_function!(keywords enum_certificates_fn, enum_certificates);
-py_function!(keywords enum_crls_fn, enum_crls);
 
 const ENUM_CERTIFICATES_DOC: &CStr = c"enum_certificates(store_name) -> []\n\
 \n\
@@ -27,16 +22,10 @@ Return the CRLs of the Windows system store store_name as a list of\n\
 (bytes, encoding_type) tuples, encoding_type as for enum_certificates().";
 
 pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
-    m.function(
-        c"enum_certificates",
-        MethodKind::Keywords(enum_certificates_fn),
-        ENUM_CERTIFICATES_DOC,
-    )
-    .function(
-        c"enum_crls",
-        MethodKind::Keywords(enum_crls_fn),
-        ENUM_CRLS_DOC,
-    )
+    crate::py_members!(m, module {
+        function keywords c"enum_certificates" => enum_certificates, ENUM_CERTIFICATES_DOC;
+        function keywords c"enum_crls" => enum_crls, ENUM_CRLS_DOC;
+    })
 }
 
 /// The one `store_name` argument, with 2.7's parsing (and its error messages).
@@ -61,8 +50,8 @@ fn encoding(e: Encoding) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl.enum_certificates(store_name)`.
-fn enum_certificates(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let name = store_name(args, c"s:enum_certificates")?;
+fn enum_certificates(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
+    let name = store_name(args.into(), c"s:enum_certificates")?;
     let certs = py
         .allow_threads(|| certstore::enum_certificates(&name))
         .map_err(windows_error)?;
@@ -86,8 +75,8 @@ fn enum_certificates(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
 }
 
 /// Python: `_ssl.enum_crls(store_name)`.
-fn enum_crls(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let name = store_name(args, c"s:enum_crls")?;
+fn enum_crls(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
+    let name = store_name(args.into(), c"s:enum_crls")?;
     let crls = py
         .allow_threads(|| certstore::enum_crls(&name))
         .map_err(windows_error)?;
