@@ -244,6 +244,7 @@ fn generate_bindings(python: &Python27) {
         .clang_args(clang_args)
         .allowlist_type("PyObject|PyVarObject|PyTypeObject|PyMethodDef|PyGetSetDef|PyMemberDef")
         .allowlist_type("Py_buffer|PyThreadState|Py_ssize_t|PyCFunction|PyNumberMethods")
+        .allowlist_type("PyEnvironmentErrorObject")
         .allowlist_item(python_api_names())
         .allowlist_var("METH_.*|T_OBJECT|T_OBJECT_EX|READONLY")
         .layout_tests(false)

@@ -74,24 +74,11 @@ impl ExceptionSlot {
     }
 }
 
-/// 2.7's `PyEnvironmentErrorObject` (pyerrors.h), a fact of the 2.7 ABI: the header, then
-/// `dict`, `args`, `message`, `myerrno`, `strerror`, `filename`.
-#[repr(C)]
-struct EnvironmentErrorLayout {
-    ob_base: ffi::PyObject,
-    dict: *mut ffi::PyObject,
-    args: *mut ffi::PyObject,
-    message: *mut ffi::PyObject,
-    myerrno: *mut ffi::PyObject,
-    strerror: *mut ffi::PyObject,
-    filename: *mut ffi::PyObject,
-}
-
 /// Replaces `tp_str` of an `EnvironmentError` subclass with 2.7 `_ssl`'s: `strerror` when it is
 /// set (even to a non-string, which `str()` then rejects as 2.7 does), else `str(args)`.
 pub(crate) fn use_strerror_str(class: &Owned) -> PyResult<()> {
     // SAFETY: class is a live type object; checking it derives from EnvironmentError makes
-    // the layout above valid for its instances.
+    // `PyEnvironmentErrorObject` (bindgen's, from pyerrors.h) the layout of its instances.
     unsafe {
         let ty = class.as_ptr().cast::<ffi::PyTypeObject>();
         if ffi::PyType_IsSubtype(ty, ffi::PyExc_EnvironmentError.cast()) == 0 {
@@ -111,7 +98,7 @@ unsafe extern "C" fn strerror_str(obj: *mut ffi::PyObject) -> *mut ffi::PyObject
         // obj has the EnvironmentError layout; both fields are NULL or live references owned
         // by obj, which outlives this call.
         unsafe {
-            let e = obj.cast::<EnvironmentErrorLayout>();
+            let e = obj.cast::<ffi::PyEnvironmentErrorObject>();
             if let Some(strerror) = Borrowed::from_ptr((*e).strerror) {
                 return Ok(strerror.to_owned());
             }
