@@ -18,8 +18,10 @@
 #      bcryptprimitives.dll, which Rust's std imports, so scripts/windows/processprng.c is
 #      built into the prefix). Checks: the tests (crypt32 stores: the ROOT store, which under
 #      Wine holds the host's CA certificates, trust as True or OID sets through an in-memory
-#      store, CRLs, errors); pep466.dll exports init_ssl, init_hashlib, pep466_urandom and
-#      imports Python from python27.dll; the test binary needs no python27.dll;
+#      store, CRLs, errors; a loopback TLS handshake trusted, and refused, by what the stores
+#      hold; pep466_urandom's draw); pep466.dll exports init_ssl, init_hashlib,
+#      pep466_urandom and imports Python from python27.dll; the test binary needs no
+#      python27.dll;
 #   4. unless --no-msvc: `cargo check` of the library for x86_64- and i686-pc-windows-msvc
 #      (PEP466_TYPECHECK_ONLY=1: build.rs compiles no C and reads the headers as MinGW's;
 #      openssl-sys gets the cross-built OpenSSL's headers, nothing is linked).
@@ -36,7 +38,7 @@ msvc=1
 for a in "$@"; do
     case $a in
         --no-msvc) msvc=0 ;;
-        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "windows.sh: unknown argument $a" >&2; exit 2 ;;
     esac
 done

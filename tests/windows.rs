@@ -1,5 +1,6 @@
 //! Windows-only tests of what `_ssl.enum_certificates` / `_ssl.enum_crls` return, below the
-//! Python layer (there is no Windows Python here): `scripts/windows.sh` builds this file for
+//! Python layer (there is no Windows Python here), of a TLS handshake whose trust comes from
+//! them, and of `pep466_urandom`'s draw: `scripts/windows.sh` builds this file for
 //! x86_64-pc-windows-gnu and runs it under Wine, whose system ROOT store holds the host's CA
 //! certificates. On other targets the file is empty.
 //!
@@ -12,11 +13,23 @@
 #[allow(dead_code)]
 mod certstore;
 
+#[path = "../src/urandom/portable.rs"]
+mod portable;
+
 use certstore::{enum_certificates, enum_crls, Encoding, Store, StoreCert, Trust, WinError};
+use openssl::ssl::{HandshakeError, SslAcceptor, SslConnector, SslFiletype, SslMethod};
+use openssl::x509::store::{X509Store, X509StoreBuilder};
+use openssl::x509::X509;
+use std::ffi::CStr;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 
 const CA: &[u8] = include_bytes!("windows/ca.der");
 const EKU_LEAF: &[u8] = include_bytes!("windows/eku.der");
 const CRL: &[u8] = include_bytes!("windows/crl.der");
+const TLS_CA: &[u8] = include_bytes!("windows/tls-ca.der");
+const TLS_SERVER_CERT: &str = "tests/windows/tls-server.pem";
+const TLS_SERVER_KEY: &str = "tests/windows/tls-server-key.pem";
 const SERVER_AUTH: &[u8] = b"1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH: &[u8] = b"1.3.6.1.5.5.7.3.2";
 const CODE_SIGNING: &[u8] = b"1.3.6.1.5.5.7.3.3";
@@ -190,4 +203,153 @@ fn bad_der_is_a_windows_error() {
     );
     let err = store.add_crl(b"not a crl").unwrap_err();
     assert_ne!(err.0, 0);
+}
+
+// --- a handshake whose trust comes from the system stores -----------------------------------
+
+/// What 2.7.18's `SSLContext.load_default_certs()` does on Windows for a client
+/// (`_load_windows_store_certs(storename, Purpose.SERVER_AUTH)`): every X.509 certificate of the
+/// named stores that is trusted for all uses or for serverAuth, loaded as trust anchors.
+fn trust_from_stores(stores: &[&CStr]) -> X509Store {
+    let mut builder = X509StoreBuilder::new().unwrap();
+    for name in stores {
+        for cert in enum_certificates(name).expect("system store opens") {
+            let for_servers = match &cert.trust {
+                Trust::All => true,
+                Trust::Oids(list) => list.iter().any(|o| o.as_slice() == SERVER_AUTH),
+            };
+            if cert.encoding == Encoding::X509Asn && for_servers {
+                let x509 = X509::from_der(&cert.der).expect("store certificates are DER");
+                // The same certificate in two stores is one anchor; OpenSSL says so, harmlessly.
+                let _ = builder.add_cert(x509);
+            }
+        }
+    }
+    builder.build()
+}
+
+/// Puts the test trust anchor into the machine's "CA" store, once (the Wine prefix is kept
+/// between local runs).
+fn install_test_anchor() {
+    let present = enum_certificates(c"CA")
+        .unwrap()
+        .iter()
+        .any(|c| c.der == TLS_CA);
+    if !present {
+        let store = Store::open_system_for_update(c"CA").expect("the CA store opens for writing");
+        store.add_certificate(TLS_CA, None).unwrap();
+        store.close().unwrap();
+    }
+}
+
+/// One loopback handshake to a server whose certificate (for `localhost` and 127.0.0.1) the
+/// test anchor signed; the client verifies the chain and the name with `trust`.
+fn handshake_with(trust: X509Store) -> Result<Vec<u8>, HandshakeError<TcpStream>> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).unwrap();
+    acceptor
+        .set_certificate_chain_file(format!("{root}/{TLS_SERVER_CERT}"))
+        .unwrap();
+    acceptor
+        .set_private_key_file(format!("{root}/{TLS_SERVER_KEY}"), SslFiletype::PEM)
+        .unwrap();
+    let acceptor = acceptor.build();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        // A failed handshake on the server side is the client's verdict arriving as an alert.
+        if let Ok(mut tls) = acceptor.accept(tcp) {
+            tls.write_all(b"hello from the server").unwrap();
+            tls.shutdown().ok();
+        }
+    });
+    let mut connector = SslConnector::builder(SslMethod::tls_client()).unwrap();
+    connector.set_cert_store(trust);
+    let tcp = TcpStream::connect(addr).unwrap();
+    let result = connector.build().connect("localhost", tcp).map(|mut tls| {
+        let mut got = Vec::new();
+        tls.read_to_end(&mut got).unwrap();
+        got
+    });
+    server.join().unwrap();
+    result
+}
+
+#[test]
+fn handshake_trusts_the_anchor_found_in_the_system_stores() {
+    install_test_anchor();
+    let got = handshake_with(trust_from_stores(&[c"CA", c"ROOT"])).expect("verified handshake");
+    assert_eq!(got, b"hello from the server");
+}
+
+#[test]
+fn handshake_without_that_store_is_refused() {
+    install_test_anchor();
+    // The ROOT store (the host's public CAs) does not vouch for the test server.
+    match handshake_with(trust_from_stores(&[c"ROOT"])) {
+        Ok(_) => panic!("a server no store trusts was accepted"),
+        Err(HandshakeError::Failure(mid)) => assert_eq!(
+            mid.ssl().verify_result().as_raw(),
+            20, // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            "{}",
+            mid.error()
+        ),
+        Err(other) => panic!("unexpected handshake error: {other}"),
+    }
+}
+
+// --- pep466_urandom's draw (getrandom crate: ProcessPrng on Windows) -----------------------
+
+#[test]
+fn urandom_fills_buffers_of_every_size() {
+    for len in [0usize, 1, 16, 256, 257, 4096, 1 << 20] {
+        let mut a = vec![0u8; len];
+        let mut b = vec![0u8; len];
+        portable::draw(&mut a).unwrap();
+        portable::draw(&mut b).unwrap();
+        if len >= 16 {
+            assert_ne!(a, b, "two draws of {len} bytes are equal");
+            assert!(a.iter().any(|&x| x != 0), "{len} bytes of zeros");
+        }
+    }
+}
+
+#[test]
+fn urandom_bytes_are_spread_over_all_values() {
+    // 1 MiB: each byte value is expected 4 096 times (standard deviation 64); a source that
+    // repeats, skips values or leaves the buffer alone falls far outside the bound.
+    let mut buf = vec![0u8; 1 << 20];
+    portable::draw(&mut buf).unwrap();
+    let mut counts = [0u32; 256];
+    for &b in &buf {
+        counts[b as usize] += 1;
+    }
+    for (value, &n) in counts.iter().enumerate() {
+        assert!(
+            (3_500..=4_700).contains(&n),
+            "byte {value:#04x} seen {n} times"
+        );
+    }
+}
+
+#[test]
+fn urandom_serves_many_threads() {
+    let draws: Vec<Vec<u8>> = (0..8)
+        .map(|_| {
+            std::thread::spawn(|| {
+                let mut buf = vec![0u8; 64 * 1024];
+                portable::draw(&mut buf).unwrap();
+                buf
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    for i in 0..draws.len() {
+        for j in i + 1..draws.len() {
+            assert_ne!(draws[i], draws[j]);
+        }
+    }
 }

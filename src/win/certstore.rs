@@ -110,17 +110,24 @@ impl Store {
     /// A system store by name (ANSI), read-only, from the local machine's location: 2.7.18's
     /// call.
     pub fn open_system(name: &CStr) -> Result<Store, WinError> {
+        Store::open_system_with(
+            name,
+            CERT_STORE_READONLY_FLAG | CERT_SYSTEM_STORE_LOCAL_MACHINE,
+        )
+    }
+
+    /// The same system store opened for writing: the Wine tests put their trust anchor into it,
+    /// as an administrator installs one.
+    #[cfg(test)]
+    pub fn open_system_for_update(name: &CStr) -> Result<Store, WinError> {
+        Store::open_system_with(name, CERT_SYSTEM_STORE_LOCAL_MACHINE)
+    }
+
+    fn open_system_with(name: &CStr, flags: u32) -> Result<Store, WinError> {
         // SAFETY: `name` is a NUL-terminated string alive for the call, as the system
         // provider's parameter; provider 0 = default.
-        let handle = unsafe {
-            CertOpenStore(
-                CERT_STORE_PROV_SYSTEM_A,
-                0,
-                0,
-                CERT_STORE_READONLY_FLAG | CERT_SYSTEM_STORE_LOCAL_MACHINE,
-                name.as_ptr().cast(),
-            )
-        };
+        let handle =
+            unsafe { CertOpenStore(CERT_STORE_PROV_SYSTEM_A, 0, 0, flags, name.as_ptr().cast()) };
         Store::from_handle(handle)
     }
 

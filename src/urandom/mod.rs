@@ -30,20 +30,15 @@ pub(crate) fn fill(buf: &mut [u8]) -> io::Result<()> {
 /// Fills `buf` with random bytes from the operating system.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) fn fill(buf: &mut [u8]) -> io::Result<()> {
-    let draw = |b: &mut [u8]| {
-        getrandom::getrandom(b).map_err(|e| {
-            e.raw_os_error().map_or_else(
-                || io::Error::other(e.to_string()),
-                io::Error::from_raw_os_error,
-            )
-        })
-    };
     if buf.len() <= SMALL {
-        draw(buf)
+        portable::draw(buf)
     } else {
-        crate::py::gil::release_if_held(|| draw(buf))
+        crate::py::gil::release_if_held(|| portable::draw(buf))
     }
 }
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
