@@ -4,7 +4,9 @@
 #      the header-freshness test, the symbol/link-line tests; the compile-fail proof that a
 #      method table entry of the wrong calling convention does not compile;
 #   2. the error tables are fresh for the linked OpenSSL and for the 1.1.1 and 4.0 headers
-#      (scripts/make_ssl_data.py --check);
+#      (scripts/make_ssl_data.py --check); 2b. licences: THIRD-PARTY-LICENSES.txt is current
+#      (scripts/third-party-licenses.py --check) and the patched MSI and macOS installer scripts
+#      ship it (scripts/installer-licences.py, run by 2.7 on the pristine tree);
 #   3. our own Python 2.7 tests (tests/python) against the release cdylib, then the py3parity
 #      differential suite (tests/py3parity: the same scenarios under 2.7 + pep466 and Python 3);
 #   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
@@ -14,7 +16,7 @@
 #   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents;
 #   6b. windows: the Windows code cross-built on Linux (scripts/windows.sh): the library for
 #      x86_64-pc-windows-gnu against 2.7.18's Windows headers, tests/windows.rs run under Wine
-#      (crypt32 certificate stores), pep466.dll linked against python27.dll's import library,
+#      (crypt32 certificate stores, a handshake trusted through them, urandom), pep466.dll linked against python27.dll's import library,
 #      and `cargo check` for x86_64- and i686-pc-windows-msvc (18.5 minutes from a clean
 #      target/ on a busy 2-core machine, mostly OpenSSL's cross build; 27 s when cached);
 #   7. fuzz: each cargo-fuzz target for 30 s (PEP466_FUZZ_SECONDS) over its seed corpus and
@@ -77,6 +79,24 @@ error_tables() {
     [ "$failed" -eq 0 ]
 }
 stage tables error_tables
+licences() {
+    # THIRD-PARTY-LICENSES.txt must list what Cargo.lock links now, and the MSI's and the macOS
+    # installer's patched licence steps must ship it (run by 2.7 on the pristine 2.7.18 tree).
+    local src py27 fresh=0
+    python3 scripts/third-party-licenses.py --check && fresh=1
+    echo "licence file: $fresh passed, $((1 - fresh)) failed"
+    src=$(scripts/build-cpython.sh --source-only 2>/dev/null | tail -1)
+    py27=$(python3 -c 'import sys; sys.path.insert(0, "tests/python"); import pep466_support as s; print(s.find_python27())')
+    local out p f
+    out=$("$py27" scripts/installer-licences.py "$src" .)
+    echo "$out"
+    p=$(sed -n 's/^installer licences: \([0-9]*\) passed.*/\1/p' <<<"$out")
+    f=$(sed -n 's/^installer licences: .* \([0-9]*\) failed/\1/p' <<<"$out")
+    [ -n "$p" ] || { p=0; f=1; }   # did not run
+    echo "licences: $((p + fresh)) passed, $((f + 1 - fresh)) failed"
+    [ "$fresh" = 1 ] && [ "$f" = 0 ]
+}
+stage licences licences
 stage own python3 tests/python/run.py --lib target/release/libpep466.so
 stage py3parity python3 tests/py3parity/run.py --lib target/release/libpep466.so
 stage stdlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so
