@@ -85,14 +85,23 @@ impl Ssl {
     /// The key-exchange group of the handshake (`SSL_get0_group_name` on 3.2+,
     /// `SSL_get_negotiated_group` + `SSL_group_to_name` on 3.0 and 3.1: the same names).
     pub(crate) fn group_name(&self) -> Result<Option<String>, Unsupported> {
+        // Both OpenSSL calls below read the session without checking it: on a connection
+        // that has none yet (before the handshake) they dereference NULL (CPython
+        // gh-155782). No session, no group.
+        // SAFETY: a live SSL; the session is only compared with NULL.
+        #[cfg(pep466_ossl300)]
+        if unsafe { sys::SSL_get_session(self.as_ptr()) }.is_null() {
+            return Ok(None);
+        }
         #[cfg(pep466_ossl320)]
         {
-            // SAFETY: a live SSL; NULL or a static name.
+            // SAFETY: a live SSL with a session; NULL or a static name.
             Ok(unsafe { crate::ossl::static_text(SSL_get0_group_name(self.as_ptr())) })
         }
         #[cfg(all(pep466_ossl300, not(pep466_ossl320)))]
         {
-            // SAFETY: a live SSL; the ctrl takes no pointer; the name is static or NULL.
+            // SAFETY: a live SSL with a session; the ctrl takes no pointer; the name is
+            // static or NULL.
             unsafe {
                 let nid = sys::SSL_ctrl(
                     self.as_ptr(),

@@ -73,6 +73,18 @@ class OurClient(unittest.TestCase):
         finally:
             s.close()
 
+    def test_group_none_on_objects_without_a_session(self):
+        # A memory-BIO object has its native connection at once, before any handshake;
+        # OpenSSL 3.2+'s SSL_get0_group_name dereferences the missing session (CPython
+        # gh-155782: Python 3 returns None there too).
+        for ctx, kwargs in ((client_context(), {"server_hostname": "localhost"}),
+                            (server_context(), {"server_side": True})):
+            obj = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), **kwargs)
+            self.assertIsNone(obj.group())
+            if V >= (3, 5):
+                self.assertIsNone(obj.client_sigalg())
+                self.assertIsNone(obj.server_sigalg())
+
     def test_client_sigalgs_restrict_our_signature(self):
         ctx = client_context(cert="client")
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
