@@ -7,7 +7,7 @@
 //! buffers run in parallel and never deadlock.
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
-use crate::hashlib::names::{constructor_context, digest_by_name, CONSTRUCTOR_NAMES};
+use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
@@ -37,10 +37,31 @@ pub(crate) fn released_if_long<R: Send>(
     }
 }
 
+/// The object is the header and two pointers (32 bytes, as Python 3's). `name` is 2.7's: the
+/// object given to `new()` (`'SHA256'` stays upper case), kept beside the lock in the
+/// context's side allocation; objects of the `openssl_<name>` constructors, and of `new()`
+/// when given that very (interned) string, keep none: their name is the constructor's shared
+/// string, found from the digest when asked for.
 pub(crate) struct Hash {
-    /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
-    name: Owned,
-    ctx: GilOrMutex<DigestCtx>,
+    ctx: GilOrMutex<DigestCtx, Owned>,
+}
+
+/// One name string per constructor, shared by its objects (2.7's `CONST_<name>_name_obj`),
+/// interned so that `new('sha256')` with a literal passes this very object.
+static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
+    [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
+
+fn constructor_name(index: usize) -> PyResult<Owned> {
+    NAMES[index].get(CONSTRUCTOR_NAMES[index])
+}
+
+/// Makes the shared names at import, so the module's one reference to each is there from
+/// the start (a literal `'sha256'` elsewhere is the same interned object).
+pub(crate) fn prepare_names() -> PyResult<()> {
+    for index in 0..CONSTRUCTOR_NAMES.len() {
+        constructor_name(index)?;
+    }
+    Ok(())
 }
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
@@ -157,7 +178,7 @@ impl Hash {
 /// index; `new()` and `copy()` ask the context).
 fn new_hash(
     py: Python<'_>,
-    name: Owned,
+    name: Option<Owned>,
     mut ctx: DigestCtx,
     xof: bool,
     data: Option<&[u8]>,
@@ -167,8 +188,7 @@ fn new_hash(
             .map_err(openssl_failure)?;
     }
     let object = Hash {
-        name,
-        ctx: GilOrMutex::new(ctx),
+        ctx: GilOrMutex::with_extra(ctx, name),
     };
     if xof {
         create(HashXof(object))
@@ -227,12 +247,25 @@ fn copy(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
         .with_ctx(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
     let xof = ctx.md().is_xof();
-    new_hash(py, slf.name.clone(), ctx, xof, None)
+    new_hash(py, slf.ctx.extra(py).cloned(), ctx, xof, None)
 }
 
 /// Python: `_hashlib.HASH.name`
-fn get_name(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    Ok(slf.name.clone())
+fn get_name(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    name(py, &slf)
+}
+
+fn name(py: Python<'_>, slf: &Hash) -> PyResult<Owned> {
+    if let Some(name) = slf.ctx.extra(py) {
+        return Ok(name.clone());
+    }
+    // A constructor's object (or `new()`'s, given the constructor's own string).
+    let md = slf.ctx.with(py, false, |ctx| ctx.md());
+    let python = python_name(md);
+    match CONSTRUCTOR_NAMES.iter().position(|n| *n == python) {
+        Some(index) => constructor_name(index),
+        None => value::bytes(python.as_bytes()),
+    }
 }
 
 /// Python: assigning or deleting `_hashlib.HASH.name`. 2.7 makes `name` a READONLY member,
@@ -255,8 +288,8 @@ fn get_block_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
 }
 
 /// Python: `repr(_hashlib.HASH)`: `<md5 HASH object @ 0x7f...>`
-fn repr(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let name = value::as_bytes(&slf.name)?;
+fn repr(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    let name = value::as_bytes(&name(py, &slf)?)?;
     let text = format!(
         "<{} HASH object @ {:#x}>",
         String::from_utf8_lossy(&name),
@@ -392,7 +425,23 @@ pub(crate) fn new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     let name = digest_name(&name_obj)?;
     let md = digest_by_name(&name, rest.usedforsecurity()?).ok_or_else(unsupported)?;
     let ctx = DigestCtx::new(md).map_err(|_| unsupported())?;
-    new_hash(py, name_obj, ctx, md.is_xof(), rest.data()?)
+    // Given a constructor's own name object, the object needs no name of its own: `name`
+    // finds the same object again from the digest.
+    // (The digest of constructor `i`'s name is named that again: `names` tests it.)
+    let shared = match CONSTRUCTOR_NAMES
+        .iter()
+        .position(|n| n.as_bytes() == name.as_slice())
+    {
+        Some(index) => constructor_name(index)?.as_ptr() == name_obj.as_ptr(),
+        None => false,
+    };
+    new_hash(
+        py,
+        (!shared).then_some(name_obj),
+        ctx,
+        md.is_xof(),
+        rest.data()?,
+    )
 }
 
 /// 2.7 converts the name with the `s` format: str, or unicode in the default encoding, without
@@ -449,14 +498,9 @@ fn constructed(
     data: Option<&[u8]>,
 ) -> PyResult<Owned> {
     let ctx = constructor_context(index, usedforsecurity).ok_or_else(unsupported)?;
-    // One name string per constructor, shared by its objects (2.7's CONST_<name>_name_obj):
-    // no allocation per call, and 40-odd bytes less per live object.
-    static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
-        [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
-    let name = NAMES[index].get(CONSTRUCTOR_NAMES[index])?;
     new_hash(
         py,
-        name,
+        None,
         ctx,
         CONSTRUCTOR_NAMES[index].starts_with("shake"),
         data,
@@ -506,9 +550,9 @@ mod tests {
     use super::{Hash, HASHXOF_DOC, HASH_DOC};
 
     #[test]
-    fn object_is_three_pointers() {
-        // Header (16) + name + lock pointer + context pointer: pymalloc's 40-byte class.
-        assert_eq!(std::mem::size_of::<Hash>(), 24);
+    fn object_is_two_pointers() {
+        // Header (16) + side pointer + context pointer: 32 bytes, as Python 3's.
+        assert_eq!(std::mem::size_of::<Hash>(), 16);
     }
 
     #[test]
