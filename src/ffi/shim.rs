@@ -24,6 +24,12 @@ extern "C" {
     ) -> *mut PyObject;
     pub(crate) fn pep466_unicode_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_string_check(o: *mut PyObject) -> c_int;
+    pub(crate) fn pep466_exact_str_items(
+        args: *mut PyObject,
+        n: Py_ssize_t,
+        data: *mut *const c_char,
+        size: *mut Py_ssize_t,
+    ) -> c_int;
     pub(crate) fn pep466_int_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_long_check(o: *mut PyObject) -> c_int;
     pub(crate) fn pep466_callable_check(o: *mut PyObject) -> c_int;

@@ -7,7 +7,7 @@
 //! buffers run in parallel and never deadlock.
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
-use crate::hashlib::names::{constructor_context, digest_by_name, CONSTRUCTOR_NAMES};
+use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
@@ -21,12 +21,47 @@ use crate::py_unary_slot;
 use std::ffi::CStr;
 
 /// Updates at least this long release the GIL (2.7's `HASHLIB_GIL_MINSIZE`).
-const GIL_MINSIZE: usize = 2048;
+pub(crate) const GIL_MINSIZE: usize = 2048;
 
+/// Runs `f` with the GIL released when `len` is at least `GIL_MINSIZE` (the data of a
+/// constructor, a new HMAC or a one-shot, which no other thread can see yet).
+pub(crate) fn released_if_long<R: Send>(
+    py: Python<'_>,
+    len: usize,
+    f: impl FnOnce() -> R + Send,
+) -> R {
+    if len >= GIL_MINSIZE {
+        py.allow_threads(f)
+    } else {
+        f()
+    }
+}
+
+/// The object is the header and two pointers (32 bytes, as Python 3's). `name` is 2.7's: the
+/// object given to `new()` (`'SHA256'` stays upper case), kept beside the lock in the
+/// context's side allocation; objects of the `openssl_<name>` constructors, and of `new()`
+/// when given that very (interned) string, keep none: their name is the constructor's shared
+/// string, found from the digest when asked for.
 pub(crate) struct Hash {
-    /// The name as given to `new()` (2.7 keeps the very object: `'SHA256'` stays upper case).
-    name: Owned,
-    ctx: GilOrMutex<DigestCtx>,
+    ctx: GilOrMutex<DigestCtx, Owned>,
+}
+
+/// One name string per constructor, shared by its objects (2.7's `CONST_<name>_name_obj`),
+/// interned so that `new('sha256')` with a literal passes this very object.
+static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
+    [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
+
+fn constructor_name(index: usize) -> PyResult<Owned> {
+    NAMES[index].get(CONSTRUCTOR_NAMES[index])
+}
+
+/// Makes the shared names at import, so the module's one reference to each is there from
+/// the start (a literal `'sha256'` elsewhere is the same interned object).
+pub(crate) fn prepare_names() -> PyResult<()> {
+    for index in 0..CONSTRUCTOR_NAMES.len() {
+        constructor_name(index)?;
+    }
+    Ok(())
 }
 
 static HASH_TYPE: TypeSlot = TypeSlot::new();
@@ -50,35 +85,38 @@ impl PyClass for HashXof {
     }
 }
 
-const HASHXOF_DOC: &CStr = c"A hash is an object used to calculate a checksum of a string of \
-information.\n\
-\n\
-Methods:\n\
-\n\
-update() -- updates the current digest with an additional string\n\
-digest(length) -- return the current digest value\n\
-hexdigest(length) -- return the current digest as a string of hexadecimal digits\n\
-copy() -- return a copy of the current hash object\n\
-\n\
-Attributes:\n\
-\n\
-name -- the hash algorithm being used by this object\n\
-digest_size -- number of bytes in this hashes output\n";
+/// The two docstrings differ in their first line and in `digest`'s argument.
+macro_rules! hash_doc {
+    ($head:literal, $length:literal) => {
+        value::const_cstr(concat!(
+            $head,
+            "\n\nMethods:\n\n\
+             update() -- updates the current digest with an additional string\n\
+             digest(",
+            $length,
+            ") -- return the current digest value\n\
+             hexdigest(",
+            $length,
+            ") -- return the current digest as a string of hexadecimal digits\n\
+             copy() -- return a copy of the current hash object\n\
+             \n\
+             Attributes:\n\
+             \n\
+             name -- the hash algorithm being used by this object\n\
+             digest_size -- number of bytes in this hashes output\n\0"
+        ))
+    };
+}
 
-const HASH_DOC: &CStr = c"A hash represents the object used to calculate a checksum of a\n\
-string of information.\n\
-\n\
-Methods:\n\
-\n\
-update() -- updates the current digest with an additional string\n\
-digest() -- return the current digest value\n\
-hexdigest() -- return the current digest as a string of hexadecimal digits\n\
-copy() -- return a copy of the current hash object\n\
-\n\
-Attributes:\n\
-\n\
-name -- the hash algorithm being used by this object\n\
-digest_size -- number of bytes in this hashes output\n";
+const HASHXOF_DOC: &CStr = hash_doc!(
+    "A hash is an object used to calculate a checksum of a string of information.",
+    "length"
+);
+
+const HASH_DOC: &CStr = hash_doc!(
+    "A hash represents the object used to calculate a checksum of a\nstring of information.",
+    ""
+);
 
 pub(crate) const NEW_DOC: &CStr = c"Return a new hash object using the named algorithm.\n\
 An optional string argument may be provided and will be\n\
@@ -136,24 +174,21 @@ impl Hash {
 
 /// Makes a HASH object, hashing `data` first (with the GIL released when it is long; nobody
 /// else can see the object yet, so no lock is needed).
+/// `xof`: the digest is an extendable-output function (the constructors know it from their
+/// index; `new()` and `copy()` ask the context).
 fn new_hash(
     py: Python<'_>,
-    name: Owned,
+    name: Option<Owned>,
     mut ctx: DigestCtx,
+    xof: bool,
     data: Option<&[u8]>,
 ) -> PyResult<Owned> {
     if let Some(data) = data.filter(|d| !d.is_empty()) {
-        let result = if data.len() >= GIL_MINSIZE {
-            py.allow_threads(|| ctx.update(data).map(|()| ctx))
-        } else {
-            ctx.update(data).map(|()| ctx)
-        };
-        ctx = result.map_err(openssl_failure)?;
+        ctx = released_if_long(py, data.len(), || ctx.update(data).map(|()| ctx))
+            .map_err(openssl_failure)?;
     }
-    let xof = ctx.md().is_xof();
     let object = Hash {
-        name,
-        ctx: GilOrMutex::new(ctx),
+        ctx: GilOrMutex::with_extra(ctx, name),
     };
     if xof {
         create(HashXof(object))
@@ -174,6 +209,8 @@ fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned>
     update_bytes(py, &slf, data.bytes().unwrap_or_default())
 }
 
+// Inlined into `update`'s fast path: one call frame fewer per short update.
+#[inline(always)]
 fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hash>, bytes: &[u8]) -> PyResult<Owned> {
     if !bytes.is_empty() {
         slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
@@ -194,8 +231,11 @@ fn digest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
 
 /// Python: `_hashlib.HASH.hexdigest`
 fn hexdigest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let raw = digest_bytes(py, &slf)?;
-    let raw = raw.as_slice();
+    hex_str(digest_bytes(py, &slf)?.as_slice())
+}
+
+/// A `str` of the lower-case hex of a digest (at most `MAX_DIGEST` bytes).
+pub(crate) fn hex_str(raw: &[u8]) -> PyResult<Owned> {
     let mut hex = [0u8; 2 * MAX_DIGEST];
     hex_into(raw, &mut hex);
     value::bytes(&hex[..2 * raw.len()])
@@ -206,12 +246,26 @@ fn copy(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let ctx = slf
         .with_ctx(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
-    new_hash(py, slf.name.clone(), ctx, None)
+    let xof = ctx.md().is_xof();
+    new_hash(py, slf.ctx.extra(py).cloned(), ctx, xof, None)
 }
 
 /// Python: `_hashlib.HASH.name`
-fn get_name(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    Ok(slf.name.clone())
+fn get_name(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    name(py, &slf)
+}
+
+fn name(py: Python<'_>, slf: &Hash) -> PyResult<Owned> {
+    if let Some(name) = slf.ctx.extra(py) {
+        return Ok(name.clone());
+    }
+    // A constructor's object (or `new()`'s, given the constructor's own string).
+    let md = slf.ctx.with(py, false, |ctx| ctx.md());
+    let python = python_name(md);
+    match CONSTRUCTOR_NAMES.iter().position(|n| *n == python) {
+        Some(index) => constructor_name(index),
+        None => value::bytes(python.as_bytes()),
+    }
 }
 
 /// Python: assigning or deleting `_hashlib.HASH.name`. 2.7 makes `name` a READONLY member,
@@ -234,8 +288,8 @@ fn get_block_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
 }
 
 /// Python: `repr(_hashlib.HASH)`: `<md5 HASH object @ 0x7f...>`
-fn repr(_py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let name = value::as_bytes(&slf.name)?;
+fn repr(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    let name = value::as_bytes(&name(py, &slf)?)?;
     let text = format!(
         "<{} HASH object @ {:#x}>",
         String::from_utf8_lossy(&name),
@@ -371,7 +425,23 @@ pub(crate) fn new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     let name = digest_name(&name_obj)?;
     let md = digest_by_name(&name, rest.usedforsecurity()?).ok_or_else(unsupported)?;
     let ctx = DigestCtx::new(md).map_err(|_| unsupported())?;
-    new_hash(py, name_obj, ctx, rest.data()?)
+    // Given a constructor's own name object, the object needs no name of its own: `name`
+    // finds the same object again from the digest.
+    // (The digest of constructor `i`'s name is named that again: `names` tests it.)
+    let shared = match CONSTRUCTOR_NAMES
+        .iter()
+        .position(|n| n.as_bytes() == name.as_slice())
+    {
+        Some(index) => constructor_name(index)?.as_ptr() == name_obj.as_ptr(),
+        None => false,
+    };
+    new_hash(
+        py,
+        (!shared).then_some(name_obj),
+        ctx,
+        md.is_xof(),
+        rest.data()?,
+    )
 }
 
 /// 2.7 converts the name with the `s` format: str, or unicode in the default encoding, without
@@ -428,12 +498,13 @@ fn constructed(
     data: Option<&[u8]>,
 ) -> PyResult<Owned> {
     let ctx = constructor_context(index, usedforsecurity).ok_or_else(unsupported)?;
-    // One name string per constructor, shared by its objects (2.7's CONST_<name>_name_obj):
-    // no allocation per call, and 40-odd bytes less per live object.
-    static NAMES: [value::StaticStr; CONSTRUCTOR_NAMES.len()] =
-        [const { value::StaticStr::new() }; CONSTRUCTOR_NAMES.len()];
-    let name = NAMES[index].get(CONSTRUCTOR_NAMES[index])?;
-    new_hash(py, name, ctx, data)
+    new_hash(
+        py,
+        None,
+        ctx,
+        CONSTRUCTOR_NAMES[index].starts_with("shake"),
+        data,
+    )
 }
 
 macro_rules! constructors {
@@ -472,4 +543,28 @@ constructors! {
     9 sha3_512 c"|s*:openssl_sha3_512" c"|s*Os*:openssl_sha3_512" c"Returns a sha3-512 hash object; optionally initialized with a string";
     10 shake_128 c"|s*:openssl_shake_128" c"|s*Os*:openssl_shake_128" c"Returns a shake-128 variable hash object; optionally initialized with a string";
     11 shake_256 c"|s*:openssl_shake_256" c"|s*Os*:openssl_shake_256" c"Returns a shake-256 variable hash object; optionally initialized with a string";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Hash, HASHXOF_DOC, HASH_DOC};
+
+    #[test]
+    fn object_is_two_pointers() {
+        // Header (16) + side pointer + context pointer: 32 bytes, as Python 3's.
+        assert_eq!(std::mem::size_of::<Hash>(), 16);
+    }
+
+    #[test]
+    fn docstrings_keep_their_lines() {
+        let hash = HASH_DOC.to_str().expect("ascii");
+        assert!(hash.starts_with("A hash represents the object used to calculate a checksum of a\nstring of information.\n\nMethods:\n\nupdate() --"));
+        assert!(hash.contains("\ndigest() -- return the current digest value\nhexdigest() -- "));
+        assert!(hash.ends_with("\n\nAttributes:\n\nname -- the hash algorithm being used by this object\ndigest_size -- number of bytes in this hashes output\n"));
+        let xof = HASHXOF_DOC.to_str().expect("ascii");
+        assert!(xof.starts_with("A hash is an object used to calculate a checksum of a string of information.\n\nMethods:"));
+        assert!(xof.contains(
+            "\ndigest(length) -- return the current digest value\nhexdigest(length) -- "
+        ));
+    }
 }

@@ -4,9 +4,9 @@
 //! Thread safety as for `HASH`: the context sits in a `GilOrMutex`; long updates release the GIL.
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
-use crate::hashlib::hash::hex_into;
+use crate::hashlib::hash::{hex_str, released_if_long, GIL_MINSIZE};
 use crate::hashlib::names::{digest_by_name, python_name};
-use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
+use crate::ossl::digest::MessageDigest;
 use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
 use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
@@ -19,13 +19,10 @@ use crate::py_unary_slot;
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
-/// Messages at least this long are MACed with the GIL released (as hashes are).
-const GIL_MINSIZE: usize = 2048;
-
+/// The name (`hmac-sha256`) is made from the context's digest when asked for: building it
+/// per object cost an allocation and a name lookup on every `hmac.new`.
 pub(crate) struct Hmac {
     ctx: GilOrMutex<HmacCtx>,
-    /// Python 3's digest name (`sha256`); `name` is `hmac-` + it.
-    digest_name: String,
 }
 
 static HMAC_TYPE: TypeSlot = TypeSlot::new();
@@ -125,23 +122,24 @@ fn new_object(
     key: &[u8],
     msg: Option<&[u8]>,
 ) -> PyResult<Owned> {
-    if key.len() > i32::MAX as usize {
-        return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
-    }
+    check_key(key)?;
     let mut ctx = HmacCtx::new(md, key).map_err(openssl_failure)?;
     if let Some(msg) = msg.filter(|m| !m.is_empty()) {
         // Nobody else sees the context yet: no lock, the GIL released for long messages.
-        ctx = if msg.len() >= GIL_MINSIZE {
-            py.allow_threads(|| ctx.update(msg).map(|()| ctx))
-        } else {
-            ctx.update(msg).map(|()| ctx)
-        }
-        .map_err(openssl_failure)?;
+        ctx = released_if_long(py, msg.len(), || ctx.update(msg).map(|()| ctx))
+            .map_err(openssl_failure)?;
     }
     create(Hmac {
         ctx: GilOrMutex::new(ctx),
-        digest_name: python_name(md),
     })
+}
+
+/// OpenSSL takes the key length as an int.
+fn check_key(key: &[u8]) -> PyResult<()> {
+    if key.len() > i32::MAX as usize {
+        return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
+    }
+    Ok(())
 }
 
 /// Python: `_hashlib.HMAC.update(msg)`
@@ -157,6 +155,8 @@ fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owne
     update_bytes(py, &slf, msg.bytes().unwrap_or_default())
 }
 
+// Inlined into `update`'s fast path: one call frame fewer per short update.
+#[inline(always)]
 fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hmac>, bytes: &[u8]) -> PyResult<Owned> {
     if !bytes.is_empty() {
         slf.ctx
@@ -179,11 +179,7 @@ fn digest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
 
 /// Python: `_hashlib.HMAC.hexdigest()`
 fn hexdigest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    let raw = mac(py, &slf)?;
-    let raw = raw.as_slice();
-    let mut hex = [0u8; 2 * MAX_DIGEST];
-    hex_into(raw, &mut hex);
-    value::bytes(&hex[..2 * raw.len()])
+    hex_str(mac(py, &slf)?.as_slice())
 }
 
 /// Python: `_hashlib.HMAC.copy()`
@@ -194,13 +190,17 @@ fn copy(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
         .map_err(openssl_failure)?;
     create(Hmac {
         ctx: GilOrMutex::new(ctx),
-        digest_name: slf.digest_name.clone(),
     })
 }
 
+/// Python 3's name of the object's digest (`sha256`).
+fn digest_name(py: Python<'_>, slf: &Slf<'_, Hmac>) -> String {
+    python_name(slf.ctx.with(py, false, |ctx| ctx.md()))
+}
+
 /// Python: `_hashlib.HMAC.name` (`hmac-sha256`)
-fn get_name(_py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    value::bytes(format!("hmac-{}", slf.digest_name).as_bytes())
+fn get_name(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
+    value::bytes(format!("hmac-{}", digest_name(py, &slf)).as_bytes())
 }
 
 /// Python: `_hashlib.HMAC.digest_size`
@@ -216,10 +216,10 @@ fn get_block_size(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
 }
 
 /// Python: `repr(_hashlib.HMAC)`: `<sha256 HMAC object @ 0x7f...>`
-fn repr(_py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
+fn repr(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
     let text = format!(
         "<{} HMAC object @ {:#x}>",
-        slf.digest_name,
+        digest_name(py, &slf),
         address(&slf.object())
     );
     value::bytes(text.as_bytes())
@@ -247,15 +247,8 @@ pub(crate) fn hmac_digest(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
 }
 
 fn one_shot(py: Python<'_>, md: MessageDigest, key: &[u8], msg: &[u8]) -> PyResult<Owned> {
-    if key.len() > i32::MAX as usize {
-        return Err(PyErr::new(Builtin::OverflowError, "key is too long."));
-    }
-    let out = if msg.len() >= GIL_MINSIZE {
-        py.allow_threads(|| hmac(md, key, msg))
-    } else {
-        hmac(md, key, msg)
-    }
-    .map_err(openssl_failure)?;
+    check_key(key)?;
+    let out = released_if_long(py, msg.len(), || hmac(md, key, msg)).map_err(openssl_failure)?;
     value::bytes(out.as_slice())
 }
 

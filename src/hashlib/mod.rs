@@ -33,6 +33,7 @@ pub(crate) fn init(py: Python<'_>) -> PyResult<Module> {
     let blake2s = blake2::ready_blake2s()?;
     let unsupported = errors::create(py)?;
     names::prepare_constructors();
+    hash::prepare_names()?;
     let module = ModuleBuilder::new(c"_hashlib", c"OpenSSL interface for hashlib module");
     let module = crate::py_members!(module, module {
         function keywords c"new" => hash::new, hash::NEW_DOC;

@@ -146,4 +146,16 @@ mod tests {
             assert_eq!(python_name(md), python, "{given}");
         }
     }
+
+    /// `HASH.name` finds a constructor's shared name from the digest: each constructor's
+    /// digest must be named that constructor's name again (either `usedforsecurity`).
+    #[test]
+    fn constructor_names_round_trip() {
+        for name in super::CONSTRUCTOR_NAMES {
+            for usedforsecurity in [true, false] {
+                let md = digest_by_name(name.as_bytes(), usedforsecurity).expect(name);
+                assert_eq!(python_name(md), name);
+            }
+        }
+    }
 }

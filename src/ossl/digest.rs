@@ -5,7 +5,7 @@ use crate::ossl::compat;
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
 use std::cell::RefCell;
-use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
 use std::ptr::NonNull;
 use std::sync::Mutex;
 
@@ -153,6 +153,16 @@ fn provider_implementation(legacy: *const sys::EVP_MD, _relaxed: bool) -> Option
     Some(MessageDigest(legacy))
 }
 
+/// `s`'s address, or a static empty string's for an empty `s` (whose pointer may be dangling):
+/// OpenSSL reads NULL as "no input" (`HMAC_Init_ex`: keep the old key) or refuses it.
+pub(crate) fn nonnull(s: &[u8]) -> *const u8 {
+    if s.is_empty() {
+        b"".as_ptr()
+    } else {
+        s.as_ptr()
+    }
+}
+
 /// The longest digest `EVP_DigestFinal_ex` writes (`EVP_MAX_MD_SIZE`).
 pub(crate) const MAX_DIGEST: usize = sys::EVP_MAX_MD_SIZE as usize;
 
@@ -165,6 +175,22 @@ pub(crate) struct DigestBytes {
 impl DigestBytes {
     pub(crate) fn as_slice(&self) -> &[u8] {
         &self.buf[..self.len]
+    }
+
+    /// Runs a `*Final*` call that writes up to `EVP_MAX_MD_SIZE` bytes and their count.
+    pub(crate) fn from_final(
+        fin: impl FnOnce(*mut u8, &mut c_uint) -> c_int,
+    ) -> Result<DigestBytes, OsslError> {
+        let mut out = DigestBytes {
+            buf: [0; MAX_DIGEST],
+            len: 0,
+        };
+        let mut len: c_uint = 0;
+        if fin(out.buf.as_mut_ptr(), &mut len) != 1 {
+            return Err(OsslError::take());
+        }
+        out.len = (len as usize).min(MAX_DIGEST);
+        Ok(out)
     }
 }
 
@@ -193,6 +219,7 @@ impl DigestCtx {
         }
     }
 
+    #[inline]
     pub(crate) fn update(&mut self, mut data: &[u8]) -> Result<(), OsslError> {
         // Fed in pieces of at most INT_MAX bytes, as 2.7 does, so any size works everywhere.
         while !data.is_empty() {
@@ -263,27 +290,17 @@ impl DigestCtx {
 
     /// Finalises this context (which must then be re-initialised or copied into before reuse).
     fn finish(&mut self) -> Result<DigestBytes, OsslError> {
-        let mut out = DigestBytes {
-            buf: [0; MAX_DIGEST],
-            len: 0,
-        };
-        let mut len: u32 = 0;
+        let ctx = self.0.as_ptr();
         // SAFETY: a valid EVP_MD.
         if let Some(n) = unsafe { compat::shake_length(self.md().0) } {
-            // SAFETY: initialised context; out has EVP_MAX_MD_SIZE (>= 32) bytes.
-            if unsafe { sys::EVP_DigestFinalXOF(self.0.as_ptr(), out.buf.as_mut_ptr(), n) } != 1 {
-                return Err(OsslError::take());
-            }
-            out.len = n;
-            return Ok(out);
+            return DigestBytes::from_final(|out, len| {
+                *len = n as c_uint;
+                // SAFETY: initialised context; out has EVP_MAX_MD_SIZE (>= 32) bytes.
+                unsafe { sys::EVP_DigestFinalXOF(ctx, out, n) }
+            });
         }
         // SAFETY: initialised context; out has EVP_MAX_MD_SIZE bytes.
-        if unsafe { sys::EVP_DigestFinal_ex(self.0.as_ptr(), out.buf.as_mut_ptr(), &mut len) } != 1
-        {
-            return Err(OsslError::take());
-        }
-        out.len = (len as usize).min(MAX_DIGEST);
-        Ok(out)
+        DigestBytes::from_final(|out, len| unsafe { sys::EVP_DigestFinal_ex(ctx, out, len) })
     }
 
     pub(crate) fn digest_size(&self) -> usize {

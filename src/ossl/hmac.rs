@@ -4,11 +4,11 @@
 //! contexts directly; `EVP_MAC` adds a provider round trip and a parameter parse on every
 //! init, which is most of a short HMAC's cost. Python 3's `_hashlib` makes the same choice.
 
-use crate::ossl::digest::{MessageDigest, MAX_DIGEST};
+use crate::ossl::digest::{nonnull, DigestBytes, MessageDigest};
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
 use std::cell::RefCell;
-use std::ffi::{c_int, c_uint, c_void};
+use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 
 /// An initialised `HMAC_CTX` (key and digest set).
@@ -21,16 +21,7 @@ pub(crate) struct HmacCtx {
 unsafe impl Send for HmacCtx {}
 
 /// A finished MAC, on the stack.
-pub(crate) struct MacBytes {
-    buf: [u8; MAX_DIGEST],
-    len: usize,
-}
-
-impl MacBytes {
-    pub(crate) fn as_slice(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
+pub(crate) type MacBytes = DigestBytes;
 
 impl HmacCtx {
     fn alloc(md: MessageDigest) -> Result<HmacCtx, OsslError> {
@@ -53,11 +44,7 @@ impl HmacCtx {
     fn rekey(&mut self, md: MessageDigest, key: &[u8]) -> Result<(), OsslError> {
         let len = c_int::try_from(key.len()).map_err(|_| OsslError::default())?;
         // An empty key still needs a non-NULL pointer: NULL means "keep the old key".
-        let key_ptr = if key.is_empty() {
-            b"".as_ptr()
-        } else {
-            key.as_ptr()
-        };
+        let key_ptr = nonnull(key);
         // SAFETY: live context; key valid for len bytes; md valid; no engine.
         let ok = unsafe {
             sys::HMAC_Init_ex(
@@ -115,19 +102,9 @@ impl HmacCtx {
     }
 
     fn finish(&mut self) -> Result<MacBytes, OsslError> {
-        let mut out = MacBytes {
-            buf: [0; MAX_DIGEST],
-            len: 0,
-        };
-        let mut len: c_uint = 0;
+        let ctx = self.ctx.as_ptr();
         // SAFETY: initialised context; out has EVP_MAX_MD_SIZE bytes.
-        match unsafe { sys::HMAC_Final(self.ctx.as_ptr(), out.buf.as_mut_ptr(), &mut len) } {
-            1 => {
-                out.len = (len as usize).min(MAX_DIGEST);
-                Ok(out)
-            }
-            _ => Err(OsslError::take()),
-        }
+        DigestBytes::from_final(|out, len| unsafe { sys::HMAC_Final(ctx, out, len) })
     }
 }
 
@@ -187,40 +164,24 @@ fn hmac_evp_q(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes, Oss
             d: *const u8,
             n: usize,
             out: *mut u8,
-            out_len: *mut c_uint,
+            out_len: *mut std::ffi::c_uint,
         ) -> *mut u8;
     }
     let key_len = c_int::try_from(key.len()).map_err(|_| OsslError::default())?;
-    let mut out = MacBytes {
-        buf: [0; MAX_DIGEST],
-        len: 0,
-    };
-    let mut len: c_uint = 0;
     // An empty key or message still needs a non-NULL pointer (NULL key means "no key").
-    let nonnull = |s: &[u8]| {
-        if s.is_empty() {
-            b"".as_ptr()
-        } else {
-            s.as_ptr()
-        }
-    };
     // SAFETY: key and msg valid for their lengths; out has EVP_MAX_MD_SIZE bytes.
-    let r = unsafe {
-        HMAC(
+    DigestBytes::from_final(|out, len| unsafe {
+        let r = HMAC(
             md.as_ptr(),
             nonnull(key).cast::<c_void>(),
             key_len,
             nonnull(msg),
             msg.len(),
-            out.buf.as_mut_ptr(),
-            &mut len,
-        )
-    };
-    if r.is_null() {
-        return Err(OsslError::take());
-    }
-    out.len = (len as usize).min(MAX_DIGEST);
-    Ok(out)
+            out,
+            len,
+        );
+        c_int::from(!r.is_null())
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! scrypt (RFC 7914) through OpenSSL's `EVP_PBE_scrypt`.
 
+use crate::ossl::digest::nonnull;
 use crate::ossl::error::OsslError;
 use openssl_sys as sys;
 use std::ffi::c_char;
@@ -47,13 +48,6 @@ pub(crate) fn scrypt(
     out: &mut [u8],
 ) -> Result<(), OsslError> {
     // OpenSSL wants non-NULL pointers even for empty inputs.
-    let nonnull = |s: &[u8]| {
-        if s.is_empty() {
-            b"".as_ptr()
-        } else {
-            s.as_ptr()
-        }
-    };
     // SAFETY: inputs valid for their lengths; out writable for its length.
     let ok = unsafe {
         sys::EVP_PBE_scrypt(

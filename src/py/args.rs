@@ -453,61 +453,39 @@ pub(crate) fn parse<'a>(
 /// str's buffer is its own storage and filling the view has no side effect), so the caller may
 /// skip `parse`; any other shape (subclasses, unicode, buffers, errors) goes through `parse`.
 pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
-    if call.kwargs.is_some() {
-        return None;
-    }
-    let args = call.args.as_ref()?.as_ptr();
-    // SAFETY: `args` is the live argument tuple of this call (CPython always passes a tuple to
-    // METH_VARARGS functions); the item is borrowed from it and so lives for 'a; a str's data
-    // pointer and size stay valid and unchanged while the object lives (str is immutable).
-    unsafe {
-        if ffi::PyTuple_Size(args) != 1 {
-            ffi::PyErr_Clear();
-            return None;
-        }
-        let item = ffi::PyTuple_GetItem(args, 0);
-        if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
-            return None;
-        }
-        let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
-        let data = ffi::PyString_AsString(item);
-        if data.is_null() {
-            ffi::PyErr_Clear();
-            return None;
-        }
-        Some(std::slice::from_raw_parts(data.cast::<u8>(), len))
-    }
+    exact_strs::<1>(call).map(|[bytes]| bytes)
 }
 
 /// Like `single_exact_str`, for a call of exactly `N` positional arguments, all of exact type
 /// `str`, and no keywords (`hmac_new(key, msg, 'sha256')`): their bytes, borrowed from the
-/// argument tuple, which the generic parser would give too.
+/// argument tuple, which the generic parser would give too. One shim call reads the tuple and
+/// the strings with 2.7's macros (these paths are a few hundred instructions in all).
 pub(crate) fn exact_strs<'a, const N: usize>(call: &Args<'a>) -> Option<[&'a [u8]; N]> {
     if call.kwargs.is_some() {
         return None;
     }
     let args = call.args.as_ref()?.as_ptr();
+    let mut data: [*const c_char; N] = [ptr::null(); N];
+    let mut size: [ffi::Py_ssize_t; N] = [0; N];
+    // SAFETY: `args` is the live argument tuple of this call; the shim writes N entries of
+    // each array (both N long) and only reads the tuple.
+    if unsafe {
+        ffi::shim::pep466_exact_str_items(
+            args,
+            N as ffi::Py_ssize_t,
+            data.as_mut_ptr(),
+            size.as_mut_ptr(),
+        )
+    } == 0
+    {
+        return None;
+    }
     let mut out: [&'a [u8]; N] = [&[]; N];
-    // SAFETY: as in `single_exact_str`: a live argument tuple, items borrowed from it, str
-    // storage immutable while the tuple holds the items.
-    unsafe {
-        if ffi::PyTuple_Size(args) != N as ffi::Py_ssize_t {
-            ffi::PyErr_Clear();
-            return None;
-        }
-        for (i, slot) in out.iter_mut().enumerate() {
-            let item = ffi::PyTuple_GetItem(args, i as ffi::Py_ssize_t);
-            if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
-                return None;
-            }
-            let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
-            let data = ffi::PyString_AsString(item);
-            if data.is_null() {
-                ffi::PyErr_Clear();
-                return None;
-            }
-            *slot = std::slice::from_raw_parts(data.cast::<u8>(), len);
-        }
+    for ((slot, p), n) in out.iter_mut().zip(data).zip(size) {
+        // SAFETY: item i of the tuple is an exact str (checked by the shim): `p` is its
+        // storage, `n` its size (never negative), valid and unchanged while the tuple holds
+        // the item, i.e. for 'a (str is immutable).
+        *slot = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), n as usize) };
     }
     Some(out)
 }

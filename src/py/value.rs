@@ -373,13 +373,20 @@ impl StaticStr {
         StaticStr(std::sync::OnceLock::new())
     }
 
-    /// The string `text` (the same `text` on every call for one slot). GIL held.
+    /// The string `text` (the same `text` on every call for one slot), interned: a literal
+    /// `'text'` in Python code (interned by the compiler) is this very object. GIL held.
     pub(crate) fn get(&self, text: &str) -> PyResult<Owned> {
         if let Some(p) = self.0.get() {
             // SAFETY: alive forever (leaked reference); from_borrowed increfs.
             return Ok(unsafe { Owned::from_borrowed(p.0) });
         }
-        let s = bytes(text.as_bytes())?;
+        let mut raw = bytes(text.as_bytes())?.into_raw();
+        // SAFETY: `raw` is an exact str we own one reference to; InternInPlace replaces it
+        // with the interned string (moving our reference) and cannot fail.
+        let s = unsafe {
+            ffi::PyString_InternInPlace(&mut raw);
+            Owned::from_new(raw)?
+        };
         // The slot keeps one reference for the process. (Filled twice only if `bytes` ran
         // Python code that re-entered here; then one small str stays unreferenced.)
         let raw = std::ptr::NonNull::new(s.clone().into_raw()).expect("non-NULL");

@@ -17,6 +17,17 @@ PyObject *pep466_unicode_decode_utf8(const char *s, Py_ssize_t size, const char 
 int pep466_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
 
 int pep466_string_check(PyObject *o) { return PyString_Check(o); }
+int pep466_exact_str_items(PyObject *args, Py_ssize_t n, const char **data, Py_ssize_t *size) {
+    Py_ssize_t i;
+    if (args == NULL || !PyTuple_CheckExact(args) || PyTuple_GET_SIZE(args) != n) return 0;
+    for (i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(args, i);
+        if (!PyString_CheckExact(item)) return 0;
+        data[i] = PyString_AS_STRING(item);
+        size[i] = PyString_GET_SIZE(item);
+    }
+    return 1;
+}
 int pep466_int_check(PyObject *o) { return PyInt_Check(o); }
 int pep466_long_check(PyObject *o) { return PyLong_Check(o); }
 int pep466_callable_check(PyObject *o) { return PyCallable_Check(o); }

@@ -20,6 +20,9 @@ int pep466_unicode_check(PyObject *o);
 
 /* Type checks are macros reading tp_flags. */
 int pep466_string_check(PyObject *o);
+/* The argument-tuple fast path: 1 when `args` is a tuple of exactly `n` items, each of exact
+ * type str; then data[i]/size[i] are item i's bytes (borrowed). Macros, one call per call. */
+int pep466_exact_str_items(PyObject *args, Py_ssize_t n, const char **data, Py_ssize_t *size);
 int pep466_int_check(PyObject *o);
 int pep466_long_check(PyObject *o);
 int pep466_callable_check(PyObject *o);
