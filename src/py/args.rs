@@ -341,6 +341,20 @@ fn format_units(format: &str) -> Vec<&str> {
 /// The most outputs any of our format strings has.
 const MAX_POINTERS: usize = 16;
 
+/// Calls the C-variadic parser `f` with the leading arguments, then all `MAX_POINTERS` output
+/// pointers of `p` (a C variadic call cannot take an array; the parser reads as many as the
+/// format has units and ignores the rest).
+macro_rules! spread_outputs {
+    ($f:path, $p:ident; $($lead:expr),+) => {
+        $f(
+            $($lead,)+
+            $p[0], $p[1], $p[2], $p[3], $p[4], $p[5], $p[6], $p[7],
+            $p[8], $p[9], $p[10], $p[11], $p[12], $p[13], $p[14], $p[15],
+        )
+    };
+}
+const _: () = assert!(MAX_POINTERS == 16, "spread_outputs! spells out 16 outputs");
+
 /// Parses `args` (and keywords, when `keywords` is given) into `slots`. A mismatch between the
 /// format and the slots is a programming error and panics (becoming a `SystemError`).
 pub(crate) fn parse<'a>(
@@ -393,49 +407,16 @@ pub(crate) fn parse<'a>(
                 for (slot, name) in list.iter_mut().zip(names) {
                     *slot = name.as_ptr().cast_mut();
                 }
-                ffi::_PyArg_ParseTupleAndKeywords_SizeT(
+                spread_outputs!(
+                    ffi::_PyArg_ParseTupleAndKeywords_SizeT,
+                    p;
                     args_ptr,
                     kwargs_ptr,
                     format.as_ptr(),
-                    list.as_mut_ptr(),
-                    p[0],
-                    p[1],
-                    p[2],
-                    p[3],
-                    p[4],
-                    p[5],
-                    p[6],
-                    p[7],
-                    p[8],
-                    p[9],
-                    p[10],
-                    p[11],
-                    p[12],
-                    p[13],
-                    p[14],
-                    p[15],
+                    list.as_mut_ptr()
                 )
             }
-            None => ffi::_PyArg_ParseTuple_SizeT(
-                args_ptr,
-                format.as_ptr(),
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                p[5],
-                p[6],
-                p[7],
-                p[8],
-                p[9],
-                p[10],
-                p[11],
-                p[12],
-                p[13],
-                p[14],
-                p[15],
-            ),
+            None => spread_outputs!(ffi::_PyArg_ParseTuple_SizeT, p; args_ptr, format.as_ptr()),
         }
     };
     if ok == 0 {
@@ -465,7 +446,21 @@ pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
             ffi::PyErr_Clear();
             return None;
         }
-        let item = ffi::PyTuple_GetItem(args, 0);
+        exact_str_item(args, 0)
+    }
+}
+
+/// The bytes of item `i` of the live tuple `args` if it is of exact type `str` (borrowed from
+/// the tuple), else None.
+///
+/// # Safety
+/// `args` is a live tuple with more than `i` items, which holds its items for `'a`.
+#[inline(always)]
+unsafe fn exact_str_item<'a>(args: *mut ffi::PyObject, i: ffi::Py_ssize_t) -> Option<&'a [u8]> {
+    // SAFETY: the caller's contract; a str's data pointer and size stay valid and unchanged
+    // while the object lives (str is immutable).
+    unsafe {
+        let item = ffi::PyTuple_GetItem(args, i);
         if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
             return None;
         }
@@ -496,17 +491,7 @@ pub(crate) fn exact_strs<'a, const N: usize>(call: &Args<'a>) -> Option<[&'a [u8
             return None;
         }
         for (i, slot) in out.iter_mut().enumerate() {
-            let item = ffi::PyTuple_GetItem(args, i as ffi::Py_ssize_t);
-            if item.is_null() || (*item).ob_type != ptr::addr_of_mut!(ffi::PyString_Type) {
-                return None;
-            }
-            let len = usize::try_from(ffi::PyString_Size(item)).ok()?;
-            let data = ffi::PyString_AsString(item);
-            if data.is_null() {
-                ffi::PyErr_Clear();
-                return None;
-            }
-            *slot = std::slice::from_raw_parts(data.cast::<u8>(), len);
+            *slot = exact_str_item(args, i as ffi::Py_ssize_t)?;
         }
     }
     Some(out)

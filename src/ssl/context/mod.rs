@@ -31,14 +31,13 @@ use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
 pub(crate) use groups::get_sigalgs;
+use openssl_sys::{
+    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, SSL_VERIFY_NONE, SSL_VERIFY_PEER,
+    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+};
 use std::ffi::{c_int, CStr};
 
 pub(crate) use config_lock::ConfigGuard;
-
-/// `SSL_VERIFY_*` of `ssl.h`.
-const SSL_VERIFY_NONE: c_int = 0;
-const SSL_VERIFY_PEER: c_int = 1;
-const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
 
 /// 2.7's `CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`.
 const CERT_NONE: c_int = 0;
@@ -61,9 +60,6 @@ mod op {
     pub(super) const SINGLE_DH_USE: u64 = 0;
     pub(super) const SINGLE_ECDH_USE: u64 = sys::SSL_OP_SINGLE_ECDH_USE as u64;
 }
-
-/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS` of `x509v3.h`.
-const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
 
 /// 2.7's "bare minimum" cipher list for new contexts.
 const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
@@ -232,8 +228,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method varargs c"set_ciphersuites" => groups::set_ciphersuites, c"";
         method varargs c"set_groups" => groups::set_groups, c"";
         method keywords c"get_groups" => groups::get_groups, c"";
-        method varargs c"set_client_sigalgs" => groups::set_client_sigalgs, c"";
-        method varargs c"set_server_sigalgs" => groups::set_server_sigalgs, c"";
+        method varargs c"set_client_sigalgs" => groups::set_sigalgs::<true>, c"";
+        method varargs c"set_server_sigalgs" => groups::set_sigalgs::<false>, c"";
         // Python 3.7's protocol version range (the generic protocols only).
         getset c"minimum_version" => versions::get_minimum_version,
             versions::set_minimum_version, c"";
