@@ -13,16 +13,12 @@ use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{GilCell, Slf, Visit};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
-use crate::ssl::errors::ssl_error_text;
+use crate::ssl::errors::{lines, ssl_error_text};
 use crate::ssl::keylog::{io_error, KeyLog, Keylog};
 use crate::ssl::psk::Psk;
 use std::ffi::{c_int, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// Lines Python 3.13 reports for the PSK protocol errors.
-const LINE_PSK_CLIENT: u32 = 4799;
-const LINE_PSK_SERVER: u32 = 4909;
 
 /// The callables and the key log file of one context.
 #[derive(Default)]
@@ -190,7 +186,7 @@ pub(crate) fn set_psk_client_callback(
     if slf.protocol() == Protocol::TlsServer {
         return Err(ssl_error_text(
             "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
-            LINE_PSK_CLIENT,
+            lines::PSK_CLIENT,
         ));
     }
     let cb = psk_callable(&cb)?;
@@ -242,7 +238,7 @@ pub(crate) fn set_psk_server_callback(
     if slf.protocol() == Protocol::TlsClient {
         return Err(ssl_error_text(
             "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
-            LINE_PSK_SERVER,
+            lines::PSK_SERVER,
         ));
     }
     let cb = psk_callable(&cb)?;

@@ -29,7 +29,7 @@ use crate::py::typeobj::{
 };
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
+use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain, ssl_error_text};
 pub(crate) use groups::get_sigalgs;
 use openssl_sys::{
     SSL_VERIFY_FAIL_IF_NO_PEER_CERT, SSL_VERIFY_NONE, SSL_VERIFY_PEER,
@@ -66,12 +66,6 @@ const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
 
 /// The session id context every 2.7 context sets: "Python" with its terminating NUL.
 const SESSION_ID_CONTEXT: &[u8] = b"Python\0";
-
-/// Line numbers stock 2.7.18 reports for errors raised here.
-const LINE_NEW: u32 = 2092;
-const LINE_VERIFY_FLAGS: u32 = 2366;
-const LINE_ECDH: u32 = 3236;
-const LINE_CA_CERTS: u32 = 3399;
 
 /// The value behind an `_SSLContext` (or a Python subclass such as `ssl.SSLContext`).
 pub(crate) struct SslContext {
@@ -261,7 +255,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
         .ok_or_else(|| PyErr::new(Builtin::ValueError, "invalid protocol version"))?;
     let ctx = py
         .allow_threads(|| SslCtx::new(protocol))
-        .map_err(|e| ssl_error_from_queue(&e, LINE_NEW))?;
+        .map_err(|e| ssl_error_from_queue(&e, lines::CONTEXT_NEW))?;
     ctx.set_verify_mode(SSL_VERIFY_NONE);
     // SSLv2/SSLv3 never exist here, so both NO_ bits are always added.
     let options = (op::ALL & !op::DONT_INSERT_EMPTY_FRAGMENTS)
@@ -393,12 +387,12 @@ fn set_verify_flags(
     if clear != 0 {
         slf.ctx
             .clear_verify_flags(clear)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_VERIFY_FLAGS))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::VERIFY_FLAGS))?;
     }
     if set != 0 {
         slf.ctx
             .set_verify_flags(set)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_VERIFY_FLAGS))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::VERIFY_FLAGS))?;
     }
     Ok(())
 }
@@ -488,7 +482,7 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> P
         items.push(if binary {
             let der = cert
                 .to_der()
-                .map_err(|e| ssl_error_from_queue(&e, LINE_CA_CERTS))?;
+                .map_err(|e| ssl_error_from_queue(&e, lines::CA_CERTS))?;
             value::bytes(&der)?
         } else {
             crate::ssl::cert::decode_certificate(py, cert)?
@@ -526,9 +520,9 @@ fn set_ecdh_curve(py: Python<'_>, slf: Slf<'_, SslContext>, name: Borrowed<'_>) 
         // OpenSSL 3 rejects a non-curve name (e.g. 'RSA') without queueing an error, where
         // 2.7's EC_KEY_new_by_curve_name queued "unknown group".
         if e.is_empty() {
-            ssl_error_text("unknown group", LINE_ECDH)
+            ssl_error_text("unknown group", lines::ECDH_CURVE)
         } else {
-            ssl_error_from_queue(&e, LINE_ECDH)
+            ssl_error_from_queue(&e, lines::ECDH_CURVE)
         }
     })?;
     Ok(value::none())
