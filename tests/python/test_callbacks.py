@@ -22,7 +22,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
+import tls_support  # noqa: E402
 from tls_support import SClient, SServer, pki  # noqa: E402
 
 TIMEOUT = 20.0
@@ -31,9 +31,7 @@ KEY = KEY_HEX.decode("hex")
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 def secret_lines(path):

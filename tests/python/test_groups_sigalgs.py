@@ -13,7 +13,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import SClient, SServer, connect, pki  # noqa: E402
 
 pep466_support.use_lib_layer()
 import ssl  # noqa: E402
@@ -23,30 +24,15 @@ V = ssl.OPENSSL_VERSION_INFO[:2]
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 def client_context(cert=None):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.load_verify_locations(p["ca"])
-    if cert:
-        ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
+    return tls_support.client_context(ssl.PROTOCOL_TLS_CLIENT, cert=cert)
 
 
 def server_context():
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(p["localhost"], p["localhost.key"])
-    return ctx
-
-
-def connect(port, ctx):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    return ctx.wrap_socket(raw, server_hostname="localhost")
+    return tls_support.server_context(protocol=ssl.PROTOCOL_TLS_SERVER)
 
 
 class OurClient(unittest.TestCase):
@@ -106,10 +92,7 @@ class OurServer(unittest.TestCase):
     """We are the server; `openssl s_client` reports the group and signature it saw."""
 
     def serve(self, ctx):
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        listener.settimeout(TIMEOUT)
+        listener = tls_support.listener(timeout=TIMEOUT)
         self.addCleanup(listener.close)
         result = {}
 

@@ -13,44 +13,19 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+from tls_support import SClient, SServer, connect, pki, server_context  # noqa: E402
 
 TIMEOUT = 20.0
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 def client_context(cafile=None, cert=None):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.check_hostname = True
-    ctx.load_verify_locations(cafile or p["ca"])
-    if cert:
-        ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
-
-
-def server_context(cert="localhost"):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
-
-
-def connect(port, ctx, hostname="localhost"):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    try:
-        return ctx.wrap_socket(raw, server_hostname=hostname)
-    except Exception:
-        raw.close()
-        raise
+    """Our clients here check the host name too."""
+    return tls_support.client_context(cafile=cafile, cert=cert, check_hostname=True)
 
 
 def subject_cn(cert):
@@ -221,10 +196,7 @@ class TruncatingProxy(object):
     the client sees the connection end in the middle of a record."""
 
     def __init__(self, upstream_port):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
-        self.listener.settimeout(TIMEOUT)
+        self.listener = tls_support.listener(1, timeout=TIMEOUT)
         self.port = self.listener.getsockname()[1]
         self.upstream_port = upstream_port
         self.truncated = threading.Event()
@@ -279,9 +251,7 @@ class PeerDropsMidRecord(unittest.TestCase):
         args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", "-tls1_2"]
         with SServer(args) as srv:
             proxy = TruncatingProxy(srv.port)
-            raw = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
-            s = client_context().wrap_socket(raw, server_hostname="localhost",
-                                             suppress_ragged_eofs=suppress)
+            s = connect(proxy.port, client_context(), suppress_ragged_eofs=suppress)
             try:
                 s.sendall(b"0123456789" * 100 + b"\n")
                 if suppress:
@@ -306,10 +276,7 @@ class ServerAgainstSClient(unittest.TestCase):
     """We are the server; `openssl s_client` connects, sends a line, and prints our reply."""
 
     def setUp(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(5)
-        self.listener.settimeout(TIMEOUT)
+        self.listener = tls_support.listener(5, timeout=TIMEOUT)
         self.port = self.listener.getsockname()[1]
         self.result = {}
 
@@ -480,10 +447,7 @@ class NoSniForIpLiterals(unittest.TestCase):
         ctx = server_context()
         names = []
         ctx.set_servername_callback(lambda s, n, c: names.append(n))
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(2)
-        listener.settimeout(TIMEOUT)
+        listener = tls_support.listener(2, timeout=TIMEOUT)
         port = listener.getsockname()[1]
 
         def serve():
