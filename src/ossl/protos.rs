@@ -372,38 +372,38 @@ mod tests {
     fn selection_never_trusts_our_lists() {
         use crate::ossl::protos::select_protocol;
         use openssl_sys as sys;
-        let peer = b"\x02h2\x08http/1.1";
-        // NPN client: the server's list first, ours second.
-        assert_eq!(
-            select_protocol(false, peer, b""),
-            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
+        let peer: &[u8] = b"\x02h2\x08http/1.1";
+        let (ok, noack, fatal) = (
+            sys::SSL_TLSEXT_ERR_OK,
+            sys::SSL_TLSEXT_ERR_NOACK,
+            sys::SSL_TLSEXT_ERR_ALERT_FATAL,
         );
-        assert_eq!(
-            select_protocol(false, peer, b"\x05"),
-            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
-        );
-        // ALPN server: ours first.
-        assert_eq!(
-            select_protocol(true, b"\xff", peer),
-            (sys::SSL_TLSEXT_ERR_NOACK, None)
-        );
-        assert_eq!(
-            select_protocol(true, b"\x08http/1.1", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"http/1.1".to_vec()))
-        );
-        assert_eq!(
-            select_protocol(true, b"\x03foo", peer),
-            (sys::SSL_TLSEXT_ERR_NOACK, None)
-        );
-        // NPN: no overlap falls back to the client's first.
-        assert_eq!(
-            select_protocol(false, b"\x03foo", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
-        );
-        // An empty server list (NPN's edge case) is allowed.
-        assert_eq!(
-            select_protocol(false, b"", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
-        );
+        // (ALPN?, the server's list, the client's list, the answer): ALPN's server and NPN's
+        // client are us.
+        let cases: [(bool, &[u8], &[u8], _); 7] = [
+            // NPN client: an empty or malformed list of ours.
+            (false, peer, b"", (fatal, None)),
+            (false, peer, b"\x05", (fatal, None)),
+            // ALPN server: a malformed list of ours, an overlap, none.
+            (true, b"\xff", peer, (noack, None)),
+            (
+                true,
+                b"\x08http/1.1",
+                peer,
+                (ok, Some(b"http/1.1".to_vec())),
+            ),
+            (true, b"\x03foo", peer, (noack, None)),
+            // NPN: no overlap falls back to the client's first.
+            (false, b"\x03foo", peer, (ok, Some(b"h2".to_vec()))),
+            // An empty server list (NPN's edge case) is allowed.
+            (false, b"", peer, (ok, Some(b"h2".to_vec()))),
+        ];
+        for (alpn, server, client, answer) in cases {
+            assert_eq!(
+                select_protocol(alpn, server, client),
+                answer,
+                "{alpn} {server:?} {client:?}"
+            );
+        }
     }
 }

@@ -82,6 +82,16 @@ impl ObjectArg {
         // outlive the call (and so this slot).
         unsafe { Borrowed::from_ptr(self.0) }
     }
+    /// As an optional flag (`binary_form=False`): see [`flag`].
+    pub(crate) fn flag(&self) -> PyResult<bool> {
+        flag(self.get())
+    }
+}
+
+/// An optional flag argument (`binary_form=False`, `der=False`): its truth (`bool(x)`, which
+/// may raise), false when it was not given.
+pub(crate) fn flag(arg: Option<Borrowed<'_>>) -> PyResult<bool> {
+    arg.map_or(Ok(false), |v| v.is_true())
 }
 
 impl TypedObjectArg {

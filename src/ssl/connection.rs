@@ -326,11 +326,7 @@ fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> 
     let Some(cert) = slf.with_ssl(py, |ssl| ssl.peer_certificate()) else {
         return Ok(value::none());
     };
-    let binary = match binary {
-        Some(b) => b.is_true()?,
-        None => false,
-    };
-    if binary {
+    if crate::py::args::flag(binary)? {
         let der = cert
             .to_der()
             .map_err(|e| ssl_error_from_queue(&e, lines::PEER_CERT))?;

@@ -8,7 +8,6 @@ use crate::ossl::ssl_info::{builtin_sigalgs, Unsupported};
 use crate::py::args::{parse, ObjectArg, StrArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
-use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
@@ -124,10 +123,7 @@ pub(crate) fn get_groups(
         Some(&[c"include_aliases"]),
         &mut [&mut aliases],
     )?;
-    let aliases = match aliases.get() {
-        Some(a) => a.is_true()?,
-        None => false,
-    };
+    let aliases = aliases.flag()?;
     let list = {
         let _config = slf.config_lock(py);
         slf.ssl_ctx().implemented_groups(aliases)

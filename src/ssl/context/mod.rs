@@ -469,10 +469,7 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> P
         Some(&[c"binary_form"]),
         &mut [&mut binary],
     )?;
-    let binary = match binary.get() {
-        Some(b) => b.is_true()?,
-        None => false,
-    };
+    let binary = binary.flag()?;
     let certs = {
         let _guard = slf.lock.acquire(py);
         slf.ctx.ca_certs()
