@@ -23,7 +23,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+from tls_support import SClient, SServer, cert_args, pki  # noqa: E402
 
 TIMEOUT = 20.0
 KEY_HEX = "00112233445566778899aabbccddeeff"
@@ -67,9 +67,7 @@ class KeyLog(unittest.TestCase):
         shutil.rmtree(self.dir, True)
 
     def client_side(self, flag, expected_labels):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", flag,
-                "-keylogfile", self.peer]
+        args = cert_args() + ["-rev", flag, "-keylogfile", self.peer]
         with SServer(args) as srv:
             ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
             ctx.keylog_filename = self.ours
@@ -117,8 +115,7 @@ class KeyLog(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         ctx.keylog_filename = self.ours
         os.remove(self.ours)
-        p = pki()
-        with SServer(["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]) as srv:
+        with SServer(cert_args() + ["-rev"]) as srv:
             raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
             s = ctx.wrap_socket(raw)
             s.sendall(b"x\n")

@@ -4,6 +4,7 @@ SSLSocket/SSLObject.group()/client_sigalg()/server_sigalg(), ssl.get_sigalgs()) 
 `openssl s_server`/`s_client` peers: the group the peer negotiated and the signature digest it
 saw. No Python 3 on this machine has these (3.15 does), so the reference is 3.15's
 documentation and the OpenSSL peer. Runs on the Lib layer (scripts/lib-layer.py)."""
+import functools
 import os
 import socket
 import sys
@@ -14,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, connect, pki  # noqa: E402
+from tls_support import SClient, SServer, cert_args, connect, pki  # noqa: E402
 
 pep466_support.use_lib_layer()
 import ssl  # noqa: E402
@@ -27,12 +28,8 @@ def setUpModule():
     tls_support.set_up_module()
 
 
-def client_context(cert=None):
-    return tls_support.client_context(ssl.PROTOCOL_TLS_CLIENT, cert=cert)
-
-
-def server_context():
-    return tls_support.server_context(protocol=ssl.PROTOCOL_TLS_SERVER)
+client_context = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS_CLIENT)
+server_context = functools.partial(tls_support.server_context, protocol=ssl.PROTOCOL_TLS_SERVER)
 
 
 class OurClient(unittest.TestCase):
@@ -41,7 +38,7 @@ class OurClient(unittest.TestCase):
     def test_groups_offered_and_negotiated(self):
         ctx = client_context()
         ctx.set_groups("secp384r1:x25519")
-        with SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]]) as srv:
+        with SServer(cert_args()) as srv:
             s = connect(srv.port, ctx)
             try:
                 self.assertEqual(s.group(), u"secp384r1")
@@ -63,8 +60,7 @@ class OurClient(unittest.TestCase):
         ctx = client_context(cert="client")
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
         ctx.set_client_sigalgs("ECDSA+SHA512")
-        args = ["-cert", pki()["localhost"], "-key", pki()["localhost.key"],
-                "-verify", "1", "-CAfile", pki()["ca"]]
+        args = cert_args() + ["-verify", "1", "-CAfile", pki()["ca"]]
         with SServer(args) as srv:
             s = connect(srv.port, ctx)
             try:
@@ -79,7 +75,7 @@ class OurClient(unittest.TestCase):
     def test_ciphersuites(self):
         ctx = client_context()
         ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")
-        with SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]]) as srv:
+        with SServer(cert_args()) as srv:
             s = connect(srv.port, ctx)
             try:
                 self.assertEqual(s.cipher()[0], "TLS_CHACHA20_POLY1305_SHA256")
@@ -146,8 +142,7 @@ class OurServer(unittest.TestCase):
         ctx.load_verify_locations(pki()["ca"])
         ctx.set_client_sigalgs("ECDSA+SHA384")
         port, t, result = self.serve(ctx)
-        code, out = self.client(port, "-tls1_2", "-cert", pki()["client"],
-                                "-key", pki()["client.key"])
+        code, out = self.client(port, "-tls1_2", *cert_args("client"))
         t.join(TIMEOUT)
         self.assertNotIn("error", result, result.get("error"))
         self.assertIn(b"Requested Signature Algorithms: ECDSA+SHA384", out)

@@ -7,6 +7,7 @@ sslsocket_class/sslobject_class hooks), checked against what Python 3 does; 2.7'
 memory-BIO and session tests are skipped on a _ssl without MemoryBIO / SSLSession: there the
 new names must be absent, which is tested too.
 """
+import functools
 import inspect
 import os
 import socket
@@ -33,12 +34,10 @@ def setUpModule():
     tls_support.set_up_module()
 
 
-def client_context(check_hostname=False):
-    return tls_support.client_context(ssl.PROTOCOL_TLS, check_hostname=check_hostname)
-
-
-def server_context():
-    return tls_support.server_context(protocol=ssl.PROTOCOL_TLS)
+# This module's contexts: PROTOCOL_TLS; clients check the host name only when asked.
+client_context = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS,
+                                   check_hostname=False)
+server_context = functools.partial(tls_support.server_context, protocol=ssl.PROTOCOL_TLS)
 
 
 class Memory(object):

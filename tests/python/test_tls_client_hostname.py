@@ -4,6 +4,7 @@ verify, a wrong name or address fails the handshake with SSLCertVerificationErro
 verify_code and message), which `except ssl.CertificateError` still catches, and the server
 sees the client's alert. A PROTOCOL_SSLv23 socket keeps 2.7's match_hostname after the
 handshake."""
+import functools
 import os
 import sys
 import unittest
@@ -12,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
 import tls_support  # noqa: E402
-from tls_support import SServer, connect, pki  # noqa: E402
+from tls_support import SServer, cert_args, connect, pki  # noqa: E402
 
 pep466_support.use_lib_layer()
 import ssl  # noqa: E402
@@ -24,11 +25,10 @@ def setUpModule():
 
 def server():
     # The `localhost` certificate names DNS:localhost and IP:127.0.0.1.
-    return SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]])
+    return SServer(cert_args())
 
 
-def tls_client():
-    return tls_support.client_context(ssl.PROTOCOL_TLS_CLIENT)
+tls_client = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS_CLIENT)
 
 
 class InOpenSSL(unittest.TestCase):

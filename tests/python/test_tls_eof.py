@@ -19,7 +19,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tls_support  # noqa: E402
-from tls_support import (SServer, client_context, connect, pki, recv_exactly,  # noqa: E402
+from tls_support import (SServer, cert_args, client_context, connect, pki, recv_exactly,  # noqa: E402
                          run_python3_client, server_context)
 
 TIMEOUT = 20.0
@@ -34,8 +34,7 @@ class RaggedEofFromOpenSSL(unittest.TestCase):
     never sends close_notify."""
 
     def run_case(self, version_flag, suppress):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", version_flag]
+        args = cert_args() + ["-rev", version_flag]
         with SServer(args) as srv:
             s = connect(srv.port, client_context(), suppress_ragged_eofs=suppress)
             try:
@@ -70,8 +69,7 @@ class RaggedEofFromOpenSSL(unittest.TestCase):
         self.run_case("-tls1_3", False)
 
     def test_recv_into_suppressed(self):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         with SServer(args) as srv:
             s = connect(srv.port, client_context())
             try:
@@ -155,7 +153,7 @@ class SameAsPython3(unittest.TestCase):
 
     def test_python3_agrees(self):
         p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         results = []
         for suppress in (True, False):
             with SServer(args) as srv:

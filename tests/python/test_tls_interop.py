@@ -4,6 +4,7 @@ directions), ALPN, client certificates, a peer that drops the connection in the 
 record, and verification failures (hostname mismatch, untrusted root). Certificates are made at
 test time (tls_support.pki). Every peer process is bounded in time and killed at the end.
 """
+import functools
 import os
 import select
 import socket
@@ -14,7 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, connect, pki, server_context  # noqa: E402
+from tls_support import SClient, SServer, cert_args, connect, pki, server_context  # noqa: E402
 
 TIMEOUT = 20.0
 
@@ -23,9 +24,8 @@ def setUpModule():
     tls_support.set_up_module()
 
 
-def client_context(cafile=None, cert=None):
-    """Our clients here check the host name too."""
-    return tls_support.client_context(cafile=cafile, cert=cert, check_hostname=True)
+# Our clients here check the host name too.
+client_context = functools.partial(tls_support.client_context, check_hostname=True)
 
 
 def subject_cn(cert):
@@ -50,9 +50,8 @@ class ClientAgainstSServer(unittest.TestCase):
     """We are the client; `openssl s_server -rev` echoes each line reversed."""
 
     def server(self, *extra, **kw):
-        p = pki()
         cert = kw.pop("cert", "localhost")
-        args = ["-cert", p[cert], "-key", p[cert + ".key"], "-rev"] + list(extra)
+        args = cert_args(cert) + ["-rev"] + list(extra)
         return SServer(args, **kw)
 
     def echo(self, version_flag, expected_version):
@@ -247,8 +246,7 @@ class TruncatingProxy(object):
 class PeerDropsMidRecord(unittest.TestCase):
 
     def run_case(self, suppress):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", "-tls1_2"]
+        args = cert_args() + ["-rev", "-tls1_2"]
         with SServer(args) as srv:
             proxy = TruncatingProxy(srv.port)
             s = connect(proxy.port, client_context(), suppress_ragged_eofs=suppress)
@@ -369,7 +367,7 @@ class ServerAgainstSClient(unittest.TestCase):
         ctx.verify_mode = ssl.CERT_REQUIRED
         ctx.load_verify_locations(p["ca"])
         t = self.serve(ctx)
-        code, out = self.finish(t, self.s_client("-cert", p["client"], "-key", p["client.key"]))
+        code, out = self.finish(t, self.s_client(*cert_args("client")))
         self.assertNotIn("error", self.result, self.result.get("error"))
         self.assertEqual(subject_cn(self.result["peercert"]), u"pep466 client")
         self.assertIn(b"pong", out)
@@ -409,8 +407,7 @@ class InterruptedCalls(unittest.TestCase):
 
     def test_signal_during_blocking_read(self):
         import signal
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         calls = []
 
         def raising(signum, frame):

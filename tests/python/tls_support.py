@@ -118,6 +118,11 @@ def server_context(cert="localhost", protocol=None):
     return ctx
 
 
+def cert_args(name="localhost"):
+    """The `openssl s_server`/`s_client` options that present the PKI's certificate `name`."""
+    return ["-cert", pki()[name], "-key", pki()[name + ".key"]]
+
+
 def listener(backlog=1, timeout=None):
     """A TCP socket listening on 127.0.0.1:<free port> (`timeout` for its accept)."""
     sock = socket.socket()
