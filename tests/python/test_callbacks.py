@@ -23,7 +23,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, cert_args, pki  # noqa: E402
+from tls_support import (SClient, SServer, cert_args, listener, pki,  # noqa: E402
+                         server_context)
 
 TIMEOUT = 20.0
 KEY_HEX = "00112233445566778899aabbccddeeff"
@@ -41,14 +42,6 @@ def secret_lines(path):
 
 def labels(lines):
     return sorted(set(l.split()[0] for l in lines))
-
-
-def listener():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(1)
-    s.settimeout(TIMEOUT)
-    return s
 
 
 TLS13_LABELS = ["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
@@ -76,9 +69,7 @@ class KeyLog(unittest.TestCase):
             s.sendall(b"abc\n")
             self.assertEqual(s.recv(10), b"cba\n")
             s.close()
-        ours, peer = secret_lines(self.ours), secret_lines(self.peer)
-        self.assertEqual(labels(ours), expected_labels)
-        self.assertEqual(ours, peer)
+        self.assert_same_secrets(expected_labels)
 
     def test_client_tls12_same_secrets_as_s_server(self):
         self.client_side("-tls1_2", ["CLIENT_RANDOM"])
@@ -87,11 +78,9 @@ class KeyLog(unittest.TestCase):
         self.client_side("-tls1_3", TLS13_LABELS)
 
     def server_side(self, flag, expected_labels):
-        p = pki()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        ctx.load_cert_chain(p["localhost"], p["localhost.key"])
+        ctx = server_context()
         ctx.keylog_filename = self.ours
-        lst = listener()
+        lst = listener(timeout=TIMEOUT)
         client = SClient(lst.getsockname()[1], [flag, "-keylogfile", self.peer, "-quiet"],
                          data=b"ping\n")
         conn, _ = lst.accept()
@@ -101,6 +90,10 @@ class KeyLog(unittest.TestCase):
         conn.close()  # 2.7: the accepted socket shares the descriptor
         lst.close()
         client.result()
+        self.assert_same_secrets(expected_labels)
+
+    def assert_same_secrets(self, expected_labels):
+        """Our key log has the lines of `expected_labels` kinds, the same as the peer's."""
         ours, peer = secret_lines(self.ours), secret_lines(self.peer)
         self.assertEqual(labels(ours), expected_labels)
         self.assertEqual(ours, peer)
@@ -218,7 +211,7 @@ class Psk(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         ctx.set_ciphers("PSK")
         ctx.set_psk_server_callback(cb, "hint2")
-        lst = listener()
+        lst = listener(timeout=TIMEOUT)
         client = SClient(lst.getsockname()[1],
                          ["-psk", key_hex, "-psk_identity", "client2", "-quiet"] + flags,
                          data=b"ping\n")
@@ -254,12 +247,10 @@ class Psk(unittest.TestCase):
 class Servername(unittest.TestCase):
 
     def serve(self, setup, host):
-        p = pki()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        ctx.load_cert_chain(p["localhost"], p["localhost.key"])
+        ctx = server_context()
         seen = []
         setup(ctx, lambda sock, name, c: seen.append((type(sock).__name__, name, c is ctx)))
-        lst = listener()
+        lst = listener(timeout=TIMEOUT)
         client = SClient(lst.getsockname()[1], ["-servername", host, "-quiet"], data=b"x\n")
         conn, _ = lst.accept()
         s = ctx.wrap_socket(conn, server_side=True)
