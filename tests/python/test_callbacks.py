@@ -44,6 +44,24 @@ def labels(lines):
     return sorted(set(l.split()[0] for l in lines))
 
 
+def serve_s_client(ctx, client_args, data):
+    """Serves one `openssl s_client -quiet` (with `client_args`, sending `data`) through `ctx`:
+    returns the first recv(10) and the TLS version, or raises the SSLError of the handshake
+    or the read (after the peer is done in either case)."""
+    lst = listener(timeout=TIMEOUT)
+    client = SClient(lst.getsockname()[1], client_args + ["-quiet"], data=data)
+    conn, _ = lst.accept()
+    try:
+        s = ctx.wrap_socket(conn, server_side=True)
+        got = s.recv(10), s.version()
+        s.close()
+        return got
+    finally:
+        conn.close()  # 2.7: the accepted socket shares the descriptor
+        lst.close()
+        client.result()
+
+
 TLS13_LABELS = ["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
                 "EXPORTER_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
                 "SERVER_TRAFFIC_SECRET_0"]
@@ -80,16 +98,8 @@ class KeyLog(unittest.TestCase):
     def server_side(self, flag, expected_labels):
         ctx = server_context()
         ctx.keylog_filename = self.ours
-        lst = listener(timeout=TIMEOUT)
-        client = SClient(lst.getsockname()[1], [flag, "-keylogfile", self.peer, "-quiet"],
-                         data=b"ping\n")
-        conn, _ = lst.accept()
-        s = ctx.wrap_socket(conn, server_side=True)
-        self.assertEqual(s.recv(10), b"ping\n")
-        s.close()
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
+        got, _ = serve_s_client(ctx, [flag, "-keylogfile", self.peer], b"ping\n")
+        self.assertEqual(got, b"ping\n")
         self.assert_same_secrets(expected_labels)
 
     def assert_same_secrets(self, expected_labels):
@@ -211,21 +221,11 @@ class Psk(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         ctx.set_ciphers("PSK")
         ctx.set_psk_server_callback(cb, "hint2")
-        lst = listener(timeout=TIMEOUT)
-        client = SClient(lst.getsockname()[1],
-                         ["-psk", key_hex, "-psk_identity", "client2", "-quiet"] + flags,
-                         data=b"ping\n")
-        conn, _ = lst.accept()
-        result = None
         try:
-            s = ctx.wrap_socket(conn, server_side=True)
-            result = (s.recv(10), s.version())
-            s.close()
+            result = serve_s_client(
+                ctx, ["-psk", key_hex, "-psk_identity", "client2"] + flags, b"ping\n")
         except ssl.SSLError as e:
             result = e
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
         return seen, result
 
     def test_server_tls12_psk_suite(self):
@@ -250,15 +250,8 @@ class Servername(unittest.TestCase):
         ctx = server_context()
         seen = []
         setup(ctx, lambda sock, name, c: seen.append((type(sock).__name__, name, c is ctx)))
-        lst = listener(timeout=TIMEOUT)
-        client = SClient(lst.getsockname()[1], ["-servername", host, "-quiet"], data=b"x\n")
-        conn, _ = lst.accept()
-        s = ctx.wrap_socket(conn, server_side=True)
-        self.assertEqual(s.recv(10), b"x\n")
-        s.close()
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
+        got, _ = serve_s_client(ctx, ["-servername", host], b"x\n")
+        self.assertEqual(got, b"x\n")
         return seen
 
     def test_sni_callback_gets_a_label_str(self):
