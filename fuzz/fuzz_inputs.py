@@ -25,6 +25,7 @@ import tempfile
 
 import _hashlib
 import _ssl
+from pem_certs import pem_blocks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CERTS = os.path.join(os.path.dirname(ssl.__file__), "test")
@@ -36,19 +37,6 @@ SEEDS = ["allsans.pem", "nokia.pem", "talos-2019-0758.pem", "nullbytecert.pem",
 
 class Failure(Exception):
     pass
-
-
-def pem_blocks(text):
-    out, cur = [], None
-    for line in text.splitlines():
-        if line.startswith("-----BEGIN CERTIFICATE"):
-            cur = []
-        elif line.startswith("-----END CERTIFICATE") and cur is not None:
-            out.append(base64.b64decode("".join(cur)))
-            cur = None
-        elif cur is not None:
-            cur.append(line.strip())
-    return out
 
 
 def to_pem(der):

@@ -9,13 +9,14 @@ Files are named by content hash, so rerunning only adds what changed.
 
 Usage: python3 fuzz/make_seeds.py   (needs python3 with ssl, and openssl on PATH)
 """
-import base64
 import hashlib
 import os
 import ssl
 import subprocess
 import sys
 import tempfile
+
+from pem_certs import pem_blocks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -29,22 +30,6 @@ def put(target, data):
         f.write(data)
 
 
-def pem_blocks(text):
-    out, cur = [], None
-    for line in text.splitlines():
-        if line.startswith("-----BEGIN CERTIFICATE"):
-            cur = []
-        elif line.startswith("-----END CERTIFICATE") and cur is not None:
-            try:
-                out.append(base64.b64decode("".join(cur)))
-            except ValueError:
-                pass
-            cur = None
-        elif cur is not None:
-            cur.append(line.strip())
-    return out
-
-
 def certificates():
     tmp = tempfile.mkdtemp()
     subprocess.run([sys.executable, os.path.join(ROOT, "tests", "certs", "make_certs.py"), tmp],
@@ -54,7 +39,7 @@ def certificates():
         with open(os.path.join(tmp, name), "rb") as f:
             data = f.read()
         pems.append(data)
-        ders.extend(pem_blocks(data.decode("latin-1")))
+        ders.extend(pem_blocks(data.decode("latin-1"), strict=False))
     return pems, ders
 
 

@@ -501,13 +501,8 @@ def driver(opts):
                      fmt(ratios['openssl']), ', '.join(target_txt), ', '.join(met)))
         summary[b.name] = {'unit': b.unit, 'values': vals, 'ratios': ratios,
                            'targets': b.targets, 'met': met, 'note': b.note}
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    for i, r in enumerate(rows):
-        print(' | '.join(c.ljust(w) if j < 2 else c.rjust(w)
-                         for j, (c, w) in enumerate(zip(r, widths))))
-        if i == 0:
-            print('-+-'.join('-' * w for w in widths))
-    print()
+    import bench_tls  # the same table layout as the TLS benchmark's
+    bench_tls.print_table(rows)
     print('Ratios are ours / reference: above 1 is better for rates, below 1 for times;')
     print('the thread figure is a wall-time ratio (1.0 = two threads as fast as one).')
     for b in BENCHMARKS:

@@ -21,6 +21,11 @@ import sys
 import tempfile
 import time
 
+# The Python tests' shared helpers: rss_kb here, tls_support's PKI in handshake_loop.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "python"))
+from pep466_support import rss_kb  # noqa: E402
+
 HANDSHAKE_BOUND_KB = 1536
 HASH_BOUND_KB = 1024
 
@@ -37,14 +42,6 @@ def reexec_with(lib):
         return subprocess.call([sys.executable, os.path.abspath(__file__)] + args, env=env)
     finally:
         shutil.rmtree(d, True)
-
-
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
 
 
 def soak(name, body, n, bound_kb):
@@ -74,8 +71,6 @@ def soak(name, body, n, bound_kb):
 
 def handshake_loop():
     import _ssl
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
-        __file__))), "tests", "python"))
     from tls_support import pki
     p = pki()
     server_ctx = _ssl._SSLContext(2)

@@ -8,9 +8,10 @@
 //! on the context then cannot free what the pointer refers to.
 
 use crate::ossl::ctx::SslCtx;
+use crate::ossl::exdata::Slot;
 use openssl_sys as sys;
-use std::ffi::{c_int, c_long, c_uchar, c_uint, c_void};
-use std::sync::{Mutex, OnceLock};
+use std::ffi::{c_int, c_uchar, c_uint, c_void};
+use std::sync::Mutex;
 
 type NpnSelectCb = extern "C" fn(
     *mut sys::SSL,
@@ -42,120 +43,38 @@ struct Lists {
     npn: Mutex<Vec<u8>>,
 }
 
-/// `free_func` of our SSL_CTX ex_data slot: drops the context's `Lists`.
-unsafe extern "C" fn free_lists(
-    _parent: *mut c_void,
-    ptr: *mut c_void,
-    _ad: *mut sys::CRYPTO_EX_DATA,
-    _idx: c_int,
-    _argl: c_long,
-    _argp: *mut c_void,
-) {
-    if !ptr.is_null() {
-        // SAFETY: the slot only ever holds a Box<Lists> leaked by `lists_of`; OpenSSL calls
-        // this once, when the SSL_CTX is freed.
-        drop(unsafe { Box::from_raw(ptr.cast::<Lists>()) });
+impl Lists {
+    fn of(&self, npn: bool) -> &Mutex<Vec<u8>> {
+        if npn {
+            &self.npn
+        } else {
+            &self.alpn
+        }
     }
 }
 
-/// `free_func` of our SSL ex_data slot: drops the per-connection copy of a list.
-unsafe extern "C" fn free_scratch(
-    _parent: *mut c_void,
-    ptr: *mut c_void,
-    _ad: *mut sys::CRYPTO_EX_DATA,
-    _idx: c_int,
-    _argl: c_long,
-    _argp: *mut c_void,
-) {
-    if !ptr.is_null() {
-        // SAFETY: the slot only ever holds a Box<Vec<u8>> leaked by `keep_on_ssl`.
-        drop(unsafe { Box::from_raw(ptr.cast::<Vec<u8>>()) });
-    }
-}
-
-fn ctx_index() -> c_int {
-    static INDEX: OnceLock<c_int> = OnceLock::new();
-    *INDEX.get_or_init(|| {
-        // SAFETY: registers a new SSL_CTX ex_data slot with our free function.
-        unsafe {
-            sys::CRYPTO_get_ex_new_index(
-                sys::CRYPTO_EX_INDEX_SSL_CTX,
-                0,
-                std::ptr::null_mut(),
-                None,
-                None,
-                Some(free_lists),
-            )
-        }
-    })
-}
-
-fn ssl_index() -> c_int {
-    static INDEX: OnceLock<c_int> = OnceLock::new();
-    *INDEX.get_or_init(|| {
-        // SAFETY: registers a new SSL ex_data slot with our free function.
-        unsafe {
-            sys::CRYPTO_get_ex_new_index(
-                sys::CRYPTO_EX_INDEX_SSL,
-                0,
-                std::ptr::null_mut(),
-                None,
-                None,
-                Some(free_scratch),
-            )
-        }
-    })
-}
-
-/// The lists of `ctx`, created on first use. Only `SslCtx` methods create them (with the
+/// Each context's lists, created on first use. Only `SslCtx` methods create them (with the
 /// context's configuration lock held by the caller), callbacks only read.
-///
-/// # Safety
-/// `ctx` is a live SSL_CTX; the reference is used only while it lives.
-unsafe fn lists_of<'a>(ctx: *mut sys::SSL_CTX, create: bool) -> Option<&'a Lists> {
-    let idx = ctx_index();
-    if idx < 0 {
-        return None;
-    }
-    // SAFETY: the caller's contract; the slot holds NULL or our Box<Lists>.
-    unsafe {
-        let mut ptr = sys::SSL_CTX_get_ex_data(ctx, idx).cast::<Lists>();
-        if ptr.is_null() && create {
-            let fresh = Box::into_raw(Box::<Lists>::default());
-            if sys::SSL_CTX_set_ex_data(ctx, idx, fresh.cast()) != 1 {
-                drop(Box::from_raw(fresh));
-                return None;
-            }
-            ptr = fresh;
-        }
-        ptr.as_ref()
-    }
-}
+static LISTS: Slot<sys::SSL_CTX, Lists> = Slot::new();
 
-/// Stores a copy of `data` on `ssl` (replacing an earlier one) and returns a pointer to it that
-/// stays valid while the SSL lives or until the next call. NULL when the slot is unavailable.
+/// Each connection's copy of the list its last selection callback handed to OpenSSL.
+static SCRATCH: Slot<sys::SSL, Mutex<Vec<u8>>> = Slot::new();
+
+/// Stores a copy of `data` on `ssl` (replacing an earlier one) and returns a view of it that
+/// stays valid while the SSL lives or until the next call. None when the slot is unavailable.
 ///
 /// # Safety
-/// `ssl` is a live SSL, used by this thread (OpenSSL runs callbacks on the handshaking thread).
-unsafe fn keep_on_ssl(ssl: *mut sys::SSL, data: Vec<u8>) -> Option<*const Vec<u8>> {
-    let idx = ssl_index();
-    if idx < 0 {
-        return None;
-    }
-    let fresh = Box::into_raw(Box::new(data));
-    // SAFETY: the caller's contract; the slot holds NULL or our Box<Vec<u8>>, which only the
-    // handshake of this SSL reads.
-    unsafe {
-        let old = sys::SSL_get_ex_data(ssl, idx).cast::<Vec<u8>>();
-        if sys::SSL_set_ex_data(ssl, idx, fresh.cast()) != 1 {
-            drop(Box::from_raw(fresh));
-            return None;
-        }
-        if !old.is_null() {
-            drop(Box::from_raw(old));
-        }
-    }
-    Some(fresh)
+/// `ssl` is a live SSL, used by this thread (OpenSSL runs callbacks on the handshaking
+/// thread, and only the callbacks of this SSL's handshake store here), and the slice is not
+/// used after the next call for the same SSL.
+unsafe fn keep_on_ssl<'a>(ssl: *mut sys::SSL, data: Vec<u8>) -> Option<&'a [u8]> {
+    // SAFETY: the caller's contract.
+    let cell = unsafe { SCRATCH.get_or_init(ssl, Mutex::default) }?;
+    let mut kept = cell.lock().unwrap_or_else(|e| e.into_inner());
+    *kept = data;
+    // SAFETY: the vector's buffer is replaced only by the next call (the caller's contract)
+    // and freed with the SSL.
+    Some(unsafe { std::slice::from_raw_parts(kept.as_ptr(), kept.len()) })
 }
 
 /// Copy of one of the lists of the context `ssl` currently uses.
@@ -164,12 +83,9 @@ unsafe fn keep_on_ssl(ssl: *mut sys::SSL, data: Vec<u8>) -> Option<*const Vec<u8
 /// `ssl` is a live SSL.
 unsafe fn current_list(ssl: *mut sys::SSL, npn: bool) -> Vec<u8> {
     // SAFETY: the caller's contract; an SSL always has a context.
-    let lists = unsafe { lists_of(sys::SSL_get_SSL_CTX(ssl), false) };
+    let lists = unsafe { LISTS.get(sys::SSL_get_SSL_CTX(ssl)) };
     lists
-        .map(|l| {
-            let m = if npn { &l.npn } else { &l.alpn };
-            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
-        })
+        .map(|l| l.of(npn).lock().unwrap_or_else(|e| e.into_inner()).clone())
         .unwrap_or_default()
 }
 
@@ -275,25 +191,41 @@ unsafe fn peer_list<'a>(inbuf: *const c_uchar, inlen: c_uint) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(inbuf, inlen as usize) }
 }
 
-/// Server side ALPN: the first protocol of our list the client also offered.
-unsafe extern "C" fn alpn_select_cb(
+/// Both selection callbacks: server side ALPN (`NPN` false; the first protocol of our list the
+/// client also offered) and client side NPN (`NPN` true; the first server protocol we support,
+/// else our first). `Out` is the output slot's pointer type as OpenSSL declares each callback
+/// (`const` for ALPN). Our list, kept on the SSL, goes to `select` as the server's list for
+/// ALPN (we are the server) and as the client's for NPN (we are the client); anything that
+/// fails is no selection.
+extern "C" fn select_cb<const NPN: bool, Out>(
     ssl: *mut sys::SSL,
-    out: *mut *const c_uchar,
+    out: *mut Out,
     outlen: *mut c_uchar,
     inbuf: *const c_uchar,
     inlen: c_uint,
     _arg: *mut c_void,
 ) -> c_int {
+    let (name, alpn) = if NPN {
+        ("npn_select", false)
+    } else {
+        ("alpn_select", true)
+    };
     // SAFETY: OpenSSL passes the live SSL of the handshake.
     let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
-    crate::py::callback::guard("alpn_select", owner, sys::SSL_TLSEXT_ERR_NOACK, || {
-        // SAFETY: OpenSSL passes a live SSL in handshake and the client's list (inlen bytes).
+    crate::py::callback::guard(name, owner, no_selection(alpn), || {
+        // SAFETY: OpenSSL passes a live SSL in handshake, its output slots and the peer's list
+        // (inlen bytes); our copy lives on the SSL until OpenSSL has copied the selection.
         unsafe {
-            let client = peer_list(inbuf, inlen);
-            let Some(server) = keep_on_ssl(ssl, current_list(ssl, false)) else {
-                return sys::SSL_TLSEXT_ERR_NOACK;
+            let peer = peer_list(inbuf, inlen);
+            let Some(ours) = keep_on_ssl(ssl, current_list(ssl, NPN)) else {
+                return no_selection(alpn);
             };
-            select(true, out.cast(), outlen, &*server, client)
+            let out = out.cast::<*mut c_uchar>();
+            if alpn {
+                select(alpn, out, outlen, ours, peer)
+            } else {
+                select(alpn, out, outlen, peer, ours)
+            }
         }
     })
 }
@@ -309,42 +241,16 @@ extern "C" fn npn_advertise_cb(
     let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
     crate::py::callback::guard("npn_advertise", owner, sys::SSL_TLSEXT_ERR_OK, || {
         // SAFETY: OpenSSL passes a live SSL and output slots; the copy lives on the SSL.
+        let (ptr, len) = match unsafe { keep_on_ssl(ssl, current_list(ssl, true)) } {
+            Some(list) => (list.as_ptr(), list.len()),
+            None => (c"".as_ptr().cast(), 0),
+        };
+        // SAFETY: OpenSSL's output slots.
         unsafe {
-            match keep_on_ssl(ssl, current_list(ssl, true)) {
-                Some(list) => {
-                    *out = (*list).as_ptr();
-                    *outlen = (*list).len() as c_uint;
-                }
-                None => {
-                    *out = c"".as_ptr().cast();
-                    *outlen = 0;
-                }
-            }
+            *out = ptr;
+            *outlen = len as c_uint;
         }
         sys::SSL_TLSEXT_ERR_OK
-    })
-}
-
-/// Client side NPN: the first server protocol we support, else our first.
-extern "C" fn npn_select_cb(
-    ssl: *mut sys::SSL,
-    out: *mut *mut c_uchar,
-    outlen: *mut c_uchar,
-    inbuf: *const c_uchar,
-    inlen: c_uint,
-    _arg: *mut c_void,
-) -> c_int {
-    // SAFETY: OpenSSL passes the live SSL of the handshake.
-    let owner = unsafe { crate::ossl::ssl::SslRef::from_ptr(ssl) };
-    crate::py::callback::guard("npn_select", owner, sys::SSL_TLSEXT_ERR_ALERT_FATAL, || {
-        // SAFETY: OpenSSL passes a live SSL in handshake and the server's list (inlen bytes).
-        unsafe {
-            let server = peer_list(inbuf, inlen);
-            let Some(client) = keep_on_ssl(ssl, current_list(ssl, true)) else {
-                return sys::SSL_TLSEXT_ERR_ALERT_FATAL;
-            };
-            select(false, out, outlen, server, &*client)
-        }
     })
 }
 
@@ -359,7 +265,9 @@ impl SslCtx {
         let len = c_uint::try_from(wire.len()).map_err(|_| ProtosError)?;
         // SAFETY: a live context; the list is copied by OpenSSL; the callback ignores its arg.
         unsafe {
-            let lists = lists_of(self.as_ptr(), true).ok_or(ProtosError)?;
+            let lists = LISTS
+                .get_or_init(self.as_ptr(), Lists::default)
+                .ok_or(ProtosError)?;
             *lists.alpn.lock().unwrap_or_else(|e| e.into_inner()) = wire.to_vec();
             if sys::SSL_CTX_set_alpn_protos(self.as_ptr(), wire.as_ptr(), len) != 0 {
                 crate::ossl::error::OsslError::take();
@@ -367,7 +275,7 @@ impl SslCtx {
             }
             sys::SSL_CTX_set_alpn_select_cb__fixed_rust(
                 self.as_ptr(),
-                Some(alpn_select_cb),
+                Some(select_cb::<false, *const c_uchar>),
                 std::ptr::null_mut(),
             );
         }
@@ -382,7 +290,9 @@ impl SslCtx {
         // SAFETY: a live context; the callbacks ignore their arg; a NULL select callback is
         // OpenSSL's "no NPN on the client side".
         unsafe {
-            let lists = lists_of(self.as_ptr(), true).ok_or(ProtosError)?;
+            let lists = LISTS
+                .get_or_init(self.as_ptr(), Lists::default)
+                .ok_or(ProtosError)?;
             *lists.npn.lock().unwrap_or_else(|e| e.into_inner()) = wire.to_vec();
             sys::SSL_CTX_set_next_protos_advertised_cb(
                 self.as_ptr(),
@@ -394,7 +304,7 @@ impl SslCtx {
             } else {
                 sys::SSL_CTX_set_next_proto_select_cb(
                     self.as_ptr(),
-                    npn_select_cb,
+                    select_cb::<true, *mut c_uchar>,
                     std::ptr::null_mut(),
                 );
             }
@@ -406,19 +316,21 @@ impl SslCtx {
     /// and the fuzz harness).
     #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn alpn_protocols(&self) -> Vec<u8> {
-        // SAFETY: a live context.
-        unsafe { lists_of(self.as_ptr(), false) }
-            .map(|l| l.alpn.lock().unwrap_or_else(|e| e.into_inner()).clone())
-            .unwrap_or_default()
+        self.protocols(false)
     }
 
     /// The list last given to `_set_npn_protocols` (empty if none; for the tests
     /// and the fuzz harness).
     #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn npn_protocols(&self) -> Vec<u8> {
+        self.protocols(true)
+    }
+
+    #[cfg(any(test, feature = "fuzzing"))]
+    fn protocols(&self, npn: bool) -> Vec<u8> {
         // SAFETY: a live context.
-        unsafe { lists_of(self.as_ptr(), false) }
-            .map(|l| l.npn.lock().unwrap_or_else(|e| e.into_inner()).clone())
+        unsafe { LISTS.get(self.as_ptr()) }
+            .map(|l| l.of(npn).lock().unwrap_or_else(|e| e.into_inner()).clone())
             .unwrap_or_default()
     }
 }
@@ -460,38 +372,38 @@ mod tests {
     fn selection_never_trusts_our_lists() {
         use crate::ossl::protos::select_protocol;
         use openssl_sys as sys;
-        let peer = b"\x02h2\x08http/1.1";
-        // NPN client: the server's list first, ours second.
-        assert_eq!(
-            select_protocol(false, peer, b""),
-            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
+        let peer: &[u8] = b"\x02h2\x08http/1.1";
+        let (ok, noack, fatal) = (
+            sys::SSL_TLSEXT_ERR_OK,
+            sys::SSL_TLSEXT_ERR_NOACK,
+            sys::SSL_TLSEXT_ERR_ALERT_FATAL,
         );
-        assert_eq!(
-            select_protocol(false, peer, b"\x05"),
-            (sys::SSL_TLSEXT_ERR_ALERT_FATAL, None)
-        );
-        // ALPN server: ours first.
-        assert_eq!(
-            select_protocol(true, b"\xff", peer),
-            (sys::SSL_TLSEXT_ERR_NOACK, None)
-        );
-        assert_eq!(
-            select_protocol(true, b"\x08http/1.1", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"http/1.1".to_vec()))
-        );
-        assert_eq!(
-            select_protocol(true, b"\x03foo", peer),
-            (sys::SSL_TLSEXT_ERR_NOACK, None)
-        );
-        // NPN: no overlap falls back to the client's first.
-        assert_eq!(
-            select_protocol(false, b"\x03foo", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
-        );
-        // An empty server list (NPN's edge case) is allowed.
-        assert_eq!(
-            select_protocol(false, b"", peer),
-            (sys::SSL_TLSEXT_ERR_OK, Some(b"h2".to_vec()))
-        );
+        // (ALPN?, the server's list, the client's list, the answer): ALPN's server and NPN's
+        // client are us.
+        let cases: [(bool, &[u8], &[u8], _); 7] = [
+            // NPN client: an empty or malformed list of ours.
+            (false, peer, b"", (fatal, None)),
+            (false, peer, b"\x05", (fatal, None)),
+            // ALPN server: a malformed list of ours, an overlap, none.
+            (true, b"\xff", peer, (noack, None)),
+            (
+                true,
+                b"\x08http/1.1",
+                peer,
+                (ok, Some(b"http/1.1".to_vec())),
+            ),
+            (true, b"\x03foo", peer, (noack, None)),
+            // NPN: no overlap falls back to the client's first.
+            (false, b"\x03foo", peer, (ok, Some(b"h2".to_vec()))),
+            // An empty server list (NPN's edge case) is allowed.
+            (false, b"", peer, (ok, Some(b"h2".to_vec()))),
+        ];
+        for (alpn, server, client, answer) in cases {
+            assert_eq!(
+                select_protocol(alpn, server, client),
+                answer,
+                "{alpn} {server:?} {client:?}"
+            );
+        }
     }
 }

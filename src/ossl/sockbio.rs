@@ -22,12 +22,10 @@ extern "C" {
 
 /// `BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR` (`bio.h`): a source/sink over a descriptor.
 const BIO_TYPE_SOURCE_SINK_DESCRIPTOR: c_int = 0x0400 | 0x0100;
-/// `BIO_CTRL_EOF`, `BIO_CTRL_GET_CLOSE`, `BIO_CTRL_SET_CLOSE`, `BIO_CTRL_FLUSH`,
-/// `BIO_CTRL_DUP`, `BIO_C_GET_FD` (`bio.h`; stable values).
-const CTRL_EOF: c_int = 2;
+/// `BIO_CTRL_GET_CLOSE`, `BIO_CTRL_SET_CLOSE`, `BIO_CTRL_DUP`, `BIO_C_GET_FD` (`bio.h`; stable
+/// values), which openssl-sys lacks; `BIO_CTRL_EOF` and `BIO_CTRL_FLUSH` are its.
 const CTRL_GET_CLOSE: c_int = 8;
 const CTRL_SET_CLOSE: c_int = 9;
-const CTRL_FLUSH: c_int = 11;
 const CTRL_DUP: c_int = 12;
 const C_GET_FD: c_int = 105;
 /// `BIO_FLAGS_IN_EOF` (3.0's name; the bit is unused on 1.1.1): the peer closed its side.
@@ -165,7 +163,7 @@ unsafe extern "C" fn sock_ctrl(
 ) -> c_long {
     catch_unwind(AssertUnwindSafe(|| match cmd {
         // SAFETY: one of our BIOs.
-        CTRL_EOF => c_long::from(unsafe { BIO_test_flags(bio, FLAG_IN_EOF) } != 0),
+        sys::BIO_CTRL_EOF => c_long::from(unsafe { BIO_test_flags(bio, FLAG_IN_EOF) } != 0),
         C_GET_FD => {
             // SAFETY: one of our BIOs; parg is NULL or points to an int, as for BIO_get_fd.
             unsafe {
@@ -177,7 +175,7 @@ unsafe extern "C" fn sock_ctrl(
             }
         }
         // Nothing is buffered, so a flush always succeeds; a BIO never closes the descriptor.
-        CTRL_FLUSH | CTRL_DUP => 1,
+        sys::BIO_CTRL_FLUSH | CTRL_DUP => 1,
         CTRL_GET_CLOSE | CTRL_SET_CLOSE => 0,
         _ => 0,
     }))

@@ -477,22 +477,24 @@ impl Ssl {
 
     /// The ALPN protocol chosen, if any.
     pub(crate) fn alpn_selected(&self) -> Option<Vec<u8>> {
-        let mut data: *const u8 = std::ptr::null();
-        let mut len: c_uint = 0;
-        // SAFETY: a live SSL; out-pointers valid; data points into the SSL for len bytes.
-        unsafe {
-            sys::SSL_get0_alpn_selected(self.as_ptr(), &mut data, &mut len);
-            (!data.is_null()).then(|| std::slice::from_raw_parts(data, len as usize).to_vec())
-        }
+        self.protocol_selected(sys::SSL_get0_alpn_selected)
     }
 
     /// The NPN protocol negotiated, if any.
     pub(crate) fn npn_selected(&self) -> Option<Vec<u8>> {
+        self.protocol_selected(sys::SSL_get0_next_proto_negotiated)
+    }
+
+    /// A copy of the protocol `get0` (one of the two queries above) reports, if any.
+    fn protocol_selected(
+        &self,
+        get0: unsafe extern "C" fn(*const sys::SSL, *mut *const u8, *mut c_uint),
+    ) -> Option<Vec<u8>> {
         let mut data: *const u8 = std::ptr::null();
         let mut len: c_uint = 0;
         // SAFETY: a live SSL; out-pointers valid; data points into the SSL for len bytes.
         unsafe {
-            sys::SSL_get0_next_proto_negotiated(self.as_ptr(), &mut data, &mut len);
+            get0(self.as_ptr(), &mut data, &mut len);
             (!data.is_null()).then(|| std::slice::from_raw_parts(data, len as usize).to_vec())
         }
     }

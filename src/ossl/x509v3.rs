@@ -119,19 +119,25 @@ impl X509 {
         out
     }
 
-    /// authorityInfoAccess entries `(method, location)`; empty when the extension is absent,
-    /// malformed or present twice (`X509_get_ext_d2i` semantics, as in 2.7).
-    pub(crate) fn authority_info_access(&self) -> Vec<(AccessMethod, GeneralName)> {
-        // SAFETY: live X509; NULL crit/idx are allowed; returns a new stack or NULL.
-        let aia = unsafe {
+    /// The extension `nid` decoded, owned by the caller; NULL when it is absent, malformed or
+    /// present twice (`X509_get_ext_d2i` semantics, as in 2.7).
+    fn decoded_extension<T>(&self, nid: c_int) -> *mut T {
+        // SAFETY: live X509; NULL crit/idx are allowed; returns a new object or NULL.
+        unsafe {
             sys::X509_get_ext_d2i(
                 self.as_ptr(),
-                sys::NID_info_access,
+                nid,
                 std::ptr::null_mut(),
                 std::ptr::null_mut(),
             )
         }
-        .cast::<sys::stack_st_ACCESS_DESCRIPTION>();
+        .cast()
+    }
+
+    /// authorityInfoAccess entries `(method, location)`; empty when the extension is absent,
+    /// malformed or present twice (`X509_get_ext_d2i` semantics, as in 2.7).
+    pub(crate) fn authority_info_access(&self) -> Vec<(AccessMethod, GeneralName)> {
+        let aia = self.decoded_extension::<sys::stack_st_ACCESS_DESCRIPTION>(sys::NID_info_access);
         let mut out = Vec::new();
         for i in 0..stack_len(aia).max(0) {
             // SAFETY: i is in range of the live stack; entries are owned by it.
@@ -158,16 +164,8 @@ impl X509 {
     /// twice); else one entry per DistributionPoint: its fullName list, or `None` for a point
     /// without a distributionPoint (CVE-2019-5010) or with a nameRelativeToCRLIssuer.
     pub(crate) fn crl_distribution_points(&self) -> Option<Vec<Option<Vec<GeneralName>>>> {
-        // SAFETY: as in authority_info_access.
-        let dps = unsafe {
-            sys::X509_get_ext_d2i(
-                self.as_ptr(),
-                sys::NID_crl_distribution_points,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-            )
-        }
-        .cast::<sys::stack_st_DIST_POINT>();
+        let dps =
+            self.decoded_extension::<sys::stack_st_DIST_POINT>(sys::NID_crl_distribution_points);
         if dps.is_null() {
             // SAFETY: clears this thread's queue.
             unsafe { sys::ERR_clear_error() };

@@ -82,6 +82,16 @@ impl ObjectArg {
         // outlive the call (and so this slot).
         unsafe { Borrowed::from_ptr(self.0) }
     }
+    /// As an optional flag (`binary_form=False`): see [`flag`].
+    pub(crate) fn flag(&self) -> PyResult<bool> {
+        flag(self.get())
+    }
+}
+
+/// An optional flag argument (`binary_form=False`, `der=False`): its truth (`bool(x)`, which
+/// may raise), false when it was not given.
+pub(crate) fn flag(arg: Option<Borrowed<'_>>) -> PyResult<bool> {
+    arg.map_or(Ok(false), |v| v.is_true())
 }
 
 impl TypedObjectArg {
@@ -341,6 +351,20 @@ fn format_units(format: &str) -> Vec<&str> {
 /// The most outputs any of our format strings has.
 const MAX_POINTERS: usize = 16;
 
+/// Calls the C-variadic parser `f` with the leading arguments, then all `MAX_POINTERS` output
+/// pointers of `p` (a C variadic call cannot take an array; the parser reads as many as the
+/// format has units and ignores the rest).
+macro_rules! spread_outputs {
+    ($f:path, $p:ident; $($lead:expr),+) => {
+        $f(
+            $($lead,)+
+            $p[0], $p[1], $p[2], $p[3], $p[4], $p[5], $p[6], $p[7],
+            $p[8], $p[9], $p[10], $p[11], $p[12], $p[13], $p[14], $p[15],
+        )
+    };
+}
+const _: () = assert!(MAX_POINTERS == 16, "spread_outputs! spells out 16 outputs");
+
 /// Parses `args` (and keywords, when `keywords` is given) into `slots`. A mismatch between the
 /// format and the slots is a programming error and panics (becoming a `SystemError`).
 pub(crate) fn parse<'a>(
@@ -393,49 +417,16 @@ pub(crate) fn parse<'a>(
                 for (slot, name) in list.iter_mut().zip(names) {
                     *slot = name.as_ptr().cast_mut();
                 }
-                ffi::_PyArg_ParseTupleAndKeywords_SizeT(
+                spread_outputs!(
+                    ffi::_PyArg_ParseTupleAndKeywords_SizeT,
+                    p;
                     args_ptr,
                     kwargs_ptr,
                     format.as_ptr(),
-                    list.as_mut_ptr(),
-                    p[0],
-                    p[1],
-                    p[2],
-                    p[3],
-                    p[4],
-                    p[5],
-                    p[6],
-                    p[7],
-                    p[8],
-                    p[9],
-                    p[10],
-                    p[11],
-                    p[12],
-                    p[13],
-                    p[14],
-                    p[15],
+                    list.as_mut_ptr()
                 )
             }
-            None => ffi::_PyArg_ParseTuple_SizeT(
-                args_ptr,
-                format.as_ptr(),
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                p[5],
-                p[6],
-                p[7],
-                p[8],
-                p[9],
-                p[10],
-                p[11],
-                p[12],
-                p[13],
-                p[14],
-                p[15],
-            ),
+            None => spread_outputs!(ffi::_PyArg_ParseTuple_SizeT, p; args_ptr, format.as_ptr()),
         }
     };
     if ok == 0 {

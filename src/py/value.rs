@@ -5,7 +5,7 @@ use crate::ossl::readbuf::ReadBuf;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::{Borrowed, Owned, PyErr, PyResult};
-use std::ffi::{c_char, c_long, CStr};
+use std::ffi::{c_char, c_int, c_long, CStr};
 
 fn ssize(len: usize) -> PyResult<ffi::Py_ssize_t> {
     ffi::Py_ssize_t::try_from(len).map_err(|_| PyErr::new(Builtin::OverflowError, "size too large"))
@@ -36,6 +36,20 @@ pub(crate) fn zeroed_buffer(len: usize) -> PyResult<Vec<u8>> {
     Ok(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
+/// A new `str` of `len` bytes whose contents are not written yet (2.7's documented way to
+/// build a string in place): the two callers below write them before anyone sees the object.
+#[inline]
+fn uninit_str(len: usize) -> PyResult<Owned> {
+    // SAFETY: NULL data asks for an uninitialised string of `len` bytes (plus the NUL); a new
+    // reference or NULL with MemoryError/OverflowError set.
+    unsafe {
+        Owned::from_new(ffi::PyString_FromStringAndSize(
+            std::ptr::null(),
+            ssize(len)?,
+        ))
+    }
+}
+
 /// A new 2.7 `str` of at most `len` bytes, filled in place by `fill` (which returns how many
 /// bytes it wrote): what `PyString_FromStringAndSize(NULL, n)` + `_PyString_Resize` do in
 /// 2.7's `_ssl`, with no zeroing and no copy. `fill` may release the GIL: nobody else can
@@ -47,14 +61,7 @@ pub(crate) fn bytes_filled(
     if len == 0 {
         return bytes(b"");
     }
-    // SAFETY: NULL asks for an uninitialised string of len bytes (plus the NUL); a new
-    // reference or NULL with MemoryError/OverflowError set.
-    let obj = unsafe {
-        Owned::from_new(ffi::PyString_FromStringAndSize(
-            std::ptr::null(),
-            ssize(len)?,
-        ))
-    }?;
+    let obj = uninit_str(len)?;
     // SAFETY: a fresh str we own exclusively: its buffer holds len writable bytes and stays
     // where it is until the resize below; nothing reads them before `fill` has written them
     // (only the first `count` are kept).
@@ -137,14 +144,7 @@ pub(crate) fn none() -> Owned {
 }
 
 pub(crate) fn tuple(items: Vec<Owned>) -> PyResult<Owned> {
-    // SAFETY: new tuple of the right size; SET_ITEM steals each reference into its slot.
-    unsafe {
-        let t = Owned::from_new(ffi::PyTuple_New(ssize(items.len())?))?;
-        for (i, item) in items.into_iter().enumerate() {
-            ffi::PyTuple_SetItem(t.as_ptr(), i as ffi::Py_ssize_t, item.into_raw());
-        }
-        Ok(t)
-    }
+    sequence(items, ffi::PyTuple_New, ffi::PyTuple_SetItem)
 }
 
 pub(crate) fn tuple_of(items: &[&dyn PyObjectRef]) -> PyResult<Owned> {
@@ -152,13 +152,28 @@ pub(crate) fn tuple_of(items: &[&dyn PyObjectRef]) -> PyResult<Owned> {
 }
 
 pub(crate) fn list(items: Vec<Owned>) -> PyResult<Owned> {
-    // SAFETY: new list of the right size; SetItem steals each reference into its slot.
+    sequence(items, ffi::PyList_New, ffi::PyList_SetItem)
+}
+
+/// A new tuple or list of `items`, made by `new` and filled by `set_item` (the C API's pair for
+/// the type, which steals each reference into its slot).
+#[inline(always)]
+fn sequence(
+    items: Vec<Owned>,
+    new: unsafe extern "C" fn(ffi::Py_ssize_t) -> *mut ffi::PyObject,
+    set_item: unsafe extern "C" fn(
+        *mut ffi::PyObject,
+        ffi::Py_ssize_t,
+        *mut ffi::PyObject,
+    ) -> c_int,
+) -> PyResult<Owned> {
+    // SAFETY: a new sequence of the right size, each slot set once with a reference it steals.
     unsafe {
-        let l = Owned::from_new(ffi::PyList_New(ssize(items.len())?))?;
+        let seq = Owned::from_new(new(ssize(items.len())?))?;
         for (i, item) in items.into_iter().enumerate() {
-            ffi::PyList_SetItem(l.as_ptr(), i as ffi::Py_ssize_t, item.into_raw());
+            set_item(seq.as_ptr(), i as ffi::Py_ssize_t, item.into_raw());
         }
-        Ok(l)
+        Ok(seq)
     }
 }
 
@@ -314,14 +329,7 @@ pub(crate) fn bytes_zeroed_filled<E>(
     len: usize,
     fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
 ) -> PyResult<Result<Owned, E>> {
-    // SAFETY: NULL data asks for an uninitialised string of `len` bytes (new reference or
-    // NULL with MemoryError set).
-    let s = unsafe {
-        Owned::from_new(ffi::PyString_FromStringAndSize(
-            std::ptr::null(),
-            ssize(len)?,
-        ))
-    }?;
+    let s = uninit_str(len)?;
     // SAFETY: a fresh str nobody else sees yet; its buffer holds `len` bytes, which we fill
     // before the object is handed out (2.7's documented way to build a string in place).
     let buf = unsafe {

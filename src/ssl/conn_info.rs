@@ -10,10 +10,7 @@ use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::connection::Connection;
-use crate::ssl::errors::ssl_error_from_queue;
-
-/// Line shown when a certificate cannot be encoded (Python 3.13's `_ssl.c`).
-const LINE_CHAIN: u32 = 2188;
+use crate::ssl::errors::{lines, ssl_error_from_queue};
 
 /// A chain as a list of DER certificates (Python 3's `ssl.py` turns its `_ssl.Certificate`
 /// objects into the same list of bytes), or None when OpenSSL has none.
@@ -26,7 +23,7 @@ fn der_list(chain: Option<Vec<X509>>) -> PyResult<Owned> {
         .map(|c| {
             let der = c
                 .to_der()
-                .map_err(|e| ssl_error_from_queue(&e, LINE_CHAIN))?;
+                .map_err(|e| ssl_error_from_queue(&e, lines::CERT_CHAIN))?;
             value::bytes(&der)
         })
         .collect::<PyResult<Vec<_>>>()?;

@@ -28,18 +28,12 @@ use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::conn_info;
 use crate::ssl::context::SslContext;
 use crate::ssl::engine::{self, Conn};
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
+use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_from_queue_py3, ssl_error_text};
 use crate::ssl::serial::Serial;
 use crate::ssl::session::SslSession;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Line numbers stock shows for the failures we report (Python 3's for its additions).
-const LINE_SHUTDOWN_GONE: u32 = 2012;
-const LINE_PEER_CERT: u32 = 1380;
-const LINE_SET_SESSION: u32 = 2105;
-const LINE_PHA: u32 = 2918;
 
 /// `SSL_VERIFY_PEER`.
 const VERIFY_PEER: c_int = openssl_sys::SSL_VERIFY_PEER;
@@ -332,14 +326,10 @@ fn peer_cert(py: Python<'_>, slf: &Connection, binary: Option<Borrowed<'_>>) -> 
     let Some(cert) = slf.with_ssl(py, |ssl| ssl.peer_certificate()) else {
         return Ok(value::none());
     };
-    let binary = match binary {
-        Some(b) => b.is_true()?,
-        None => false,
-    };
-    if binary {
+    if crate::py::args::flag(binary)? {
         let der = cert
             .to_der()
-            .map_err(|e| ssl_error_from_queue(&e, LINE_PEER_CERT))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::PEER_CERT))?;
         return value::bytes(&der);
     }
     if slf.with_ssl(py, |ssl| ssl.current_ctx_verify_mode()) & VERIFY_PEER == 0 {
@@ -421,7 +411,7 @@ fn shutdown(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
     if sock.is_some_and(|s| s.fd() < 0) {
         return Err(ssl_error_text(
             "Underlying socket connection gone",
-            LINE_SHUTDOWN_GONE,
+            lines::SHUTDOWN_GONE,
         ));
     }
     Connection::io(&slf, |conn| {
@@ -583,7 +573,7 @@ pub(crate) fn set_session_checked(
         ));
     }
     conn.with_ssl(py, |ssl| ssl.set_session(session.session()))
-        .map_err(|e| ssl_error_from_queue_py3(&e, LINE_SET_SESSION))
+        .map_err(|e| ssl_error_from_queue_py3(&e, lines::SET_SESSION))
 }
 
 /// Python: `_ssl._SSLSocket.session_reused` (Python 3's)
@@ -603,6 +593,6 @@ fn verify_client_post_handshake(py: Python<'_>, slf: Slf<'_, Connection>) -> PyR
         ));
     }
     slf.with_ssl(py, |ssl| ssl.verify_client_post_handshake())
-        .map_err(|e| ssl_error_from_queue_py3(&e, LINE_PHA))?;
+        .map_err(|e| ssl_error_from_queue_py3(&e, lines::POST_HANDSHAKE_AUTH))?;
     Ok(value::none())
 }

@@ -6,6 +6,7 @@
 //! The pure decision table lives in `classify` (unit-tested without Python).
 
 mod classify;
+pub(crate) mod lines;
 
 // The I/O half of this API is used by `_SSLSocket` (socket.rs).
 #[cfg(feature = "fuzzing")]

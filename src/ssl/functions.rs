@@ -12,7 +12,6 @@ use crate::py::args::{parse, DoubleArg, IntArg, ObjectArg, StrArg, StrLenArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
-use crate::py::object::PyObjectRef;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::cert::decode_certificate;
 use crate::ssl::errors::{class, ssl_error_plain, ErrorClass};
@@ -162,10 +161,7 @@ fn txt2obj(_py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
         Some(&[c"txt", c"name"]),
         &mut [&mut txt, &mut name],
     )?;
-    let by_name = match name.get() {
-        Some(flag) => flag.is_true()?,
-        None => false,
-    };
+    let by_name = name.flag()?;
     let raw = txt.bytes().unwrap_or_default();
     let c_txt = CString::new(raw).expect("`s` has no NUL");
     match Asn1Object::from_text(&c_txt, !by_name) {

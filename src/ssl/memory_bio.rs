@@ -11,14 +11,9 @@ use crate::py::module::Module;
 use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::py_new;
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain};
+use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain};
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Line numbers shown for OpenSSL failures of the BIO calls.
-const LINE_NEW: u32 = 4440;
-const LINE_READ: u32 = 4520;
-const LINE_WRITE: u32 = 4560;
 
 pub(crate) struct MemoryBio {
     bio: MemBio,
@@ -91,7 +86,7 @@ fn new(_py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
             ));
         }
     }
-    let bio = MemBio::new().map_err(|e| ssl_error_from_queue(&e, LINE_NEW))?;
+    let bio = MemBio::new().map_err(|e| ssl_error_from_queue(&e, lines::MEMORY_BIO_NEW))?;
     create_subtype(
         subtype,
         MemoryBio {
@@ -116,7 +111,7 @@ fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Ow
     value::bytes_filled(len, |buf| {
         slf.bio
             .read(buf)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_READ))
+            .map_err(|e| ssl_error_from_queue(&e, lines::MEMORY_BIO_READ))
     })
 }
 
@@ -140,7 +135,7 @@ fn write(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<O
     let n = slf
         .bio
         .write(bytes)
-        .map_err(|e| ssl_error_from_queue(&e, LINE_WRITE))?;
+        .map_err(|e| ssl_error_from_queue(&e, lines::MEMORY_BIO_WRITE))?;
     value::int(n as _)
 }
 

@@ -14,17 +14,13 @@ use crate::py::typeobj::{create, downcast, downcast_owned, GilCell, Slf};
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::connection::{set_session_checked, Connection};
 use crate::ssl::context::SslContext;
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_text};
+use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_text};
 use crate::ssl::memory_bio::MemoryBio;
 use crate::ssl::serial::Serial;
 use crate::ssl::session::SslSession;
 use crate::ssl::transport::Transport;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::atomic::AtomicBool;
-
-/// Line number stock shows for set-up failures (Python 3's for the one-sided protocols).
-const LINE_WRAP: u32 = 511;
-const LINE_ROLE: u32 = 812;
 
 /// Python: `_ssl._SSLContext._wrap_socket(sock, server_side, server_hostname=None,
 /// ssl_sock=None)`.
@@ -201,13 +197,13 @@ fn new_connection(
         (Protocol::TlsClient, Role::Server) => {
             return Err(ssl_error_text(
                 "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
-                LINE_ROLE,
+                lines::WRAP_ROLE,
             ))
         }
         (Protocol::TlsServer, Role::Client) => {
             return Err(ssl_error_text(
                 "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
-                LINE_ROLE,
+                lines::WRAP_ROLE,
             ))
         }
         _ => {}
@@ -219,11 +215,11 @@ fn new_connection(
         let _config = context.config_lock(py);
         py.allow_threads(|| Ssl::new(ctx))
     }
-    .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
+    .map_err(|e| ssl_error_from_queue(&e, lines::WRAP))?;
     if let Transport::Socket(sock) = &transport {
         let fd = c_int::try_from(sock.fd()).unwrap_or(-1);
         ssl.set_fd(fd)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::WRAP))?;
     }
     ssl.set_python_modes();
     if let Some(host) = hostname.as_deref() {
@@ -244,7 +240,7 @@ fn new_connection(
             || matches!(context.protocol(), Protocol::TlsClient);
         if in_openssl && context.check_hostname(py) {
             ssl.set_verify_host(host)
-                .map_err(|e| ssl_error_from_queue(&e, LINE_WRAP))?;
+                .map_err(|e| ssl_error_from_queue(&e, lines::WRAP))?;
         }
     }
     ssl.set_role(role);

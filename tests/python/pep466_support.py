@@ -20,6 +20,15 @@ PYTHON27 = os.environ.get("PEP466_PYTHON27", sys.executable)
 PYTHON3 = os.environ.get("PEP466_PYTHON3", "python3")
 
 
+def rss_kb():
+    """This process's resident set size (VmRSS), in kB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
 def use_lib_layer():
     """Materialises our Lib layer (2.7.18's ssl.py, hashlib.py, hmac.py with our patches) into
     a temporary directory removed at exit, and puts it first on sys.path, so the next

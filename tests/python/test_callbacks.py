@@ -22,8 +22,9 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import (SClient, SServer, cert_args, listener, pki,  # noqa: E402
+                         server_context)
 
 TIMEOUT = 20.0
 KEY_HEX = "00112233445566778899aabbccddeeff"
@@ -31,9 +32,7 @@ KEY = KEY_HEX.decode("hex")
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 def secret_lines(path):
@@ -45,12 +44,22 @@ def labels(lines):
     return sorted(set(l.split()[0] for l in lines))
 
 
-def listener():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen(1)
-    s.settimeout(TIMEOUT)
-    return s
+def serve_s_client(ctx, client_args, data):
+    """Serves one `openssl s_client -quiet` (with `client_args`, sending `data`) through `ctx`:
+    returns the first recv(10) and the TLS version, or raises the SSLError of the handshake
+    or the read (after the peer is done in either case)."""
+    lst = listener(timeout=TIMEOUT)
+    client = SClient(lst.getsockname()[1], client_args + ["-quiet"], data=data)
+    conn, _ = lst.accept()
+    try:
+        s = ctx.wrap_socket(conn, server_side=True)
+        got = s.recv(10), s.version()
+        s.close()
+        return got
+    finally:
+        conn.close()  # 2.7: the accepted socket shares the descriptor
+        lst.close()
+        client.result()
 
 
 TLS13_LABELS = ["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
@@ -69,9 +78,7 @@ class KeyLog(unittest.TestCase):
         shutil.rmtree(self.dir, True)
 
     def client_side(self, flag, expected_labels):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", flag,
-                "-keylogfile", self.peer]
+        args = cert_args() + ["-rev", flag, "-keylogfile", self.peer]
         with SServer(args) as srv:
             ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
             ctx.keylog_filename = self.ours
@@ -80,9 +87,7 @@ class KeyLog(unittest.TestCase):
             s.sendall(b"abc\n")
             self.assertEqual(s.recv(10), b"cba\n")
             s.close()
-        ours, peer = secret_lines(self.ours), secret_lines(self.peer)
-        self.assertEqual(labels(ours), expected_labels)
-        self.assertEqual(ours, peer)
+        self.assert_same_secrets(expected_labels)
 
     def test_client_tls12_same_secrets_as_s_server(self):
         self.client_side("-tls1_2", ["CLIENT_RANDOM"])
@@ -91,20 +96,14 @@ class KeyLog(unittest.TestCase):
         self.client_side("-tls1_3", TLS13_LABELS)
 
     def server_side(self, flag, expected_labels):
-        p = pki()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        ctx.load_cert_chain(p["localhost"], p["localhost.key"])
+        ctx = server_context()
         ctx.keylog_filename = self.ours
-        lst = listener()
-        client = SClient(lst.getsockname()[1], [flag, "-keylogfile", self.peer, "-quiet"],
-                         data=b"ping\n")
-        conn, _ = lst.accept()
-        s = ctx.wrap_socket(conn, server_side=True)
-        self.assertEqual(s.recv(10), b"ping\n")
-        s.close()
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
+        got, _ = serve_s_client(ctx, [flag, "-keylogfile", self.peer], b"ping\n")
+        self.assertEqual(got, b"ping\n")
+        self.assert_same_secrets(expected_labels)
+
+    def assert_same_secrets(self, expected_labels):
+        """Our key log has the lines of `expected_labels` kinds, the same as the peer's."""
         ours, peer = secret_lines(self.ours), secret_lines(self.peer)
         self.assertEqual(labels(ours), expected_labels)
         self.assertEqual(ours, peer)
@@ -119,8 +118,7 @@ class KeyLog(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         ctx.keylog_filename = self.ours
         os.remove(self.ours)
-        p = pki()
-        with SServer(["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]) as srv:
+        with SServer(cert_args() + ["-rev"]) as srv:
             raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
             s = ctx.wrap_socket(raw)
             s.sendall(b"x\n")
@@ -223,21 +221,11 @@ class Psk(unittest.TestCase):
         ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
         ctx.set_ciphers("PSK")
         ctx.set_psk_server_callback(cb, "hint2")
-        lst = listener()
-        client = SClient(lst.getsockname()[1],
-                         ["-psk", key_hex, "-psk_identity", "client2", "-quiet"] + flags,
-                         data=b"ping\n")
-        conn, _ = lst.accept()
-        result = None
         try:
-            s = ctx.wrap_socket(conn, server_side=True)
-            result = (s.recv(10), s.version())
-            s.close()
+            result = serve_s_client(
+                ctx, ["-psk", key_hex, "-psk_identity", "client2"] + flags, b"ping\n")
         except ssl.SSLError as e:
             result = e
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
         return seen, result
 
     def test_server_tls12_psk_suite(self):
@@ -259,20 +247,11 @@ class Psk(unittest.TestCase):
 class Servername(unittest.TestCase):
 
     def serve(self, setup, host):
-        p = pki()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        ctx.load_cert_chain(p["localhost"], p["localhost.key"])
+        ctx = server_context()
         seen = []
         setup(ctx, lambda sock, name, c: seen.append((type(sock).__name__, name, c is ctx)))
-        lst = listener()
-        client = SClient(lst.getsockname()[1], ["-servername", host, "-quiet"], data=b"x\n")
-        conn, _ = lst.accept()
-        s = ctx.wrap_socket(conn, server_side=True)
-        self.assertEqual(s.recv(10), b"x\n")
-        s.close()
-        conn.close()  # 2.7: the accepted socket shares the descriptor
-        lst.close()
-        client.result()
+        got, _ = serve_s_client(ctx, ["-servername", host], b"x\n")
+        self.assertEqual(got, b"x\n")
         return seen
 
     def test_sni_callback_gets_a_label_str(self):

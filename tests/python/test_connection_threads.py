@@ -22,8 +22,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import pep466_support  # noqa: E402
-from tls_support import pki  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import client_context, server_context  # noqa: E402
 
 # Upper bound of one scenario's child process (seconds).
 CHILD_LIMIT = 60
@@ -31,22 +31,7 @@ TIMEOUT = 20.0
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
-
-
-def server_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.load_cert_chain(pki()["localhost"], pki()["localhost.key"])
-    return ctx
-
-
-def client_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.load_verify_locations(pki()["ca"])
-    return ctx
+    tls_support.set_up_module()
 
 
 def cpu_seconds():
@@ -103,10 +88,22 @@ def echo_server(listener, conns=1, handshake_errors=None):
     return t
 
 
+def serve_one(behave):
+    """A TLS server thread for one connection on a fresh listener: accepts it, wraps it server
+    side and runs `behave(tls_socket, raw_socket)`. Returns (the thread, the address)."""
+    listener = tls_support.listener(1)
+    sctx = server_context()
+
+    def serve():
+        raw, _ = listener.accept()
+        behave(sctx.wrap_socket(raw, server_side=True), raw)
+    t = threading.Thread(target=serve)
+    t.start()
+    return t, listener.getsockname()
+
+
 def connected_pair(conns=1, handshake=True, timeout=TIMEOUT):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(5)
+    listener = tls_support.listener(5)
     server = echo_server(listener, conns)
     raw = socket.create_connection(listener.getsockname(), TIMEOUT)
     raw.settimeout(timeout)
@@ -289,9 +286,7 @@ def scenario_callback_reentry():
     """I/O methods called from inside the connection's own servername callback raise
     RuntimeError there; getters work; the handshake then goes on as the callback says."""
     import _ssl
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(5)
+    listener = tls_support.listener(5)
     sctx = server_context()
     seen = []
 
@@ -393,22 +388,14 @@ def scenario_no_busy_wait():
         assert time.time() - start < 1.5, ("unconnected", timeout, time.time() - start)
         assert cpu_seconds() - before < 0.5, ("unconnected", timeout, cpu_seconds() - before)
     # A peer that completes the handshake, sends half a record and stops.
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    sctx = server_context()
     release = threading.Event()
 
-    def stall():
-        raw, _ = listener.accept()
-        s = sctx.wrap_socket(raw, server_side=True)
-        raw2 = s._sock
-        raw2.send(b"\x17\x03\x03\x00\x40" + b"\x00" * 10)
+    def stall(s, raw):
+        s._sock.send(b"\x17\x03\x03\x00\x40" + b"\x00" * 10)
         release.wait(CHILD_LIMIT)
         s.close()
-    t = threading.Thread(target=stall)
-    t.start()
-    raw = socket.create_connection(listener.getsockname(), TIMEOUT)
+    t, address = serve_one(stall)
+    raw = socket.create_connection(address, TIMEOUT)
     raw.settimeout(1.0)
     c = client_context().wrap_socket(raw)
     before, start = cpu_seconds(), time.time()
@@ -423,20 +410,14 @@ def scenario_no_busy_wait():
     release.set()
     t.join(TIMEOUT)
     # A peer that shuts down its sending side (FIN, no close_notify): the read ends, at once.
-    listener3 = socket.socket()
-    listener3.bind(("127.0.0.1", 0))
-    listener3.listen(1)
     done = threading.Event()
 
-    def half_close():
-        raw, _ = listener3.accept()
-        s = sctx.wrap_socket(raw, server_side=True)
+    def half_close(s, raw):
         s.shutdown(socket.SHUT_WR)
         done.wait(CHILD_LIMIT)
         raw.close()
-    t = threading.Thread(target=half_close)
-    t.start()
-    raw = socket.create_connection(listener3.getsockname(), TIMEOUT)
+    t, address = serve_one(half_close)
+    raw = socket.create_connection(address, TIMEOUT)
     c = client_context().wrap_socket(raw)
     before, start = cpu_seconds(), time.time()
     assert c.recv(10) == b""  # suppress_ragged_eofs
@@ -450,24 +431,17 @@ def scenario_no_busy_wait():
 def scenario_deadline_is_total():
     """A timeout bounds the whole operation: a peer dribbling one byte of a record every 0.3 s
     cannot keep a 1 s read alive for longer (2.7 restarted the timeout at every byte)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    sctx = server_context()
     stop = threading.Event()
 
-    def dribble():
-        raw, _ = listener.accept()
-        s = sctx.wrap_socket(raw, server_side=True)
+    def dribble(s, raw):
         record = b"\x17\x03\x03\x00\x40" + b"\x00" * 0x40
         for b in record:
             if stop.wait(0.3):
                 break
             s._sock.send(b)
         s.close()
-    t = threading.Thread(target=dribble)
-    t.start()
-    raw = socket.create_connection(listener.getsockname(), TIMEOUT)
+    t, address = serve_one(dribble)
+    raw = socket.create_connection(address, TIMEOUT)
     raw.settimeout(1.0)
     c = client_context().wrap_socket(raw)
     start = time.time()

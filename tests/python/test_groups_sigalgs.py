@@ -4,6 +4,7 @@ SSLSocket/SSLObject.group()/client_sigalg()/server_sigalg(), ssl.get_sigalgs()) 
 `openssl s_server`/`s_client` peers: the group the peer negotiated and the signature digest it
 saw. No Python 3 on this machine has these (3.15 does), so the reference is 3.15's
 documentation and the OpenSSL peer. Runs on the Lib layer (scripts/lib-layer.py)."""
+import functools
 import os
 import socket
 import sys
@@ -13,7 +14,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import SClient, SServer, cert_args, connect, pki  # noqa: E402
 
 pep466_support.use_lib_layer()
 import ssl  # noqa: E402
@@ -23,30 +25,11 @@ V = ssl.OPENSSL_VERSION_INFO[:2]
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
-def client_context(cert=None):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.load_verify_locations(p["ca"])
-    if cert:
-        ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
-
-
-def server_context():
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(p["localhost"], p["localhost.key"])
-    return ctx
-
-
-def connect(port, ctx):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    return ctx.wrap_socket(raw, server_hostname="localhost")
+client_context = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS_CLIENT)
+server_context = functools.partial(tls_support.server_context, protocol=ssl.PROTOCOL_TLS_SERVER)
 
 
 class OurClient(unittest.TestCase):
@@ -55,7 +38,7 @@ class OurClient(unittest.TestCase):
     def test_groups_offered_and_negotiated(self):
         ctx = client_context()
         ctx.set_groups("secp384r1:x25519")
-        with SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]]) as srv:
+        with SServer(cert_args()) as srv:
             s = connect(srv.port, ctx)
             try:
                 self.assertEqual(s.group(), u"secp384r1")
@@ -89,8 +72,7 @@ class OurClient(unittest.TestCase):
         ctx = client_context(cert="client")
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
         ctx.set_client_sigalgs("ECDSA+SHA512")
-        args = ["-cert", pki()["localhost"], "-key", pki()["localhost.key"],
-                "-verify", "1", "-CAfile", pki()["ca"]]
+        args = cert_args() + ["-verify", "1", "-CAfile", pki()["ca"]]
         with SServer(args) as srv:
             s = connect(srv.port, ctx)
             try:
@@ -105,7 +87,7 @@ class OurClient(unittest.TestCase):
     def test_ciphersuites(self):
         ctx = client_context()
         ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")
-        with SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]]) as srv:
+        with SServer(cert_args()) as srv:
             s = connect(srv.port, ctx)
             try:
                 self.assertEqual(s.cipher()[0], "TLS_CHACHA20_POLY1305_SHA256")
@@ -118,10 +100,7 @@ class OurServer(unittest.TestCase):
     """We are the server; `openssl s_client` reports the group and signature it saw."""
 
     def serve(self, ctx):
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        listener.settimeout(TIMEOUT)
+        listener = tls_support.listener(timeout=TIMEOUT)
         self.addCleanup(listener.close)
         result = {}
 
@@ -175,8 +154,7 @@ class OurServer(unittest.TestCase):
         ctx.load_verify_locations(pki()["ca"])
         ctx.set_client_sigalgs("ECDSA+SHA384")
         port, t, result = self.serve(ctx)
-        code, out = self.client(port, "-tls1_2", "-cert", pki()["client"],
-                                "-key", pki()["client.key"])
+        code, out = self.client(port, "-tls1_2", *cert_args("client"))
         t.join(TIMEOUT)
         self.assertNotIn("error", result, result.get("error"))
         self.assertIn(b"Requested Signature Algorithms: ECDSA+SHA384", out)

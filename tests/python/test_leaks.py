@@ -20,7 +20,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pep466_support import assert_modules_are_ours  # noqa: E402
+from pep466_support import assert_modules_are_ours, rss_kb  # noqa: E402
 import tls_support  # noqa: E402
 
 import _hashlib  # noqa: E402
@@ -30,14 +30,6 @@ import _ssl  # noqa: E402
 SCALE = 1.0
 # Allowed RSS growth after warm-up, in kB.
 BOUND_KB = 1024
-
-
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS in /proc/self/status")
 
 
 def ref_counts(objs):

@@ -7,6 +7,7 @@ sslsocket_class/sslobject_class hooks), checked against what Python 3 does; 2.7'
 memory-BIO and session tests are skipped on a _ssl without MemoryBIO / SSLSession: there the
 new names must be absent, which is tested too.
 """
+import functools
 import inspect
 import os
 import socket
@@ -17,6 +18,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
+import tls_support  # noqa: E402
 from tls_support import pki  # noqa: E402
 
 LAYER = pep466_support.use_lib_layer()
@@ -29,23 +31,13 @@ TIMEOUT = 20.0
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
-def client_context(check_hostname=False):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.check_hostname = check_hostname
-    ctx.load_verify_locations(pki()["ca"])
-    return ctx
-
-
-def server_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)
-    ctx.load_cert_chain(pki()["localhost"], pki()["localhost.key"])
-    return ctx
+# This module's contexts: PROTOCOL_TLS; clients check the host name only when asked.
+client_context = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS,
+                                   check_hostname=False)
+server_context = functools.partial(tls_support.server_context, protocol=ssl.PROTOCOL_TLS)
 
 
 class Memory(object):

@@ -20,7 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
-from pep466_support import OUR_DIR, PYTHON27, assert_modules_are_ours  # noqa: E402
+from pep466_support import OUR_DIR, PYTHON27  # noqa: E402
+import tls_support  # noqa: E402
 from tls_support import pki  # noqa: E402
 
 import _ssl  # noqa: E402
@@ -40,9 +41,7 @@ def made_certs():
 
 
 def setUpModule():
-    if OUR_DIR:
-        assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 class NulBytesInNames(unittest.TestCase):

@@ -4,46 +4,31 @@ verify, a wrong name or address fails the handshake with SSLCertVerificationErro
 verify_code and message), which `except ssl.CertificateError` still catches, and the server
 sees the client's alert. A PROTOCOL_SSLv23 socket keeps 2.7's match_hostname after the
 handshake."""
+import functools
 import os
-import socket
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pep466_support  # noqa: E402
-from tls_support import SServer, pki  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import SServer, cert_args, connect, pki  # noqa: E402
 
 pep466_support.use_lib_layer()
 import ssl  # noqa: E402
 
-TIMEOUT = 20.0
-
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
 def server():
     # The `localhost` certificate names DNS:localhost and IP:127.0.0.1.
-    return SServer(["-cert", pki()["localhost"], "-key", pki()["localhost.key"]])
+    return SServer(cert_args())
 
 
-def connect(port, ctx, name):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    try:
-        return ctx.wrap_socket(raw, server_hostname=name)
-    except Exception:
-        raw.close()
-        raise
-
-
-def tls_client():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.load_verify_locations(pki()["ca"])
-    return ctx
+tls_client = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS_CLIENT)
 
 
 class InOpenSSL(unittest.TestCase):

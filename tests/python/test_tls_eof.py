@@ -18,33 +18,15 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
-from tls_support import SServer, pki, run_python3_client  # noqa: E402
+import tls_support  # noqa: E402
+from tls_support import (SServer, cert_args, client_context, connect, pki, recv_exactly,  # noqa: E402
+                         run_python3_client, server_context)
 
 TIMEOUT = 20.0
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
-
-
-def client_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.load_verify_locations(pki()["ca"])
-    return ctx
-
-
-def recv_exactly(s, n):
-    data = b""
-    while len(data) < n:
-        chunk = s.recv(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
+    tls_support.set_up_module()
 
 
 class RaggedEofFromOpenSSL(unittest.TestCase):
@@ -52,12 +34,9 @@ class RaggedEofFromOpenSSL(unittest.TestCase):
     never sends close_notify."""
 
     def run_case(self, version_flag, suppress):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", version_flag]
+        args = cert_args() + ["-rev", version_flag]
         with SServer(args) as srv:
-            raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
-            s = client_context().wrap_socket(raw, server_hostname="localhost",
-                                             suppress_ragged_eofs=suppress)
+            s = connect(srv.port, client_context(), suppress_ragged_eofs=suppress)
             try:
                 s.sendall(b"ragged\n")
                 self.assertEqual(recv_exactly(s, 7), b"deggar\n")
@@ -90,11 +69,9 @@ class RaggedEofFromOpenSSL(unittest.TestCase):
         self.run_case("-tls1_3", False)
 
     def test_recv_into_suppressed(self):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         with SServer(args) as srv:
-            raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
-            s = client_context().wrap_socket(raw, server_hostname="localhost")
+            s = connect(srv.port, client_context())
             try:
                 s.sendall(b"x\n")
                 self.assertEqual(recv_exactly(s, 2), b"x\n")
@@ -110,13 +87,8 @@ class OwnServer(object):
     without a TLS shutdown (2.7's SSLSocket.close() sends no close_notify) or unwraps."""
 
     def __init__(self, clean):
-        p = pki()
-        self.ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        self.ctx.load_cert_chain(p["localhost"], p["localhost.key"])
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
-        self.listener.settimeout(TIMEOUT)
+        self.ctx = server_context()
+        self.listener = tls_support.listener(timeout=TIMEOUT)
         self.port = self.listener.getsockname()[1]
         self.clean = clean
         self.error = None
@@ -143,9 +115,7 @@ class EofFromOurOwnServer(unittest.TestCase):
 
     def run_case(self, clean, suppress):
         srv = OwnServer(clean)
-        raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
-        s = client_context().wrap_socket(raw, server_hostname="localhost",
-                                         suppress_ragged_eofs=suppress)
+        s = connect(srv.port, client_context(), suppress_ragged_eofs=suppress)
         try:
             s.sendall(b"ping")
             self.assertEqual(recv_exactly(s, 4), b"ping")
@@ -183,7 +153,7 @@ class SameAsPython3(unittest.TestCase):
 
     def test_python3_agrees(self):
         p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         results = []
         for suppress in (True, False):
             with SServer(args) as srv:

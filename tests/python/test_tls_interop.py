@@ -4,6 +4,7 @@ directions), ALPN, client certificates, a peer that drops the connection in the 
 record, and verification failures (hostname mismatch, untrusted root). Certificates are made at
 test time (tls_support.pki). Every peer process is bounded in time and killed at the end.
 """
+import functools
 import os
 import select
 import socket
@@ -13,44 +14,18 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
 import tls_support  # noqa: E402
-from tls_support import SClient, SServer, pki  # noqa: E402
+from tls_support import SClient, SServer, cert_args, connect, pki, server_context  # noqa: E402
 
 TIMEOUT = 20.0
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
+    tls_support.set_up_module()
 
 
-def client_context(cafile=None, cert=None):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ctx.check_hostname = True
-    ctx.load_verify_locations(cafile or p["ca"])
-    if cert:
-        ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
-
-
-def server_context(cert="localhost"):
-    p = pki()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-    ctx.load_cert_chain(p[cert], p[cert + ".key"])
-    return ctx
-
-
-def connect(port, ctx, hostname="localhost"):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-    try:
-        return ctx.wrap_socket(raw, server_hostname=hostname)
-    except Exception:
-        raw.close()
-        raise
+# Our clients here check the host name too.
+client_context = functools.partial(tls_support.client_context, check_hostname=True)
 
 
 def subject_cn(cert):
@@ -75,9 +50,8 @@ class ClientAgainstSServer(unittest.TestCase):
     """We are the client; `openssl s_server -rev` echoes each line reversed."""
 
     def server(self, *extra, **kw):
-        p = pki()
         cert = kw.pop("cert", "localhost")
-        args = ["-cert", p[cert], "-key", p[cert + ".key"], "-rev"] + list(extra)
+        args = cert_args(cert) + ["-rev"] + list(extra)
         return SServer(args, **kw)
 
     def echo(self, version_flag, expected_version):
@@ -221,10 +195,7 @@ class TruncatingProxy(object):
     the client sees the connection end in the middle of a record."""
 
     def __init__(self, upstream_port):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
-        self.listener.settimeout(TIMEOUT)
+        self.listener = tls_support.listener(1, timeout=TIMEOUT)
         self.port = self.listener.getsockname()[1]
         self.upstream_port = upstream_port
         self.truncated = threading.Event()
@@ -275,13 +246,10 @@ class TruncatingProxy(object):
 class PeerDropsMidRecord(unittest.TestCase):
 
     def run_case(self, suppress):
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev", "-tls1_2"]
+        args = cert_args() + ["-rev", "-tls1_2"]
         with SServer(args) as srv:
             proxy = TruncatingProxy(srv.port)
-            raw = socket.create_connection(("127.0.0.1", proxy.port), timeout=TIMEOUT)
-            s = client_context().wrap_socket(raw, server_hostname="localhost",
-                                             suppress_ragged_eofs=suppress)
+            s = connect(proxy.port, client_context(), suppress_ragged_eofs=suppress)
             try:
                 s.sendall(b"0123456789" * 100 + b"\n")
                 if suppress:
@@ -306,10 +274,7 @@ class ServerAgainstSClient(unittest.TestCase):
     """We are the server; `openssl s_client` connects, sends a line, and prints our reply."""
 
     def setUp(self):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(5)
-        self.listener.settimeout(TIMEOUT)
+        self.listener = tls_support.listener(5, timeout=TIMEOUT)
         self.port = self.listener.getsockname()[1]
         self.result = {}
 
@@ -402,7 +367,7 @@ class ServerAgainstSClient(unittest.TestCase):
         ctx.verify_mode = ssl.CERT_REQUIRED
         ctx.load_verify_locations(p["ca"])
         t = self.serve(ctx)
-        code, out = self.finish(t, self.s_client("-cert", p["client"], "-key", p["client.key"]))
+        code, out = self.finish(t, self.s_client(*cert_args("client")))
         self.assertNotIn("error", self.result, self.result.get("error"))
         self.assertEqual(subject_cn(self.result["peercert"]), u"pep466 client")
         self.assertIn(b"pong", out)
@@ -442,8 +407,7 @@ class InterruptedCalls(unittest.TestCase):
 
     def test_signal_during_blocking_read(self):
         import signal
-        p = pki()
-        args = ["-cert", p["localhost"], "-key", p["localhost.key"], "-rev"]
+        args = cert_args() + ["-rev"]
         calls = []
 
         def raising(signum, frame):
@@ -480,10 +444,7 @@ class NoSniForIpLiterals(unittest.TestCase):
         ctx = server_context()
         names = []
         ctx.set_servername_callback(lambda s, n, c: names.append(n))
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(2)
-        listener.settimeout(TIMEOUT)
+        listener = tls_support.listener(2, timeout=TIMEOUT)
         port = listener.getsockname()[1]
 
         def serve():

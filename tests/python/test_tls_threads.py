@@ -16,8 +16,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pep466_support  # noqa: E402
-from tls_support import pki  # noqa: E402
+import tls_support  # noqa: E402
+from pep466_support import rss_kb  # noqa: E402
+from tls_support import listener, recv_exactly  # noqa: E402
 
 THREADS = 8
 CONNECTIONS = int(os.environ.get("PEP466_TLS_THREAD_CONNECTIONS", "2000"))
@@ -29,35 +30,12 @@ RSS_SLACK_KB = 6 * 1024
 
 
 def setUpModule():
-    if pep466_support.OUR_DIR:
-        pep466_support.assert_modules_are_ours()
-    pki()
-
-
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS in /proc/self/status")
-
-
-def recv_exactly(s, n):
-    chunks, got = [], 0
-    while got < n:
-        chunk = s.recv(n - got)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+    tls_support.set_up_module()
 
 
 class Stress(object):
     def __init__(self):
-        p = pki()
-        self.server_ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        self.server_ctx.load_cert_chain(p["localhost"], p["localhost.key"])
+        self.server_ctx = tls_support.server_context()
         self.names = [0]
         lock = threading.Lock()
 
@@ -67,14 +45,8 @@ class Stress(object):
             with lock:
                 self.names[0] += 1
         self.server_ctx.set_servername_callback(on_servername)
-        self.client_ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
-        self.client_ctx.verify_mode = ssl.CERT_REQUIRED
-        self.client_ctx.check_hostname = True
-        self.client_ctx.load_verify_locations(p["ca"])
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(128)
-        self.listener.settimeout(1.0)
+        self.client_ctx = tls_support.client_context(check_hostname=True)
+        self.listener = listener(128, timeout=1.0)
         self.port = self.listener.getsockname()[1]
         self.errors = []
         self.served = [0]

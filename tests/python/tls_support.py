@@ -1,5 +1,7 @@
 """Helpers for the TLS tests: a throw-away PKI made with the openssl CLI, free loopback ports,
-and `openssl s_server` / `s_client` peers that are always bounded in time and always killed.
+`openssl s_server` / `s_client` peers that are always bounded in time and always killed, and
+the set-up every TLS test module shares (`set_up_module`, `client_context`, `server_context`,
+`listener`, `connect`, `recv_exactly`).
 
 Certificates (EC P-256, valid two days), made once per process in a temp dir:
   ca.pem/ca.key          the test CA
@@ -18,9 +20,13 @@ import tempfile
 import threading
 import time
 
+import pep466_support
+
 OPENSSL = os.environ.get("PEP466_OPENSSL", "openssl")
 # Upper bound for any single peer process (seconds).
 PEER_LIMIT = 60
+# Socket timeout of the helpers' connections (seconds).
+TIMEOUT = 20.0
 
 _pki = {}
 
@@ -76,6 +82,78 @@ def pki():
         _pki[name + ".key"] = os.path.join(d, name + ".key")
     _pki["dir"] = d
     return _pki
+
+
+def set_up_module():
+    """Every TLS test module's setUpModule: when the runner gave our build, check it is the one
+    imported; make the PKI."""
+    if pep466_support.OUR_DIR:
+        pep466_support.assert_modules_are_ours()
+    pki()
+
+
+# `ssl` is imported inside the helpers, not here: modules that run on the Lib layer import this
+# file before pep466_support.use_lib_layer() puts the patched ssl.py first on sys.path.
+
+def client_context(protocol=None, cafile=None, cert=None, check_hostname=None):
+    """A client context (`protocol` default PROTOCOL_SSLv23) that requires a certificate from
+    `cafile` (default the test CA), optionally presents the `cert` of the PKI and sets
+    `check_hostname` (when given; PROTOCOL_TLS_CLIENT turns it on by itself)."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23 if protocol is None else protocol)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    if check_hostname is not None:
+        ctx.check_hostname = check_hostname
+    ctx.load_verify_locations(cafile or pki()["ca"])
+    if cert:
+        ctx.load_cert_chain(pki()[cert], pki()[cert + ".key"])
+    return ctx
+
+
+def server_context(cert="localhost", protocol=None):
+    """A server context (`protocol` default PROTOCOL_SSLv23) with the PKI's `cert`."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23 if protocol is None else protocol)
+    ctx.load_cert_chain(pki()[cert], pki()[cert + ".key"])
+    return ctx
+
+
+def cert_args(name="localhost"):
+    """The `openssl s_server`/`s_client` options that present the PKI's certificate `name`."""
+    return ["-cert", pki()[name], "-key", pki()[name + ".key"]]
+
+
+def listener(backlog=1, timeout=None):
+    """A TCP socket listening on 127.0.0.1:<free port> (`timeout` for its accept)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(backlog)
+    if timeout is not None:
+        sock.settimeout(timeout)
+    return sock
+
+
+def connect(port, ctx, hostname="localhost", timeout=TIMEOUT, **wrap_options):
+    """A TLS client connection to 127.0.0.1:port through `ctx`, handshake done (the TCP socket
+    is closed if the handshake fails); `wrap_options` go to `wrap_socket`."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        return ctx.wrap_socket(raw, server_hostname=hostname, **wrap_options)
+    except Exception:
+        raw.close()
+        raise
+
+
+def recv_exactly(s, n):
+    """`n` bytes from `s`, fewer only if the peer ends the stream first."""
+    chunks, got = [], 0
+    while got < n:
+        chunk = s.recv(n - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
 
 def free_port():

@@ -3,22 +3,37 @@
 //! `set_server_sigalgs`); the module's `get_sigalgs()`. Each list is OpenSSL's text format;
 //! OpenSSL decides what is valid. A refused list is an `SSLError` naming it, as Python 3.
 
+use crate::ossl::ctx::SslCtx;
 use crate::ossl::ssl_info::{builtin_sigalgs, Unsupported};
 use crate::py::args::{parse, ObjectArg, StrArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
-use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
 use crate::ssl::errors::ssl_error_plain;
 use std::ffi::{CStr, CString};
 
-/// The one string argument of a setter (`format` names the method), as a C string.
-fn list_arg(args: Args<'_>, format: &CStr) -> PyResult<CString> {
+/// What every list setter does: parse its one string argument (`format` names the method),
+/// hand it to OpenSSL under the context's configuration lock, and raise `SSLError(refused)`
+/// when OpenSSL refuses it.
+fn set_list(
+    py: Python<'_>,
+    slf: Slf<'_, SslContext>,
+    args: Args<'_>,
+    format: &CStr,
+    apply: impl FnOnce(&SslCtx, &CStr) -> bool,
+    refused: impl FnOnce(&str) -> String,
+) -> PyResult<Owned> {
     let mut list = StrArg::new();
     parse(args, format, None, &mut [&mut list])?;
-    Ok(CString::new(list.bytes().expect("required argument")).expect("`s` rejects NUL bytes"))
+    let list =
+        CString::new(list.bytes().expect("required argument")).expect("`s` rejects NUL bytes");
+    let _config = slf.config_lock(py);
+    if !apply(slf.ssl_ctx(), &list) {
+        return Err(ssl_error_plain(&refused(&list.to_string_lossy())));
+    }
+    Ok(value::none())
 }
 
 fn names(list: Vec<String>) -> PyResult<Owned> {
@@ -39,12 +54,14 @@ pub(crate) fn set_ciphersuites(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    let list = list_arg(args, c"s:set_ciphersuites")?;
-    let _config = slf.config_lock(py);
-    if !slf.ssl_ctx().set_ciphersuites(&list) {
-        return Err(ssl_error_plain("No cipher suite can be selected."));
-    }
-    Ok(value::none())
+    set_list(
+        py,
+        slf,
+        args,
+        c"s:set_ciphersuites",
+        SslCtx::set_ciphersuites,
+        |_| "No cipher suite can be selected.".into(),
+    )
 }
 
 /// Python: `_ssl._SSLContext.set_groups(groups, /)` (3.15)
@@ -53,53 +70,38 @@ pub(crate) fn set_groups(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    let list = list_arg(args, c"s:set_groups")?;
-    let _config = slf.config_lock(py);
-    if !slf.ssl_ctx().set_groups_list(&list) {
-        return Err(ssl_error_plain(&format!(
-            "unrecognized or unsupported group in '{}'",
-            list.to_string_lossy()
-        )));
-    }
-    Ok(value::none())
+    set_list(
+        py,
+        slf,
+        args,
+        c"s:set_groups",
+        SslCtx::set_groups_list,
+        |list| format!("unrecognized or unsupported group in '{list}'"),
+    )
 }
 
-fn set_sigalgs(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    args: Args<'_>,
-    format: &CStr,
-    client: bool,
-) -> PyResult<Owned> {
-    let list = list_arg(args, format)?;
-    let _config = slf.config_lock(py);
-    if !slf.ssl_ctx().set_sigalgs_list(&list, client) {
-        return Err(ssl_error_plain(&format!(
-            "unrecognized or unsupported signature algorithm in '{}'",
-            list.to_string_lossy()
-        )));
-    }
-    Ok(value::none())
-}
-
-/// Python: `_ssl._SSLContext.set_client_sigalgs(sigalgs, /)` (3.15): the signature
-/// algorithms allowed for certificate-based client authentication.
-pub(crate) fn set_client_sigalgs(
+/// Python: `_ssl._SSLContext.set_client_sigalgs(sigalgs, /)` (`CLIENT`; 3.15): the signature
+/// algorithms allowed for certificate-based client authentication;
+/// `_ssl._SSLContext.set_server_sigalgs(sigalgs, /)` (3.15): those allowed for the server's
+/// handshake signature.
+pub(crate) fn set_sigalgs<const CLIENT: bool>(
     py: Python<'_>,
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    set_sigalgs(py, slf, args, c"s:set_client_sigalgs", true)
-}
-
-/// Python: `_ssl._SSLContext.set_server_sigalgs(sigalgs, /)` (3.15): the signature
-/// algorithms allowed for the server's handshake signature.
-pub(crate) fn set_server_sigalgs(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    args: Args<'_>,
-) -> PyResult<Owned> {
-    set_sigalgs(py, slf, args, c"s:set_server_sigalgs", false)
+    let format = if CLIENT {
+        c"s:set_client_sigalgs"
+    } else {
+        c"s:set_server_sigalgs"
+    };
+    set_list(
+        py,
+        slf,
+        args,
+        format,
+        |ctx, list| ctx.set_sigalgs_list(list, CLIENT),
+        |list| format!("unrecognized or unsupported signature algorithm in '{list}'"),
+    )
 }
 
 /// Python: `_ssl._SSLContext.get_groups(*, include_aliases=False)` (3.15; OpenSSL 3.5+)
@@ -121,10 +123,7 @@ pub(crate) fn get_groups(
         Some(&[c"include_aliases"]),
         &mut [&mut aliases],
     )?;
-    let aliases = match aliases.get() {
-        Some(a) => a.is_true()?,
-        None => false,
-    };
+    let aliases = aliases.flag()?;
     let list = {
         let _config = slf.config_lock(py);
         slf.ssl_ctx().implemented_groups(aliases)

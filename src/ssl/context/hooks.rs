@@ -13,16 +13,12 @@ use crate::py::object::PyObjectRef;
 use crate::py::typeobj::{GilCell, Slf, Visit};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
-use crate::ssl::errors::ssl_error_text;
+use crate::ssl::errors::{lines, ssl_error_text};
 use crate::ssl::keylog::{io_error, KeyLog, Keylog};
 use crate::ssl::psk::Psk;
 use std::ffi::{c_int, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// Lines Python 3.13 reports for the PSK protocol errors.
-const LINE_PSK_CLIENT: u32 = 4799;
-const LINE_PSK_SERVER: u32 = 4909;
 
 /// The callables and the key log file of one context.
 #[derive(Default)]
@@ -162,12 +158,24 @@ pub(crate) fn set_keylog_filename(
     Ok(())
 }
 
-/// The `callback` argument: None → None, a callable, or `TypeError`.
-fn psk_callable(cb: &Owned) -> PyResult<Option<Owned>> {
+/// The `callback` argument of a PSK setter, checked in Python 3's order: the context is not of
+/// the `refused` protocol (the other side's; `SSLError(message)`), then the argument is None
+/// (→ None) or a callable, else `TypeError`.
+fn psk_callback_arg(
+    slf: &SslContext,
+    cb: &ObjectArg,
+    refused: Protocol,
+    message: &str,
+    line: u32,
+) -> PyResult<Option<Owned>> {
+    if slf.protocol() == refused {
+        return Err(ssl_error_text(message, line));
+    }
+    let cb = cb.get().expect("required argument");
     if cb.is_none() {
         Ok(None)
     } else if cb.is_callable() {
-        Ok(Some(cb.clone()))
+        Ok(Some(cb.to_owned()))
     } else {
         Err(PyErr::new(Builtin::TypeError, "callback must be callable"))
     }
@@ -186,14 +194,13 @@ pub(crate) fn set_psk_client_callback(
         Some(&[c"callback"]),
         &mut [&mut cb],
     )?;
-    let cb = cb.get().expect("required argument").to_owned();
-    if slf.protocol() == Protocol::TlsServer {
-        return Err(ssl_error_text(
-            "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
-            LINE_PSK_CLIENT,
-        ));
-    }
-    let cb = psk_callable(&cb)?;
+    let cb = psk_callback_arg(
+        &slf,
+        &cb,
+        Protocol::TlsServer,
+        "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
+        lines::PSK_CLIENT,
+    )?;
     let _config = slf.config_lock(py);
     let on = cb.is_some();
     drop(slf.hooks.psk_client.replace(py, cb));
@@ -237,15 +244,14 @@ pub(crate) fn set_psk_server_callback(
         Some(&[c"callback", c"identity_hint"]),
         &mut [&mut cb, &mut hint],
     )?;
-    let cb = cb.get().expect("required argument").to_owned();
     let hint = hint_bytes(hint.get())?;
-    if slf.protocol() == Protocol::TlsClient {
-        return Err(ssl_error_text(
-            "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
-            LINE_PSK_SERVER,
-        ));
-    }
-    let cb = psk_callable(&cb)?;
+    let cb = psk_callback_arg(
+        &slf,
+        &cb,
+        Protocol::TlsClient,
+        "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
+        lines::PSK_SERVER,
+    )?;
     let _config = slf.config_lock(py);
     if cb.is_some() && !hooks::set_psk_identity_hint(slf.ssl_ctx(), hint.as_deref()) {
         return Err(PyErr::new(

@@ -12,18 +12,9 @@ use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
-use crate::ssl::errors::ssl_error_from_queue;
+use crate::ssl::errors::{lines, ssl_error_from_queue};
 use std::ffi::{CStr, CString};
 use std::sync::OnceLock;
-
-/// `_ssl.c` lines stock 2.7.18 reports for these call sites (tests never compare them).
-const LINE_CERT: u32 = 2815;
-const LINE_KEY: u32 = 2834;
-const LINE_CHECK_KEY: u32 = 2845;
-const LINE_CADATA: u32 = 2938;
-const LINE_VERIFY_LOCATIONS: u32 = 3063;
-const LINE_DH: u32 = 3122;
-const LINE_DEFAULT_PATHS: u32 = 3212;
 
 /// `sys.getfilesystemencoding()` (2.7's `Py_FileSystemDefaultEncoding`), for `et` and
 /// path encoding. None in 2.7 means "the default encoding".
@@ -159,9 +150,9 @@ pub(super) fn load_cert_chain(
         ));
     }
     let line = match step {
-        ChainStep::Certificate => LINE_CERT,
-        ChainStep::PrivateKey => LINE_KEY,
-        ChainStep::CheckKey => LINE_CHECK_KEY,
+        ChainStep::Certificate => lines::CERT_CHAIN_FILE,
+        ChainStep::PrivateKey => lines::PRIVATE_KEY,
+        ChainStep::CheckKey => lines::CHECK_PRIVATE_KEY,
     };
     Err(load_error(LoadFailure { errno, error }, line))
 }
@@ -235,7 +226,7 @@ pub(super) fn load_verify_locations(
         let _guard = slf.lock.acquire(py);
         slf.ssl_ctx()
             .add_ca_certs(&bytes, der)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_CADATA))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::CADATA))?;
     }
     if cafile.is_some() || capath.is_some() {
         let (ctx, lock) = (slf.ssl_ctx(), &slf.lock);
@@ -243,7 +234,7 @@ pub(super) fn load_verify_locations(
             let _guard = lock.acquire_blocking();
             ctx.load_verify_locations(cafile.as_deref(), capath.as_deref())
         })
-        .map_err(|f| load_error(f, LINE_VERIFY_LOCATIONS))?;
+        .map_err(|f| load_error(f, lines::VERIFY_LOCATIONS))?;
     }
     Ok(value::none())
 }
@@ -263,12 +254,12 @@ pub(super) fn load_dh_params(
             DhFailure::Read { errno, .. } if errno != 0 => {
                 errno_error(Builtin::OSError, errno, Some(&path_obj))
             }
-            DhFailure::Read { error, .. } => ssl_error_from_queue(&error, LINE_DH),
+            DhFailure::Read { error, .. } => ssl_error_from_queue(&error, lines::DH_PARAMS),
         })?;
     let _guard = slf.lock.acquire(py);
     slf.ssl_ctx()
         .set_tmp_dh(&dh)
-        .map_err(|e| ssl_error_from_queue(&e, LINE_DH))?;
+        .map_err(|e| ssl_error_from_queue(&e, lines::DH_PARAMS))?;
     Ok(value::none())
 }
 
@@ -282,6 +273,6 @@ pub(super) fn set_default_verify_paths(
         let _guard = lock.acquire_blocking();
         ctx.set_default_verify_paths()
     })
-    .map_err(|e| ssl_error_from_queue(&e, LINE_DEFAULT_PATHS))?;
+    .map_err(|e| ssl_error_from_queue(&e, lines::DEFAULT_VERIFY_PATHS))?;
     Ok(value::none())
 }

@@ -29,16 +29,15 @@ use crate::py::typeobj::{
 };
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
-use crate::ssl::errors::{ssl_error_from_queue, ssl_error_plain, ssl_error_text};
+use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain, ssl_error_text};
 pub(crate) use groups::get_sigalgs;
+use openssl_sys::{
+    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, SSL_VERIFY_NONE, SSL_VERIFY_PEER,
+    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+};
 use std::ffi::{c_int, CStr};
 
 pub(crate) use config_lock::ConfigGuard;
-
-/// `SSL_VERIFY_*` of `ssl.h`.
-const SSL_VERIFY_NONE: c_int = 0;
-const SSL_VERIFY_PEER: c_int = 1;
-const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
 
 /// 2.7's `CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`.
 const CERT_NONE: c_int = 0;
@@ -62,20 +61,11 @@ mod op {
     pub(super) const SINGLE_ECDH_USE: u64 = sys::SSL_OP_SINGLE_ECDH_USE as u64;
 }
 
-/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS` of `x509v3.h`.
-const X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
-
 /// 2.7's "bare minimum" cipher list for new contexts.
 const DEFAULT_CIPHERS: &CStr = c"HIGH:!aNULL:!eNULL:!MD5";
 
 /// The session id context every 2.7 context sets: "Python" with its terminating NUL.
 const SESSION_ID_CONTEXT: &[u8] = b"Python\0";
-
-/// Line numbers stock 2.7.18 reports for errors raised here.
-const LINE_NEW: u32 = 2092;
-const LINE_VERIFY_FLAGS: u32 = 2366;
-const LINE_ECDH: u32 = 3236;
-const LINE_CA_CERTS: u32 = 3399;
 
 /// The value behind an `_SSLContext` (or a Python subclass such as `ssl.SSLContext`).
 pub(crate) struct SslContext {
@@ -232,8 +222,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method varargs c"set_ciphersuites" => groups::set_ciphersuites, c"";
         method varargs c"set_groups" => groups::set_groups, c"";
         method keywords c"get_groups" => groups::get_groups, c"";
-        method varargs c"set_client_sigalgs" => groups::set_client_sigalgs, c"";
-        method varargs c"set_server_sigalgs" => groups::set_server_sigalgs, c"";
+        method varargs c"set_client_sigalgs" => groups::set_sigalgs::<true>, c"";
+        method varargs c"set_server_sigalgs" => groups::set_sigalgs::<false>, c"";
         // Python 3.7's protocol version range (the generic protocols only).
         getset c"minimum_version" => versions::get_minimum_version,
             versions::set_minimum_version, c"";
@@ -265,7 +255,7 @@ fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Own
         .ok_or_else(|| PyErr::new(Builtin::ValueError, "invalid protocol version"))?;
     let ctx = py
         .allow_threads(|| SslCtx::new(protocol))
-        .map_err(|e| ssl_error_from_queue(&e, LINE_NEW))?;
+        .map_err(|e| ssl_error_from_queue(&e, lines::CONTEXT_NEW))?;
     ctx.set_verify_mode(SSL_VERIFY_NONE);
     // SSLv2/SSLv3 never exist here, so both NO_ bits are always added.
     let options = (op::ALL & !op::DONT_INSERT_EMPTY_FRAGMENTS)
@@ -397,12 +387,12 @@ fn set_verify_flags(
     if clear != 0 {
         slf.ctx
             .clear_verify_flags(clear)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_VERIFY_FLAGS))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::VERIFY_FLAGS))?;
     }
     if set != 0 {
         slf.ctx
             .set_verify_flags(set)
-            .map_err(|e| ssl_error_from_queue(&e, LINE_VERIFY_FLAGS))?;
+            .map_err(|e| ssl_error_from_queue(&e, lines::VERIFY_FLAGS))?;
     }
     Ok(())
 }
@@ -479,10 +469,7 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> P
         Some(&[c"binary_form"]),
         &mut [&mut binary],
     )?;
-    let binary = match binary.get() {
-        Some(b) => b.is_true()?,
-        None => false,
-    };
+    let binary = binary.flag()?;
     let certs = {
         let _guard = slf.lock.acquire(py);
         slf.ctx.ca_certs()
@@ -492,7 +479,7 @@ fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> P
         items.push(if binary {
             let der = cert
                 .to_der()
-                .map_err(|e| ssl_error_from_queue(&e, LINE_CA_CERTS))?;
+                .map_err(|e| ssl_error_from_queue(&e, lines::CA_CERTS))?;
             value::bytes(&der)?
         } else {
             crate::ssl::cert::decode_certificate(py, cert)?
@@ -530,9 +517,9 @@ fn set_ecdh_curve(py: Python<'_>, slf: Slf<'_, SslContext>, name: Borrowed<'_>) 
         // OpenSSL 3 rejects a non-curve name (e.g. 'RSA') without queueing an error, where
         // 2.7's EC_KEY_new_by_curve_name queued "unknown group".
         if e.is_empty() {
-            ssl_error_text("unknown group", LINE_ECDH)
+            ssl_error_text("unknown group", lines::ECDH_CURVE)
         } else {
-            ssl_error_from_queue(&e, LINE_ECDH)
+            ssl_error_from_queue(&e, lines::ECDH_CURVE)
         }
     })?;
     Ok(value::none())

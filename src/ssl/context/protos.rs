@@ -2,18 +2,29 @@
 //! (`<len><name>` repeated), which is copied into the context (`ossl::protos`).
 
 use super::SslContext;
-use crate::ossl::protos::HAS_NPN;
+use crate::ossl::ctx::SslCtx;
+use crate::ossl::protos::{ProtosError, HAS_NPN};
 use crate::py::args::{parse, BufferArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 
-fn protocols_arg(args: Args<'_>) -> PyResult<Vec<u8>> {
+/// What both setters do: take the wire-format list (2.7 names both methods
+/// "set_npn_protocols" in its argument errors) and store it with `store` under the context's
+/// lock; any failure is 2.7's bare `MemoryError`.
+fn set_protocols(
+    py: Python<'_>,
+    slf: Slf<'_, SslContext>,
+    args: Args<'_>,
+    store: impl FnOnce(&SslCtx, &[u8]) -> Result<(), ProtosError>,
+) -> PyResult<Owned> {
     let mut buf = BufferArg::new();
-    // 2.7 names both methods "set_npn_protocols" in its argument errors.
     parse(args, c"s*:set_npn_protocols", None, &mut [&mut buf])?;
-    Ok(buf.bytes().unwrap_or_default().to_vec())
+    let wire = buf.bytes().unwrap_or_default().to_vec();
+    let _guard = slf.lock.acquire(py);
+    store(slf.ssl_ctx(), &wire).map_err(|_| PyErr::new(Builtin::MemoryError, ""))?;
+    Ok(value::none())
 }
 
 /// Python: `_ssl._SSLContext._set_alpn_protocols(protos)`
@@ -22,12 +33,7 @@ pub(super) fn set_alpn_protocols(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    let wire = protocols_arg(args)?;
-    let _guard = slf.lock.acquire(py);
-    slf.ssl_ctx()
-        .set_alpn_protocols(&wire)
-        .map_err(|_| PyErr::new(Builtin::MemoryError, ""))?;
-    Ok(value::none())
+    set_protocols(py, slf, args, SslCtx::set_alpn_protocols)
 }
 
 /// Python: `_ssl._SSLContext._set_npn_protocols(protos)`
@@ -42,10 +48,5 @@ pub(super) fn set_npn_protocols(
             "The NPN extension requires OpenSSL 1.0.1 or later.",
         ));
     }
-    let wire = protocols_arg(args)?;
-    let _guard = slf.lock.acquire(py);
-    slf.ssl_ctx()
-        .set_npn_protocols(&wire)
-        .map_err(|_| PyErr::new(Builtin::MemoryError, ""))?;
-    Ok(value::none())
+    set_protocols(py, slf, args, SslCtx::set_npn_protocols)
 }

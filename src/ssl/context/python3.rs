@@ -10,13 +10,10 @@ use crate::py::object::PyObjectRef;
 use crate::py::typeobj::Slf;
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
-use crate::ssl::errors::ssl_error_from_queue;
+use crate::ssl::errors::{lines, ssl_error_from_queue};
+// Never fall back to the subject's CN (`hostname_checks_common_name = False`).
+use openssl_sys::X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
 use std::sync::atomic::Ordering;
-
-/// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT` of `x509v3.h`: never fall back to the subject's CN.
-const NEVER_CHECK_SUBJECT: u32 = 0x20;
-/// Line shown for `get_ciphers()` failures.
-const LINE_GET_CIPHERS: u32 = 2704;
 
 /// Python: `_ssl._SSLContext.hostname_checks_common_name` (get)
 pub(crate) fn get_hostname_checks_common_name(
@@ -24,7 +21,9 @@ pub(crate) fn get_hostname_checks_common_name(
     slf: Slf<'_, SslContext>,
 ) -> PyResult<Owned> {
     let flags = slf.host_flags.load(Ordering::Acquire);
-    Ok(value::boolean(flags & NEVER_CHECK_SUBJECT == 0))
+    Ok(value::boolean(
+        flags & X509_CHECK_FLAG_NEVER_CHECK_SUBJECT == 0,
+    ))
 }
 
 /// Python: `_ssl._SSLContext.hostname_checks_common_name` (set): whether a certificate with
@@ -39,9 +38,9 @@ pub(crate) fn set_hostname_checks_common_name(
     let _config = slf.config_lock(py);
     let old = slf.host_flags.load(Ordering::Acquire);
     let new = if on {
-        old & !NEVER_CHECK_SUBJECT
+        old & !X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
     } else {
-        old | NEVER_CHECK_SUBJECT
+        old | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT
     };
     slf.host_flags.store(new, Ordering::Release);
     slf.ssl_ctx().set_host_flags(new);
@@ -85,7 +84,7 @@ pub(crate) fn set_num_tickets(
 pub(crate) fn get_ciphers(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
     let list = {
         let _config = slf.config_lock(py);
-        context_ciphers(slf.ssl_ctx()).map_err(|e| ssl_error_from_queue(&e, LINE_GET_CIPHERS))?
+        context_ciphers(slf.ssl_ctx()).map_err(|e| ssl_error_from_queue(&e, lines::GET_CIPHERS))?
     };
     let text = |s: &Option<String>| match s {
         Some(s) => value::bytes(s.as_bytes()),

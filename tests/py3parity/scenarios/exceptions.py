@@ -4,7 +4,7 @@ from __future__ import print_function
 
 import ssl
 
-from parity import Pair, client_ctx, done, exc, server_ctx, show
+from parity import Pair, client_ctx, done, exc, server_ctx, show, want_read
 
 NAMES = ("SSLError", "SSLZeroReturnError", "SSLWantReadError", "SSLWantWriteError",
          "SSLSyscallError", "SSLEOFError", "SSLCertVerificationError", "CertificateError")
@@ -33,10 +33,7 @@ except ssl.SSLError as e:
     show("want-read args", (len(e.args), e.args[0]))
     show("want-read str", str(e).split(" (_ssl.c")[0])
 p.handshake(trace=False)
-try:
-    p.server.unwrap()
-except ssl.SSLWantReadError:
-    pass
+want_read(p.server.unwrap)
 p.pump()
 try:
     p.client.read()
