@@ -318,21 +318,17 @@ def membio_connect(ssl, sctx, cctx):
     ci, co, si, so = _ssl.MemoryBIO(), _ssl.MemoryBIO(), _ssl.MemoryBIO(), _ssl.MemoryBIO()
     client = cctx._wrap_bio(ci, co, False, 'localhost')
     server = sctx._wrap_bio(si, so, True, None)
+    def step(obj):  # True once obj's handshake is done
+        try:
+            obj.do_handshake()
+            return True
+        except want_read:
+            return False
     cdone = sdone = False
     while not (cdone and sdone):
-        if not cdone:
-            try:
-                client.do_handshake()
-                cdone = True
-            except want_read:
-                pass
+        cdone = cdone or step(client)
         si.write(co.read())
-        if not sdone:
-            try:
-                server.do_handshake()
-                sdone = True
-            except want_read:
-                pass
+        sdone = sdone or step(server)
         ci.write(so.read())
     client.write(b'x')
     si.write(co.read())

@@ -3,7 +3,6 @@
 //! `set_server_sigalgs`); the module's `get_sigalgs()`. Each list is OpenSSL's text format;
 //! OpenSSL decides what is valid. A refused list is an `SSLError` naming it, as Python 3.
 
-use crate::ossl::ctx::SslCtx;
 use crate::ossl::ssl_info::{builtin_sigalgs, Unsupported};
 use crate::py::args::{parse, ObjectArg, StrArg};
 use crate::py::boundary::{Args, KwArgs};
@@ -12,28 +11,51 @@ use crate::py::typeobj::Slf;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::ssl::context::SslContext;
 use crate::ssl::errors::ssl_error_plain;
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 
-/// What every list setter does: parse its one string argument (`format` names the method),
-/// hand it to OpenSSL under the context's configuration lock, and raise `SSLError(refused)`
-/// when OpenSSL refuses it.
-fn set_list(
+/// The lists `set_list` sets: its const parameter, one per Python method.
+pub(crate) const CIPHERSUITES: u8 = 0;
+pub(crate) const GROUPS: u8 = 1;
+pub(crate) const CLIENT_SIGALGS: u8 = 2;
+pub(crate) const SERVER_SIGALGS: u8 = 3;
+
+/// Python (3.15), by `LIST`: `_ssl._SSLContext.set_ciphersuites(ciphersuites, /)` (the TLS
+/// 1.3 cipher suites), `set_groups(groups, /)` (the key-exchange groups),
+/// `set_client_sigalgs(sigalgs, /)` (the signature algorithms allowed for certificate-based
+/// client authentication), `set_server_sigalgs(sigalgs, /)` (those allowed for the server's
+/// handshake signature). Each parses its one string, hands it to OpenSSL under the context's
+/// configuration lock, and raises Python 3's `SSLError` when OpenSSL refuses it.
+pub(crate) fn set_list<const LIST: u8>(
     py: Python<'_>,
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
-    format: &CStr,
-    apply: impl FnOnce(&SslCtx, &CStr) -> bool,
-    refused: impl FnOnce(&str) -> String,
 ) -> PyResult<Owned> {
+    let format = match LIST {
+        CIPHERSUITES => c"s:set_ciphersuites",
+        GROUPS => c"s:set_groups",
+        CLIENT_SIGALGS => c"s:set_client_sigalgs",
+        _ => c"s:set_server_sigalgs",
+    };
     let mut list = StrArg::new();
     parse(args, format, None, &mut [&mut list])?;
     let list =
         CString::new(list.bytes().expect("required argument")).expect("`s` rejects NUL bytes");
     let _config = slf.config_lock(py);
-    if !apply(slf.ssl_ctx(), &list) {
-        return Err(ssl_error_plain(&refused(&list.to_string_lossy())));
+    let ctx = slf.ssl_ctx();
+    let accepted = match LIST {
+        CIPHERSUITES => ctx.set_ciphersuites(&list),
+        GROUPS => ctx.set_groups_list(&list),
+        _ => ctx.set_sigalgs_list(&list, LIST == CLIENT_SIGALGS),
+    };
+    if accepted {
+        return Ok(value::none());
     }
-    Ok(value::none())
+    let text = list.to_string_lossy();
+    Err(ssl_error_plain(&match LIST {
+        CIPHERSUITES => "No cipher suite can be selected.".to_string(),
+        GROUPS => format!("unrecognized or unsupported group in '{text}'"),
+        _ => format!("unrecognized or unsupported signature algorithm in '{text}'"),
+    }))
 }
 
 fn names(list: Vec<String>) -> PyResult<Owned> {
@@ -46,62 +68,6 @@ fn names(list: Vec<String>) -> PyResult<Owned> {
 
 fn unsupported(e: Unsupported) -> PyErr {
     PyErr::new(Builtin::NotImplementedError, e.0)
-}
-
-/// Python: `_ssl._SSLContext.set_ciphersuites(ciphersuites, /)` (3.15)
-pub(crate) fn set_ciphersuites(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    args: Args<'_>,
-) -> PyResult<Owned> {
-    set_list(
-        py,
-        slf,
-        args,
-        c"s:set_ciphersuites",
-        SslCtx::set_ciphersuites,
-        |_| "No cipher suite can be selected.".into(),
-    )
-}
-
-/// Python: `_ssl._SSLContext.set_groups(groups, /)` (3.15)
-pub(crate) fn set_groups(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    args: Args<'_>,
-) -> PyResult<Owned> {
-    set_list(
-        py,
-        slf,
-        args,
-        c"s:set_groups",
-        SslCtx::set_groups_list,
-        |list| format!("unrecognized or unsupported group in '{list}'"),
-    )
-}
-
-/// Python: `_ssl._SSLContext.set_client_sigalgs(sigalgs, /)` (`CLIENT`; 3.15): the signature
-/// algorithms allowed for certificate-based client authentication;
-/// `_ssl._SSLContext.set_server_sigalgs(sigalgs, /)` (3.15): those allowed for the server's
-/// handshake signature.
-pub(crate) fn set_sigalgs<const CLIENT: bool>(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    args: Args<'_>,
-) -> PyResult<Owned> {
-    let format = if CLIENT {
-        c"s:set_client_sigalgs"
-    } else {
-        c"s:set_server_sigalgs"
-    };
-    set_list(
-        py,
-        slf,
-        args,
-        format,
-        |ctx, list| ctx.set_sigalgs_list(list, CLIENT),
-        |list| format!("unrecognized or unsupported signature algorithm in '{list}'"),
-    )
 }
 
 /// Python: `_ssl._SSLContext.get_groups(*, include_aliases=False)` (3.15; OpenSSL 3.5+)

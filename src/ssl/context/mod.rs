@@ -219,11 +219,11 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method keywords c"set_psk_client_callback" => hooks::set_psk_client_callback, c"";
         method keywords c"set_psk_server_callback" => hooks::set_psk_server_callback, c"";
         // Python 3.15's cipher suite, group and signature algorithm lists (groups.rs).
-        method varargs c"set_ciphersuites" => groups::set_ciphersuites, c"";
-        method varargs c"set_groups" => groups::set_groups, c"";
+        method varargs c"set_ciphersuites" => groups::set_list::<{ groups::CIPHERSUITES }>, c"";
+        method varargs c"set_groups" => groups::set_list::<{ groups::GROUPS }>, c"";
         method keywords c"get_groups" => groups::get_groups, c"";
-        method varargs c"set_client_sigalgs" => groups::set_sigalgs::<true>, c"";
-        method varargs c"set_server_sigalgs" => groups::set_sigalgs::<false>, c"";
+        method varargs c"set_client_sigalgs" => groups::set_list::<{ groups::CLIENT_SIGALGS }>, c"";
+        method varargs c"set_server_sigalgs" => groups::set_list::<{ groups::SERVER_SIGALGS }>, c"";
         // Python 3.7's protocol version range (the generic protocols only).
         getset c"minimum_version" => versions::get_minimum_version,
             versions::set_minimum_version, c"";
