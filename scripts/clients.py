@@ -5,6 +5,8 @@ the stock modules and 2.7.18's own ssl.py for comparison.
 
   python3 scripts/clients.py --lib target/release/libpep466.so [--only ours|stock]
   python3 scripts/clients.py --fetch          only fetch what the runs need (scripts/deps.sh --clients)
+  python3 scripts/clients.py --lib ... --policy permissive    urllib3's tests under an OpenSSL
+                                              config that allows TLS 1.0/1.1 (counts only)
 
 1. pip over TLS: pip 20.3.4 (the last pip for 2.7, vendoring urllib3 1.26) and the
    interpreter's bundled pip 19.2.3 download a wheel from a loopback HTTPS "simple" index
@@ -55,6 +57,17 @@ URLLIB3_TESTS = [
     "test/test_ssltransport.py",
 ] + ["test/with_dummyserver/test_socketlevel.py::" + c
      for c in ("TestSSL", "TestSNI", "TestALPN", "TestClientCerts")]
+# The permissive OpenSSL policy of scripts/run-stdlib-suites.py: TLS 1.0/1.1 allowed, so
+# urllib3's TestHTTPS_TLSv1 and _TLSv1_1 classes run instead of skipping themselves.
+PERMISSIVE_CONF = """openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = sd
+[sd]
+MinProtocol = None
+CipherString = DEFAULT:@SECLEVEL=0
+"""
 PER_TEST_TIMEOUT = 60
 RUN_TIMEOUT = 900
 
@@ -294,11 +307,15 @@ def pip_checks(python, path, pip20, tmp):
 
 # --- 2. urllib3's own TLS tests -------------------------------------------------------------
 
-def urllib3_tests(python, path, site, tree, tmp, name):
+def urllib3_tests(python, path, site, tree, tmp, name, permissive):
     """[(test id, failure message or None or 'skipped')] of urllib3's TLS tests."""
     xml = os.path.join(tmp, name + "-urllib3.xml")
     env = clean_env(path + [site, os.path.join(tree, "src")])
     env["HOME"] = tmp
+    if permissive:
+        env["OPENSSL_CONF"] = os.path.join(tmp, "permissive-openssl.cnf")
+        with open(env["OPENSSL_CONF"], "w") as f:
+            f.write(PERMISSIVE_CONF)
     argv = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
             "--timeout", str(PER_TEST_TIMEOUT), "--junitxml", xml] + URLLIB3_TESTS
     try:
@@ -311,18 +328,23 @@ def urllib3_tests(python, path, site, tree, tmp, name):
         f.write(text)
     if not os.path.exists(xml):
         return [("urllib3.<run>", "pytest wrote no report:\n" + text[-3000:])]
-    results = []
+    # flaky (urllib3 marks test_https.py with it) reruns a failed test once; the report then
+    # holds one entry per run, and the test passes if one of them did, as flaky decides.
+    outcome = {}
     for case in ET.parse(xml).iter("testcase"):
         test_id = "urllib3.%s.%s" % (case.get("classname"), case.get("name"))
         bad = case.find("failure")
         if bad is None:
             bad = case.find("error")
         if bad is not None:
-            results.append((test_id, (bad.get("message") or "")[:500] or "failed"))
+            this = (bad.get("message") or "")[:500] or "failed"
         elif case.find("skipped") is not None:
-            results.append((test_id, "skipped"))
+            this = "skipped"
         else:
-            results.append((test_id, None))
+            this = None
+        if outcome.get(test_id, "<none>") is not None:
+            outcome[test_id] = this
+    results = sorted(outcome.items())
     if "*** TIMEOUT ***" in text:
         results.append(("urllib3.<run>", "timed out after %d s" % RUN_TIMEOUT))
     return results
@@ -346,6 +368,8 @@ def main():
     ap.add_argument("--python", help="the 2.7 interpreter (default: $PYTHON27 or pyenv 2.7.18)")
     ap.add_argument("--only", choices=["ours", "stock"], help="run one configuration")
     ap.add_argument("--part", choices=["pip", "urllib3"], help="run one part")
+    ap.add_argument("--policy", choices=["system", "permissive"], default="system",
+                    help="OpenSSL policy of urllib3's run; permissive reports counts only")
     ap.add_argument("--fetch", action="store_true", help="only fetch into target/clients/cache")
     args = ap.parse_args()
     python = os.path.abspath(args.python or find_python27())
@@ -358,6 +382,7 @@ def main():
     expected = load_expected()
     configs = [args.only] if args.only else ["ours", "stock"]
     status = 0
+    ours = None  # the gated counts: our modules, system policy
     tmp = tempfile.mkdtemp(prefix="pep466-clients-")
     try:
         for name in configs:
@@ -367,10 +392,12 @@ def main():
             if args.part in (None, "pip"):
                 results += pip_checks(python, path, pip20, os.path.join(tmp, name + "-pip"))
             if args.part in (None, "urllib3"):
-                results += urllib3_tests(python, path, site, tree, tmp, name)
+                results += urllib3_tests(python, path, site, tree, tmp, name,
+                                        args.policy == "permissive")
             failed = {t: why for t, why in results if why not in (None, "skipped")}
             skipped = sum(1 for _, why in results if why == "skipped")
-            allowed = {} if name == "stock" else expected
+            counts_only = name == "stock" or args.policy == "permissive"
+            allowed = {} if counts_only else expected
             unexpected = sorted(set(failed) - set(allowed))
             ran = {t for t, _ in results}
             now_passing = sorted(t for t in allowed if t in ran and t not in failed)
@@ -385,7 +412,7 @@ def main():
                     sum(1 for t, _ in mine if t in failed and t in allowed),
                     sum(1 for _, why in mine if why == "skipped")))
             for t in sorted(failed):
-                tag = "expected" if t in allowed else ("stock" if name == "stock" else "UNEXPECTED")
+                tag = "expected" if t in allowed else ("failed" if counts_only else "UNEXPECTED")
                 print("  %s failure %s: %s" % (tag, t, failed[t].splitlines()[0] if failed[t] else ""))
                 if tag == "UNEXPECTED":
                     print("    " + failed[t].replace("\n", "\n    "))
@@ -395,11 +422,11 @@ def main():
             print("clients %s: %d passed, %d failed, %d skipped (%d expected failures) in %.0f s" % (
                 name, passed, len(failed) - len(set(failed) & set(allowed)), skipped,
                 len(set(failed) & set(allowed)), time.time() - start), flush=True)
-            if name == "ours":
+            if name == "ours" and not counts_only:
                 if unexpected or now_passing:
                     status = 1
                 ours = (passed, len(unexpected) + len(now_passing), skipped)
-        if "ours" in configs:
+        if ours:
             print("clients: %d passed, %d failed, %d skipped" % ours)
         return status
     finally:
