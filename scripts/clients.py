@@ -329,7 +329,8 @@ def urllib3_tests(python, path, site, tree, tmp, name, permissive):
     if not os.path.exists(xml):
         return [("urllib3.<run>", "pytest wrote no report:\n" + text[-3000:])]
     # flaky (urllib3 marks test_https.py with it) reruns a failed test once; the report then
-    # holds one entry per run, and the test passes if one of them did, as flaky decides.
+    # holds one entry per run (the rerun one, with no outcome of its own, first): the last
+    # entry is the test's outcome, as flaky decides it.
     outcome = {}
     for case in ET.parse(xml).iter("testcase"):
         test_id = "urllib3.%s.%s" % (case.get("classname"), case.get("name"))
@@ -342,9 +343,19 @@ def urllib3_tests(python, path, site, tree, tmp, name, permissive):
             this = "skipped"
         else:
             this = None
-        if outcome.get(test_id, "<none>") is not None:
-            outcome[test_id] = this
+        outcome[test_id] = this
     results = sorted(outcome.items())
+    # Cross-check with pytest's own closing line ("1 failed, 176 passed, 118 skipped ...").
+    summary = re.findall(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+ seconds", text, re.M)
+    said = {w: int(n) for n, w in re.findall(r"(\d+) (\w+)", summary[-1])} if summary else {}
+    mine = {"passed": sum(1 for _, w in results if w is None),
+            "skipped": sum(1 for _, w in results if w == "skipped")}
+    mine["failed"] = len(results) - mine["passed"] - mine["skipped"]
+    said = {"passed": said.get("passed", 0) + said.get("xpassed", 0),
+            "failed": said.get("failed", 0) + said.get("error", 0) + said.get("errors", 0),
+            "skipped": said.get("skipped", 0) + said.get("xfailed", 0)}
+    if said != mine:
+        results.append(("urllib3.<report>", "pytest says %s, its report %s" % (said, mine)))
     if "*** TIMEOUT ***" in text:
         results.append(("urllib3.<run>", "timed out after %d s" % RUN_TIMEOUT))
     return results
