@@ -120,12 +120,13 @@ def fetch(python):
     if cache_complete():
         return
     os.makedirs(CACHE, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="pep466-clients-home-") as home:
-        env = clean_env(None)
-        env["HOME"] = home
-        subprocess.check_call([python, "-m", "pip", "download", "--disable-pip-version-check",
-                               "--no-cache-dir", "--no-deps", "--require-hashes", "-q",
-                               "-r", REQUIREMENTS, "-d", CACHE], env=env)
+    # pip as this machine sets it up (its proxy, CA bundle and index settings), without our
+    # modules on the path; the hashes decide what is accepted.
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    subprocess.check_call([python, "-m", "pip", "download", "--disable-pip-version-check",
+                           "--no-cache-dir", "--no-deps", "--require-hashes", "-q",
+                           "-r", REQUIREMENTS, "-d", CACHE], env=env)
     if not cache_complete():
         sys.exit("clients: target/clients/cache does not hold every pinned file")
 
