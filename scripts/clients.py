@@ -166,6 +166,9 @@ def install(python):
                                    "--no-deps", "--require-hashes", "--no-build-isolation", "-q",
                                    "--target", site + ".tmp", "-r", reqs], env=env)
         os.rename(site + ".tmp", site)
+        for old in os.listdir(WORK):  # installs of earlier requirements.txt versions
+            if old.startswith("site-") and os.path.join(WORK, old) != site:
+                shutil.rmtree(os.path.join(WORK, old), ignore_errors=True)
     return site, pip20, tree
 
 
