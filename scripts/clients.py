@@ -3,7 +3,7 @@
 Lib layer first on the path (the interpreter itself is never modified), and the same runs on
 the stock modules and 2.7.18's own ssl.py for comparison.
 
-  python3 scripts/clients.py --lib target/release/libpep466.so [--only ours|stock]
+  python3 scripts/clients.py --lib target/release/libpep466.so [--only ours|modules|stock]
   python3 scripts/clients.py --fetch          only fetch what the runs need (scripts/deps.sh --clients)
   python3 scripts/clients.py --lib ... --policy permissive    urllib3's tests under an OpenSSL
                                               config that allows TLS 1.0/1.1 (counts only)
@@ -22,7 +22,9 @@ What is fetched is pinned with hashes in tests/clients/requirements.txt and cach
 target/clients/ (pip download --require-hashes; the test dependencies are installed with
 pip 20.3.4 --target into target/clients/, never into the interpreter). Failures of our run
 are compared with tests/clients/expected-failures.txt (each with its reason): any other
-failure, or a listed test that passes, fails the run. The stock run reports counts only.
+failure, or a listed test that passes, fails the run. The other two configurations report
+counts only: 'modules' (our modules under 2.7.18's own ssl.py, as `scripts/install.sh
+--modules-only` installs them) and 'stock'.
 """
 import argparse
 import hashlib
@@ -176,27 +178,44 @@ def install(python):
 
 def setup_config(name, python, lib, tmp):
     """[PYTHONPATH entries] putting config `name`'s modules and Lib files first: 'ours' =
-    our build + the Lib layer; 'stock' = the interpreter's own (the originals install.sh kept,
-    if it replaced them). Checks that the interpreter imports what we meant."""
-    if name == "ours":
-        mods = os.path.join(tmp, "ours-modules")
-        layer = os.path.join(tmp, "ours-lib")
-        os.mkdir(mods)
-        os.mkdir(layer)
-        for mod in ("_ssl.so", "_hashlib.so"):
-            os.symlink(os.path.abspath(lib), os.path.join(mods, mod))
-        subprocess.check_call([python, os.path.join(ROOT, "scripts", "lib-layer.py"),
-                               "--python", python, "--out", layer], stdout=subprocess.DEVNULL)
-        path = [layer, mods]
-    else:
+    our build + the Lib layer; 'modules' = our build under 2.7.18's own ssl.py (what
+    `scripts/install.sh --modules-only` gives); 'stock' = the interpreter's own modules and
+    Lib. Where scripts/install.sh replaced the interpreter's files, the originals it kept in
+    lib-dynload/.pep466-backup stand in for them. Checks that the interpreter imports what we
+    meant."""
+    env = clean_env(None)
+    dynload = subprocess.check_output(
+        [python, "-c", "import os, _struct; print(os.path.dirname(_struct.__file__))"],
+        env=env).decode().strip()
+    backup = os.path.join(dynload, ".pep466-backup")
+    if name == "stock":
         view = stock_view_dir(python)
         path = [view] if view else []
+    else:
+        mods = os.path.join(tmp, name + "-modules")
+        libfiles = os.path.join(tmp, name + "-lib")
+        os.mkdir(mods)
+        os.mkdir(libfiles)
+        for mod in ("_ssl.so", "_hashlib.so"):
+            os.symlink(os.path.abspath(lib), os.path.join(mods, mod))
+        if name == "ours":
+            subprocess.check_call([python, os.path.join(ROOT, "scripts", "lib-layer.py"),
+                                   "--python", python, "--out", libfiles],
+                                  stdout=subprocess.DEVNULL)
+        else:
+            for f in ("ssl.py", "hashlib.py", "hmac.py"):
+                if os.path.exists(os.path.join(backup, f)):
+                    os.symlink(os.path.join(backup, f), os.path.join(libfiles, f))
+        path = [libfiles, mods]
     code = "import ssl, _ssl; print(ssl.__file__); print(_ssl.__file__)"
     ssl_file, mod_file = subprocess.check_output(
         [python, "-c", code], env=clean_env(path)).decode().split()
-    if name == "ours" and not (ssl_file.startswith(path[0]) and mod_file.startswith(path[1])):
-        sys.exit("clients: ours imports %s and %s" % (ssl_file, mod_file))
-    if name == "stock" and mod_file.startswith(os.path.dirname(os.path.abspath(lib))):
+    if name != "stock":
+        # An empty Lib folder means the interpreter's own files are the originals.
+        ssl_ok = ssl_file.startswith(path[0]) or not os.listdir(path[0])
+        if not (ssl_ok and mod_file.startswith(path[1])):
+            sys.exit("clients: %s imports %s and %s" % (name, ssl_file, mod_file))
+    elif os.path.realpath(mod_file) == os.path.realpath(lib):
         sys.exit("clients: stock imports %s" % mod_file)
     print("%s: ssl.py %s, _ssl %s" % (name, ssl_file, os.path.realpath(mod_file)))
     return path
@@ -381,7 +400,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lib", help="path to libpep466.so")
     ap.add_argument("--python", help="the 2.7 interpreter (default: $PYTHON27 or pyenv 2.7.18)")
-    ap.add_argument("--only", choices=["ours", "stock"], help="run one configuration")
+    ap.add_argument("--only", choices=["ours", "modules", "stock"],
+                    help="run one configuration (default: all three)")
     ap.add_argument("--part", choices=["pip", "urllib3"], help="run one part")
     ap.add_argument("--policy", choices=["system", "permissive"], default="system",
                     help="OpenSSL policy of urllib3's run; permissive reports counts only")
@@ -395,7 +415,7 @@ def main():
         ap.error("--lib is required")
     site, pip20, tree = install(python)
     expected = load_expected()
-    configs = [args.only] if args.only else ["ours", "stock"]
+    configs = [args.only] if args.only else ["ours", "modules", "stock"]
     status = 0
     ours = None  # the gated counts: our modules, system policy
     tmp = tempfile.mkdtemp(prefix="pep466-clients-")
@@ -411,7 +431,7 @@ def main():
                                         args.policy == "permissive")
             failed = {t: why for t, why in results if why not in (None, "skipped")}
             skipped = sum(1 for _, why in results if why == "skipped")
-            counts_only = name == "stock" or args.policy == "permissive"
+            counts_only = name != "ours" or args.policy == "permissive"
             allowed = {} if counts_only else expected
             unexpected = sorted(set(failed) - set(allowed))
             ran = {t for t, _ in results}
