@@ -434,8 +434,8 @@ def main():
             counts_only = name != "ours" or args.policy == "permissive"
             allowed = {} if counts_only else expected
             unexpected = sorted(set(failed) - set(allowed))
-            ran = {t for t, _ in results}
-            now_passing = sorted(t for t in allowed if t in ran and t not in failed)
+            passing = {t for t, why in results if why is None}
+            now_passing = sorted(t for t in allowed if t in passing)
             for group in ("pip", "urllib3"):
                 mine = [(t, why) for t, why in results if t.startswith(group + ".")]
                 if not mine:
