@@ -12,20 +12,25 @@
 #                                mingw-w64 for x86_64 and i686 (gcc-mingw-w64-x86-64,
 #                                gcc-mingw-w64-i686), Wine (wine, wine64), make and perl
 #                                (OpenSSL's cross build); its Rust is unpacked, not installed
+#   scripts/deps.sh --clients    also the clients stage's Python 2.7 packages (pip 20.3.4,
+#                                urllib3 1.26.20's sdist, its test dependencies): fetched by
+#                                hash from tests/clients/requirements.txt into
+#                                target/clients/cache (scripts/clients.py --fetch)
 #   scripts/deps.sh --all        all of the above
 #
 # Missing system packages are installed with apt-get when run as root on Debian/Ubuntu;
 # otherwise it prints one message naming them and exits 1. Prints nothing when all is there.
 set -euo pipefail
 
-want_memcheck=0; want_fuzz=0; want_windows=0
+want_memcheck=0; want_fuzz=0; want_windows=0; want_clients=0
 for a in "$@"; do
     case "$a" in
         --memcheck) want_memcheck=1 ;;
         --fuzz) want_fuzz=1 ;;
         --windows) want_windows=1 ;;
-        --all) want_memcheck=1; want_fuzz=1; want_windows=1 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --clients) want_clients=1 ;;
+        --all) want_memcheck=1; want_fuzz=1; want_windows=1; want_clients=1 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "deps.sh: unknown argument $a" >&2; exit 2 ;;
     esac
 done
@@ -75,4 +80,9 @@ fi
 if [ "$want_fuzz" = 1 ] && ! cargo fuzz --version >/dev/null 2>&1; then
     echo "deps.sh: installing cargo-fuzz"
     cargo install cargo-fuzz --locked --quiet
+fi
+
+if [ "$want_clients" = 1 ]; then
+    # Prints nothing when target/clients/cache already holds every pinned file.
+    python3 "$(dirname "${BASH_SOURCE[0]}")/clients.py" --fetch
 fi

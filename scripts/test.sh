@@ -12,6 +12,10 @@
 #   4. CPython 2.7.18's own suites, in place, against the cdylib (test_ssl under the system and
 #      a permissive OpenSSL policy), failures checked against tests/expected-failures.txt; twice:
 #      on 2.7.18's own Lib files (ssl.py...), then on our Lib layer (cpython-patches/2.7.18/Lib);
+#   4b. clients: pip 20.3.4 and 19.2.3 over TLS to a loopback HTTPS index, and urllib3 1.26.20's
+#      own TLS tests, under 2.7 with our modules and Lib layer (scripts/clients.py; packages
+#      pinned by hash in tests/clients/requirements.txt, cached in target/clients; about 2
+#      minutes when cached, most of it urllib3's three 2 GiB transfers);
 #   5. the same core suites on a python2.7 with _ssl/_hashlib linked in statically;
 #   6. the staticlib's link line (rustc's native-static-libs) is the one README.md documents;
 #   6b. windows: the Windows code cross-built on Linux (scripts/windows.sh): the library for
@@ -101,6 +105,11 @@ stage own python3 tests/python/run.py --lib target/release/libpep466.so
 stage py3parity python3 tests/py3parity/run.py --lib target/release/libpep466.so
 stage stdlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so
 stage stdlib-ourlib python3 scripts/run-stdlib-suites.py --lib target/release/libpep466.so --lib-layer
+clients() {
+    scripts/deps.sh --clients || return 1
+    python3 scripts/clients.py --lib target/release/libpep466.so --only ours
+}
+stage clients clients
 static_suites() {
     scripts/build-static-python.sh --out target/static-python || return 1
     python3 scripts/run-stdlib-suites.py --static-python target/static-python/bin/python2.7 \
