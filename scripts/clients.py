@@ -59,17 +59,6 @@ URLLIB3_TESTS = [
     "test/test_ssltransport.py",
 ] + ["test/with_dummyserver/test_socketlevel.py::" + c
      for c in ("TestSSL", "TestSNI", "TestALPN", "TestClientCerts")]
-# The permissive OpenSSL policy of scripts/run-stdlib-suites.py: TLS 1.0/1.1 allowed, so
-# urllib3's TestHTTPS_TLSv1 and _TLSv1_1 classes run instead of skipping themselves.
-PERMISSIVE_CONF = """openssl_conf = openssl_init
-[openssl_init]
-ssl_conf = ssl_sect
-[ssl_sect]
-system_default = sd
-[sd]
-MinProtocol = None
-CipherString = DEFAULT:@SECLEVEL=0
-"""
 PER_TEST_TIMEOUT = 60
 RUN_TIMEOUT = 900
 
@@ -336,9 +325,9 @@ def urllib3_tests(python, path, site, tree, tmp, name, permissive):
     env = clean_env(path + [site, os.path.join(tree, "src")])
     env["HOME"] = tmp
     if permissive:
-        env["OPENSSL_CONF"] = os.path.join(tmp, "permissive-openssl.cnf")
-        with open(env["OPENSSL_CONF"], "w") as f:
-            f.write(PERMISSIVE_CONF)
+        # TLS 1.0/1.1 allowed (the stdlib stage's permissive policy), so urllib3's
+        # TestHTTPS_TLSv1 and _TLSv1_1 classes run instead of skipping themselves.
+        env["OPENSSL_CONF"] = tls_support.permissive_openssl_conf(tmp)
     argv = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
             "--timeout", str(PER_TEST_TIMEOUT), "--junitxml", xml] + URLLIB3_TESTS
     try:

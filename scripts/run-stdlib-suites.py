@@ -34,6 +34,7 @@ LIB_LAYER = os.path.join(ROOT, "scripts", "lib-layer.py")
 LIB_FILES = ("ssl.py", "hashlib.py", "hmac.py")  # those the Lib layer may patch
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 from pep466_support import find_python27, stock_view_dir  # noqa: E402
+import tls_support  # noqa: E402
 DEFAULT_SUITES = [
     "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
     "test_ftplib", "test_poplib", "test_imaplib", "test_smtplib", "test_urllib2",
@@ -58,15 +59,6 @@ LOCAL_DRIVER = (
     "result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)\n"
     "sys.exit(not result.wasSuccessful())\n"
 )
-PERMISSIVE_CONF = """openssl_conf = openssl_init
-[openssl_init]
-ssl_conf = ssl_sect
-[ssl_sect]
-system_default = sd
-[sd]
-MinProtocol = None
-CipherString = DEFAULT:@SECLEVEL=0
-"""
 RESULT_LINE = re.compile(r"^(test\w*) \(([\w.]+)\) \.\.\. (.*)$")
 HEADER_LINE = re.compile(r"^(FAIL|ERROR): (test\w*) \(([\w.]+)\)")
 SUMMARY = re.compile(r"^Ran (\d+) tests? in")
@@ -260,9 +252,7 @@ def main():
             print("Lib under test: %s" % check_lib(python, env, libfiles, args.lib_layer))
         ossl_text, ossl_version = openssl_version(python, env)
         print("OpenSSL under test: %s" % ossl_text)
-        conf = os.path.join(tmp, "permissive-openssl.cnf")
-        with open(conf, "w") as f:
-            f.write(PERMISSIVE_CONF)
+        conf = tls_support.permissive_openssl_conf(tmp)
 
         runs = []
         for suite in args.suites:

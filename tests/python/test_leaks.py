@@ -68,23 +68,6 @@ class Raiser(object):
         raise ValueError("no password today")
 
 
-def _handshake_pair(client, server):
-    """Drives two non-blocking SSL sockets' handshakes in this thread."""
-    pending = [client, server]
-    for _ in range(1000):
-        for s in list(pending):
-            try:
-                s.do_handshake()
-                pending.remove(s)
-            except ssl.SSLWantReadError:
-                pass
-            except ssl.SSLWantWriteError:
-                pass
-        if not pending:
-            return
-    raise AssertionError("handshake did not finish")
-
-
 def _read_all(s, n):
     got = b""
     for _ in range(1000):
@@ -211,7 +194,8 @@ class LeakSoak(unittest.TestCase):
                 s = sctx.wrap_socket(b, server_side=True, do_handshake_on_connect=False)
                 c.setblocking(False)
                 s.setblocking(False)
-                _handshake_pair(c, s)
+                self.assertTrue(tls_support.drive_handshakes([c, s], 1000),
+                                "handshake did not finish")
                 assert c.selected_alpn_protocol() == "http/1.1"
                 c.getpeercert(), c.getpeercert(True), c.cipher(), c.version()
                 s._sslobj.shared_ciphers(), c.get_channel_binding("tls-unique")

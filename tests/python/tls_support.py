@@ -273,6 +273,23 @@ class SClient(object):
         return self._out
 
 
+def drive_handshakes(sockets, rounds):
+    """Steps the handshakes of non-blocking SSL sockets connected to each other (a socketpair)
+    in this thread, at most `rounds` passes; True when every one finished."""
+    import ssl
+    pending = list(sockets)
+    for _ in range(rounds):
+        for s in list(pending):
+            try:
+                s.do_handshake()
+                pending.remove(s)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                pass
+        if not pending:
+            return True
+    return False
+
+
 def wait_until(pred, limit=10.0, step=0.01):
     deadline = time.time() + limit
     while time.time() < deadline:
