@@ -6,6 +6,7 @@
 //! crate asserts on out-of-range values). Thread safety as for `HASH`.
 
 use crate::hashlib::hash::hex_into;
+use crate::parse_args;
 use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
@@ -339,8 +340,7 @@ where
     if let Some(bytes) = single_exact_str(&args) {
         return update_bytes(py, &slf, bytes);
     }
-    let mut data = BufferArg::new();
-    parse(args, c"s*:update", None, &mut [&mut data])?;
+    parse_args!(args, c"s*:update" => positional(data: BufferArg::new()));
     update_bytes(py, &slf, data.bytes().unwrap_or_default())
 }
 

@@ -9,6 +9,7 @@
 use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
+use crate::parse_args;
 use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
@@ -204,8 +205,7 @@ fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned>
     if let Some(bytes) = single_exact_str(&args) {
         return update_bytes(py, &slf, bytes);
     }
-    let mut data = BufferArg::new();
-    parse(args, c"s*:update", None, &mut [&mut data])?;
+    parse_args!(args, c"s*:update" => positional(data: BufferArg::new()));
     update_bytes(py, &slf, data.bytes().unwrap_or_default())
 }
 
@@ -306,8 +306,7 @@ fn xof_length(
     args: Args<'_>,
     name: &CStr,
 ) -> PyResult<usize> {
-    let mut length = ObjectArg::new();
-    parse(args, name, Some(&[c"length"]), &mut [&mut length])?;
+    parse_args!(args, name => keywords(length: ObjectArg::new()));
     let Some(length) = length.get() else {
         return Ok(slf.0.ctx.with(py, false, |ctx| ctx.digest_size()));
     };

@@ -8,7 +8,8 @@ use crate::hashlib::hash::{hex_str, released_if_long, GIL_MINSIZE};
 use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::MessageDigest;
 use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
-use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
+use crate::parse_args;
+use crate::py::args::{exact_strs, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
@@ -104,14 +105,8 @@ pub(crate) fn hmac_new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
         let md = digest_from_name(name)?;
         return new_object(py, md, key, Some(msg));
     }
-    let (mut key, mut msg, mut digestmod) =
-        (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"s*|z*O:hmac_new",
-        Some(&[c"key", c"msg", c"digestmod"]),
-        &mut [&mut key, &mut msg, &mut digestmod],
-    )?;
+    parse_args!(args, c"s*|z*O:hmac_new" => keywords(
+        key: BufferArg::new(), msg: OptBufferArg::new(), digestmod: ObjectArg::new()));
     let md = digest_from_digestmod(digestmod.get())?;
     new_object(py, md, key.bytes().unwrap_or_default(), msg.bytes())
 }
@@ -150,8 +145,7 @@ fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owne
             return update_bytes(py, &slf, bytes);
         }
     }
-    let mut msg = BufferArg::new();
-    parse(args, c"s*:update", Some(&[c"msg"]), &mut [&mut msg])?;
+    parse_args!(args, c"s*:update" => keywords(msg: BufferArg::new()));
     update_bytes(py, &slf, msg.bytes().unwrap_or_default())
 }
 
@@ -230,13 +224,8 @@ pub(crate) fn hmac_digest(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     if let Some([key, msg, name]) = exact_strs::<3>(&args) {
         return one_shot(py, digest_from_name(name)?, key, msg);
     }
-    let (mut key, mut msg, mut digest) = (BufferArg::new(), BufferArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"s*s*O:hmac_digest",
-        Some(&[c"key", c"msg", c"digest"]),
-        &mut [&mut key, &mut msg, &mut digest],
-    )?;
+    parse_args!(args, c"s*s*O:hmac_digest" => keywords(
+        key: BufferArg::new(), msg: BufferArg::new(), digest: ObjectArg::new()));
     let md = digest_from_digestmod(digest.get())?;
     one_shot(
         py,

@@ -438,6 +438,37 @@ pub(crate) fn parse<'a>(
     Ok(())
 }
 
+/// Declares a call's arguments in one statement, the way a signature would: each argument's
+/// name, which is also its keyword, with its slot; the format string (2.7's, for CPython's
+/// parser and its messages) states the units, optional ones and the function's name:
+///
+/// ```text
+/// parse_args!(args, c"s*|z*O:hmac_new" => keywords(
+///     key: BufferArg::new(), msg: OptBufferArg::new(), digestmod: ObjectArg::new()));
+/// parse_args!(args, c"s:set_ciphers" => positional(cipherlist: StrArg::new()));
+/// ```
+///
+/// binds `key`, `msg`, `digestmod` (the filled slots) in the caller and returns its error if
+/// the parse fails. `keywords` passes the names to `PyArg_ParseTupleAndKeywords`
+/// (`METH_KEYWORDS` functions); `positional` parses the tuple alone (`PyArg_ParseTuple`). The
+/// keyword list is a constant: nothing is built per call.
+#[macro_export]
+macro_rules! parse_args {
+    ($call:expr, $format:expr => keywords($($name:ident: $slot:expr),+ $(,)?)) => {
+        $(let mut $name = $slot;)+
+        $crate::py::args::parse(
+            $call,
+            $format,
+            Some(const { &[$($crate::py::value::const_cstr(concat!(stringify!($name), "\0"))),+] }),
+            &mut [$(&mut $name),+],
+        )?;
+    };
+    ($call:expr, $format:expr => positional($($name:ident: $slot:expr),+ $(,)?)) => {
+        $(let mut $name = $slot;)+
+        $crate::py::args::parse($call, $format, None, &mut [$(&mut $name),+])?;
+    };
+}
+
 /// Fast path for METH_VARARGS functions whose format is one `s*` (`HASH.update`, the
 /// `openssl_*` constructors): when the call has exactly one positional argument, of exact type
 /// `str`, its bytes, borrowed from the argument tuple. `s*` would give the very same bytes (a

@@ -4,7 +4,8 @@
 //! shared with every connection using it.
 
 use crate::ossl::membio::MemBio;
-use crate::py::args::{bytes_like, parse, IntArg};
+use crate::parse_args;
+use crate::py::args::{bytes_like, IntArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
@@ -98,8 +99,7 @@ fn new(_py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
 
 /// Python: `_ssl.MemoryBIO.read(size=-1)`: up to `size` bytes (all when negative or absent).
 fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Owned> {
-    let mut size = IntArg(-1);
-    parse(args, c"|i:read", None, &mut [&mut size])?;
+    parse_args!(args, c"|i:read" => positional(size: IntArg(-1)));
     let avail = slf.bio.pending();
     let len = match usize::try_from(size.0) {
         Ok(n) if n <= avail => n,

@@ -3,6 +3,7 @@
 //! 2.7.18's `ssl.py` imports both on Windows; `create_default_context()` loads the "CA" and
 //! "ROOT" stores through them.
 
+use crate::parse_args;
 use crate::py::args::{parse, StrArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::module::ModuleBuilder;
@@ -30,9 +31,8 @@ pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
 
 /// The one `store_name` argument, with 2.7's parsing (and its error messages).
 fn store_name(args: Args<'_>, format: &CStr) -> PyResult<CString> {
-    let mut name = StrArg::new();
-    parse(args, format, Some(&[c"store_name"]), &mut [&mut name])?;
-    Ok(CString::new(name.bytes().unwrap_or_default()).expect("`s` has no NUL"))
+    parse_args!(args, format => keywords(store_name: StrArg::new()));
+    Ok(CString::new(store_name.bytes().unwrap_or_default()).expect("`s` has no NUL"))
 }
 
 fn windows_error(e: WinError) -> PyErr {

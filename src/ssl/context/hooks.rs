@@ -5,8 +5,9 @@
 
 use crate::ossl::ctx::Protocol;
 use crate::ossl::hooks;
+use crate::parse_args;
 use crate::py::args::attribute_deleted;
-use crate::py::args::{parse, ObjectArg};
+use crate::py::args::ObjectArg;
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
@@ -187,16 +188,10 @@ pub(crate) fn set_psk_client_callback(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let mut cb = ObjectArg::new();
-    parse(
-        args,
-        c"O:set_psk_client_callback",
-        Some(&[c"callback"]),
-        &mut [&mut cb],
-    )?;
+    parse_args!(args, c"O:set_psk_client_callback" => keywords(callback: ObjectArg::new()));
     let cb = psk_callback_arg(
         &slf,
-        &cb,
+        &callback,
         Protocol::TlsServer,
         "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
         lines::PSK_CLIENT,
@@ -237,17 +232,12 @@ pub(crate) fn set_psk_server_callback(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let (mut cb, mut hint) = (ObjectArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"O|O:set_psk_server_callback",
-        Some(&[c"callback", c"identity_hint"]),
-        &mut [&mut cb, &mut hint],
-    )?;
-    let hint = hint_bytes(hint.get())?;
+    parse_args!(args, c"O|O:set_psk_server_callback" => keywords(
+        callback: ObjectArg::new(), identity_hint: ObjectArg::new()));
+    let hint = hint_bytes(identity_hint.get())?;
     let cb = psk_callback_arg(
         &slf,
-        &cb,
+        &callback,
         Protocol::TlsClient,
         "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
         lines::PSK_SERVER,

@@ -16,9 +16,9 @@ mod python3;
 pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
+use crate::parse_args;
 use crate::py::args::{
-    attribute_deleted, masked_unsigned_long, parse, parse_setter_value, IntArg, LongArg, ObjectArg,
-    StrArg,
+    attribute_deleted, masked_unsigned_long, parse_setter_value, IntArg, LongArg, ObjectArg, StrArg,
 };
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
@@ -244,14 +244,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
 
 /// Python: `_ssl._SSLContext.__new__(cls, protocol)`
 fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
-    let mut proto = IntArg(0);
-    parse(
-        args,
-        c"i:_SSLContext",
-        Some(&[c"protocol"]),
-        &mut [&mut proto],
-    )?;
-    let protocol = Protocol::from_python(proto.0)
+    parse_args!(args, c"i:_SSLContext" => keywords(protocol: IntArg(0)));
+    let protocol = Protocol::from_python(protocol.0)
         .ok_or_else(|| PyErr::new(Builtin::ValueError, "invalid protocol version"))?;
     let ctx = py
         .allow_threads(|| SslCtx::new(protocol))
@@ -427,8 +421,7 @@ fn set_check_hostname(
 
 /// Python: `_ssl._SSLContext.set_ciphers(cipherlist)`
 fn set_ciphers(py: Python<'_>, slf: Slf<'_, SslContext>, args: Args<'_>) -> PyResult<Owned> {
-    let mut list = StrArg::new();
-    parse(args, c"s:set_ciphers", None, &mut [&mut list])?;
+    parse_args!(args, c"s:set_ciphers" => positional(list: StrArg::new()));
     let list = std::ffi::CString::new(list.bytes().expect("required argument"))
         .expect("`s` rejects NUL bytes");
     let _guard = slf.lock.acquire(py);
@@ -462,14 +455,8 @@ fn cert_store_stats(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned>
 
 /// Python: `_ssl._SSLContext.get_ca_certs(binary_form=False)`
 fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let mut binary = ObjectArg::new();
-    parse(
-        args,
-        c"|O:get_ca_certs",
-        Some(&[c"binary_form"]),
-        &mut [&mut binary],
-    )?;
-    let binary = binary.flag()?;
+    parse_args!(args, c"|O:get_ca_certs" => keywords(binary_form: ObjectArg::new()));
+    let binary = binary_form.flag()?;
     let certs = {
         let _guard = slf.lock.acquire(py);
         slf.ctx.ca_certs()
@@ -532,9 +519,8 @@ fn set_servername_callback(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    let mut cb = ObjectArg::new();
-    parse(args, c"O", None, &mut [&mut cb])?;
-    let cb = cb.get().expect("required argument").to_owned();
+    parse_args!(args, c"O" => positional(method: ObjectArg::new()));
+    let cb = method.get().expect("required argument").to_owned();
     slf.hooks
         .sni_a_label
         .store(false, std::sync::atomic::Ordering::Release);

@@ -4,7 +4,8 @@
 use super::SslContext;
 use crate::ossl::ctx::SslCtx;
 use crate::ossl::protos::{ProtosError, HAS_NPN};
-use crate::py::args::{parse, BufferArg};
+use crate::parse_args;
+use crate::py::args::BufferArg;
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
@@ -19,8 +20,7 @@ fn set_protocols(
     args: Args<'_>,
     store: impl FnOnce(&SslCtx, &[u8]) -> Result<(), ProtosError>,
 ) -> PyResult<Owned> {
-    let mut buf = BufferArg::new();
-    parse(args, c"s*:set_npn_protocols", None, &mut [&mut buf])?;
+    parse_args!(args, c"s*:set_npn_protocols" => positional(buf: BufferArg::new()));
     let wire = buf.bytes().unwrap_or_default().to_vec();
     let _guard = slf.lock.acquire(py);
     store(slf.ssl_ctx(), &wire).map_err(|_| PyErr::new(Builtin::MemoryError, ""))?;
