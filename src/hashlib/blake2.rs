@@ -6,8 +6,7 @@
 //! crate asserts on out-of-range values). Thread safety as for `HASH`.
 
 use crate::hashlib::hash::hex_into;
-use crate::parse_args;
-use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
+use crate::py::args::{parse, single_exact_str, with_data, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
@@ -337,11 +336,9 @@ fn update<V: Variant>(py: Python<'_>, slf: Slf<'_, Blake2<V>>, args: Args<'_>) -
 where
     Blake2<V>: PyClass,
 {
-    if let Some(bytes) = single_exact_str(&args) {
-        return update_bytes(py, &slf, bytes);
-    }
-    parse_args!(args, c"s*:update" => positional(data: BufferArg::new()));
-    update_bytes(py, &slf, data.bytes().unwrap_or_default())
+    with_data(args, c"s*:update", None, |bytes| {
+        update_bytes(py, &slf, bytes)
+    })
 }
 
 fn update_bytes<V: Variant>(

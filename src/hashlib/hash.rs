@@ -10,7 +10,7 @@ use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
 use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
 use crate::parse_args;
-use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
+use crate::py::args::{parse, single_exact_str, with_data, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
@@ -161,18 +161,6 @@ fn ready_hash_type() -> PyResult<Owned> {
     .build::<Hash>()
 }
 
-impl Hash {
-    /// Runs `f` on the context under the object's lock (see `py::gil_or_mutex`).
-    fn with_ctx<R: Send>(
-        &self,
-        py: Python<'_>,
-        release_gil: bool,
-        f: impl FnOnce(&mut DigestCtx) -> R + Send,
-    ) -> R {
-        self.ctx.with(py, release_gil, f)
-    }
-}
-
 /// Makes a HASH object, hashing `data` first (with the GIL released when it is long; nobody
 /// else can see the object yet, so no lock is needed).
 /// `xof`: the digest is an extendable-output function (the constructors know it from their
@@ -200,27 +188,26 @@ fn new_hash(
 
 /// Python: `_hashlib.HASH.update`
 fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned> {
-    // The common call, `h.update(some_str)`, skips the generic parser (same bytes, see
-    // `single_exact_str`); everything else goes through 2.7's own `s*` conversion.
-    if let Some(bytes) = single_exact_str(&args) {
-        return update_bytes(py, &slf, bytes);
-    }
-    parse_args!(args, c"s*:update" => positional(data: BufferArg::new()));
-    update_bytes(py, &slf, data.bytes().unwrap_or_default())
+    // The common call, `h.update(some_str)`, skips the generic parser (see `with_data`).
+    with_data(args, c"s*:update", None, |bytes| {
+        update_bytes(py, &slf, bytes)
+    })
 }
 
 // Inlined into `update`'s fast path: one call frame fewer per short update.
 #[inline(always)]
 fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hash>, bytes: &[u8]) -> PyResult<Owned> {
     if !bytes.is_empty() {
-        slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+        slf.ctx
+            .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
             .map_err(openssl_failure)?;
     }
     Ok(value::none())
 }
 
 fn digest_bytes(py: Python<'_>, slf: &Slf<'_, Hash>) -> PyResult<DigestBytes> {
-    slf.with_ctx(py, false, |ctx| ctx.digest())
+    slf.ctx
+        .with(py, false, |ctx| ctx.digest())
         .map_err(openssl_failure)
 }
 
@@ -244,7 +231,8 @@ pub(crate) fn hex_str(raw: &[u8]) -> PyResult<Owned> {
 /// Python: `_hashlib.HASH.copy`
 fn copy(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let ctx = slf
-        .with_ctx(py, false, |ctx| ctx.try_clone())
+        .ctx
+        .with(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
     let xof = ctx.md().is_xof();
     new_hash(py, slf.ctx.extra(py).cloned(), ctx, xof, None)
@@ -277,13 +265,13 @@ fn set_name(_py: Python<'_>, _slf: Slf<'_, Hash>, _value: Option<Borrowed<'_>>) 
 
 /// Python: `_hashlib.HASH.digest_size` (a long, as in 2.7)
 fn get_digest_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let size = slf.with_ctx(py, false, |ctx| ctx.digest_size());
+    let size = slf.ctx.with(py, false, |ctx| ctx.digest_size());
     value::long(size as i64)
 }
 
 /// Python: `_hashlib.HASH.block_size` (a long, as in 2.7)
 fn get_block_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let size = slf.with_ctx(py, false, |ctx| ctx.block_size());
+    let size = slf.ctx.with(py, false, |ctx| ctx.block_size());
     value::long(size as i64)
 }
 

@@ -9,7 +9,7 @@ use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::MessageDigest;
 use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
 use crate::parse_args;
-use crate::py::args::{exact_strs, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
+use crate::py::args::{exact_strs, with_data, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
@@ -139,14 +139,10 @@ fn check_key(key: &[u8]) -> PyResult<()> {
 
 /// Python: `_hashlib.HMAC.update(msg)`
 fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owned> {
-    // `h.update(some_str)` skips the generic parser (same bytes, see `single_exact_str`).
-    if args.kwargs.is_none() {
-        if let Some(bytes) = single_exact_str(&args) {
-            return update_bytes(py, &slf, bytes);
-        }
-    }
-    parse_args!(args, c"s*:update" => keywords(msg: BufferArg::new()));
-    update_bytes(py, &slf, msg.bytes().unwrap_or_default())
+    // `h.update(some_str)` skips the generic parser (see `with_data`).
+    with_data(args, c"s*:update", Some(&[c"msg"]), |bytes| {
+        update_bytes(py, &slf, bytes)
+    })
 }
 
 // Inlined into `update`'s fast path: one call frame fewer per short update.

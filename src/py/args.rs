@@ -226,40 +226,41 @@ impl Drop for EncodedStrArg {
     }
 }
 
+/// A slot whose outputs are its own fields, in order: one table line per format unit.
 macro_rules! slot {
-    ($ty:ty, $unit:literal, |$s:ident, $out:ident| $body:expr) => {
+    ($ty:ty, $unit:literal, $($field:tt),+) => {
         impl ArgSlot for $ty {
             fn unit(&self) -> &'static str {
                 $unit
             }
-            fn pointers(&mut self, $out: &mut Pointers) {
-                let $s = self;
-                $body
+            fn pointers(&mut self, out: &mut Pointers) {
+                $(out.push(ptr::addr_of_mut!(self.$field).cast());)+
             }
         }
     };
 }
 
-slot!(ObjectArg, "O", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(TypedObjectArg, "O!", |s, out| {
-    out.push(s.0.cast());
-    out.push(ptr::addr_of_mut!(s.1).cast());
-});
-slot!(BufferArg, "s*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(OptBufferArg, "z*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(WritableBufferArg, "w*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(StrArg, "s", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(StrLenArg, "s#", |s, out| {
-    out.push(ptr::addr_of_mut!(s.0).cast());
-    out.push(ptr::addr_of_mut!(s.1).cast());
-});
-slot!(DoubleArg, "d", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(ObjectArg, "O", 0);
+slot!(BufferArg, "s*", 0);
+slot!(OptBufferArg, "z*", 0);
+slot!(WritableBufferArg, "w*", 0);
+slot!(StrArg, "s", 0);
+slot!(StrLenArg, "s#", 0, 1);
+slot!(DoubleArg, "d", 0);
+slot!(LongArg, "l", 0);
+slot!(IntArg, "i", 0);
+slot!(SsizeArg, "n", 0);
+
+/// `O!` and `et` take an input before their output: the type to check, the codec's name.
+impl ArgSlot for TypedObjectArg {
+    fn unit(&self) -> &'static str {
+        "O!"
+    }
+    fn pointers(&mut self, out: &mut Pointers) {
+        out.push(self.0.cast());
+        out.push(ptr::addr_of_mut!(self.1).cast());
+    }
+}
 impl ArgSlot for EncodedStrArg {
     fn unit(&self) -> &'static str {
         "et"
@@ -275,12 +276,6 @@ impl ArgSlot for EncodedStrArg {
         self.1 = ptr::null_mut();
     }
 }
-slot!(LongArg, "l", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(IntArg, "i", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(SsizeArg, "n", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
 
 /// Python 3's `Py_buffer` argument (`y*`), which 2.7's parser lacks: any buffer object but text.
 /// 2.7's `s*` would encode a `unicode` with the default codec; Python 3 refuses `str` (its
@@ -476,6 +471,25 @@ macro_rules! parse_args {
 /// skip `parse`; any other shape (subclasses, unicode, buffers, errors) goes through `parse`.
 pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
     exact_strs::<1>(call).map(|[bytes]| bytes)
+}
+
+/// The one `s*` argument of an `update`-style method (`format`, e.g. `"s*:update"`, with its
+/// keyword when the method takes keywords): `f` gets its bytes, through `single_exact_str`'s
+/// fast path when the call is one exact `str`, else through 2.7's own `s*` conversion.
+#[inline(always)]
+pub(crate) fn with_data<'a, R>(
+    call: impl Into<Args<'a>>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
+    let call = call.into();
+    if let Some(bytes) = single_exact_str(&call) {
+        return f(bytes);
+    }
+    let mut data = BufferArg::new();
+    parse(call, format, keywords, &mut [&mut data])?;
+    f(data.bytes().unwrap_or_default())
 }
 
 /// Like `single_exact_str`, for a call of exactly `N` positional arguments, all of exact type

@@ -225,10 +225,10 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method varargs c"set_client_sigalgs" => groups::set_list::<{ groups::CLIENT_SIGALGS }>, c"";
         method varargs c"set_server_sigalgs" => groups::set_list::<{ groups::SERVER_SIGALGS }>, c"";
         // Python 3.7's protocol version range (the generic protocols only).
-        getset c"minimum_version" => versions::get_minimum_version,
-            versions::set_minimum_version, c"";
-        getset c"maximum_version" => versions::get_maximum_version,
-            versions::set_maximum_version, c"";
+        getset c"minimum_version" => versions::get_version::<false>,
+            versions::set_version::<false>, c"";
+        getset c"maximum_version" => versions::get_version::<true>,
+            versions::set_version::<true>, c"";
         // Python 3's TLS 1.3 and verification settings (context/python3.rs).
         getset c"hostname_checks_common_name" => python3::get_hostname_checks_common_name,
             python3::set_hostname_checks_common_name, c"";
