@@ -8,7 +8,8 @@
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
-use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
+use crate::ossl::digest::{DigestCtx, MAX_DIGEST};
+use crate::ossl::error::OsslError;
 use crate::parse_args;
 use crate::py::args::{parse, single_exact_str, with_data, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
@@ -148,8 +149,8 @@ fn ready_hash_type() -> PyResult<Owned> {
     crate::py_members!(builder, Hash {
         method varargs c"update" => update,
             c"Update this hash object's state with the provided string.";
-        method noargs c"digest" => digest, c"Return the digest value as a string of binary data.";
-        method noargs c"hexdigest" => hexdigest,
+        method noargs c"digest" => digest::<false>, c"Return the digest value as a string of binary data.";
+        method noargs c"hexdigest" => digest::<true>,
             c"Return the digest value as a string of hexadecimal digits.";
         method noargs c"copy" => copy, c"Return a copy of the hash object.";
         getset c"name" => get_name, set_name, c"algorithm name.";
@@ -190,35 +191,40 @@ fn new_hash(
 fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned> {
     // The common call, `h.update(some_str)`, skips the generic parser (see `with_data`).
     with_data(args, c"s*:update", None, |bytes| {
-        update_bytes(py, &slf, bytes)
+        feed(py, &slf.ctx, bytes, DigestCtx::update)
     })
 }
 
-// Inlined into `update`'s fast path: one call frame fewer per short update.
+/// What `update` does to a HASH or HMAC object once it has the bytes: feeds its context under
+/// the object's lock, with the GIL released for long data. Inlined into `update`'s fast path:
+/// one call frame fewer per short update.
 #[inline(always)]
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hash>, bytes: &[u8]) -> PyResult<Owned> {
+pub(crate) fn feed<C: Send, X>(
+    py: Python<'_>,
+    ctx: &GilOrMutex<C, X>,
+    bytes: &[u8],
+    update: impl FnOnce(&mut C, &[u8]) -> Result<(), OsslError> + Send,
+) -> PyResult<Owned> {
     if !bytes.is_empty() {
-        slf.ctx
-            .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+        ctx.with(py, bytes.len() >= GIL_MINSIZE, |c| update(c, bytes))
             .map_err(openssl_failure)?;
     }
     Ok(value::none())
 }
 
-fn digest_bytes(py: Python<'_>, slf: &Slf<'_, Hash>) -> PyResult<DigestBytes> {
-    slf.ctx
-        .with(py, false, |ctx| ctx.digest())
-        .map_err(openssl_failure)
+/// Python: `_hashlib.HASH.digest` / `hexdigest` (`HEX`)
+fn digest<const HEX: bool>(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    let raw = slf.ctx.with(py, false, |ctx| ctx.digest());
+    bytes_or_hex::<HEX>(raw.map_err(openssl_failure)?.as_slice())
 }
 
-/// Python: `_hashlib.HASH.digest`
-fn digest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    value::bytes(digest_bytes(py, &slf)?.as_slice())
-}
-
-/// Python: `_hashlib.HASH.hexdigest`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    hex_str(digest_bytes(py, &slf)?.as_slice())
+/// A digest as `digest()` (bytes) or `hexdigest()` (`HEX`) returns it.
+pub(crate) fn bytes_or_hex<const HEX: bool>(raw: &[u8]) -> PyResult<Owned> {
+    if HEX {
+        hex_str(raw)
+    } else {
+        value::bytes(raw)
+    }
 }
 
 /// A `str` of the lower-case hex of a digest (at most `MAX_DIGEST` bytes).

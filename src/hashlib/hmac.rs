@@ -4,10 +4,10 @@
 //! Thread safety as for `HASH`: the context sits in a `GilOrMutex`; long updates release the GIL.
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
-use crate::hashlib::hash::{hex_str, released_if_long, GIL_MINSIZE};
+use crate::hashlib::hash::{bytes_or_hex, feed, released_if_long};
 use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::MessageDigest;
-use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
+use crate::ossl::hmac::{hmac, HmacCtx};
 use crate::parse_args;
 use crate::py::args::{exact_strs, with_data, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
@@ -43,9 +43,9 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
     );
     crate::py_members!(builder, Hmac {
         method keywords c"update" => update, c"Update the HMAC object with msg.";
-        method noargs c"digest" => digest,
+        method noargs c"digest" => digest::<false>,
             c"Return the digest of the bytes passed to the update() method so far.";
-        method noargs c"hexdigest" => hexdigest,
+        method noargs c"hexdigest" => digest::<true>,
             c"Return hexadecimal digest of the bytes passed to the update() method so far.";
         method noargs c"copy" => copy, c"Return a copy (\"clone\") of the HMAC object.";
         get c"name" => get_name, c"";
@@ -141,35 +141,14 @@ fn check_key(key: &[u8]) -> PyResult<()> {
 fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owned> {
     // `h.update(some_str)` skips the generic parser (see `with_data`).
     with_data(args, c"s*:update", Some(&[c"msg"]), |bytes| {
-        update_bytes(py, &slf, bytes)
+        feed(py, &slf.ctx, bytes, HmacCtx::update)
     })
 }
 
-// Inlined into `update`'s fast path: one call frame fewer per short update.
-#[inline(always)]
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hmac>, bytes: &[u8]) -> PyResult<Owned> {
-    if !bytes.is_empty() {
-        slf.ctx
-            .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
-            .map_err(openssl_failure)?;
-    }
-    Ok(value::none())
-}
-
-fn mac(py: Python<'_>, slf: &Slf<'_, Hmac>) -> PyResult<MacBytes> {
-    slf.ctx
-        .with(py, false, |ctx| ctx.mac())
-        .map_err(openssl_failure)
-}
-
-/// Python: `_hashlib.HMAC.digest()`
-fn digest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    value::bytes(mac(py, &slf)?.as_slice())
-}
-
-/// Python: `_hashlib.HMAC.hexdigest()`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    hex_str(mac(py, &slf)?.as_slice())
+/// Python: `_hashlib.HMAC.digest()` / `hexdigest()` (`HEX`)
+fn digest<const HEX: bool>(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
+    let raw = slf.ctx.with(py, false, |ctx| ctx.mac());
+    bytes_or_hex::<HEX>(raw.map_err(openssl_failure)?.as_slice())
 }
 
 /// Python: `_hashlib.HMAC.copy()`

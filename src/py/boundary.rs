@@ -354,33 +354,24 @@ macro_rules! py_function {
         }
     };
     (varargs $name:ident, $imp:path) => {
+        $crate::py_function!(@tuple $name, $imp, $imp);
+    };
+    // The same C signature: CPython passes NULL for the arguments, which are not read.
+    (noargs $name:ident, $imp:path) => {
+        $crate::py_function!(@tuple $name, $imp, |py, _| $imp(py));
+    };
+    (@tuple $name:ident, $imp:path, $call:expr) => {
         unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: CPython passes the call's live argument tuple.
+            // SAFETY: CPython passes the call's live argument tuple (NULL for METH_NOARGS).
             unsafe {
                 $crate::py::boundary::call_function(
                     stringify!($imp),
                     args,
                     std::ptr::null_mut(),
-                    $imp,
-                )
-            }
-        }
-    };
-    (noargs $name:ident, $imp:path) => {
-        unsafe extern "C" fn $name(
-            _module: *mut $crate::ffi::PyObject,
-            _unused: *mut $crate::ffi::PyObject,
-        ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: no arguments are read.
-            unsafe {
-                $crate::py::boundary::call_function(
-                    stringify!($imp),
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    |py, _| $imp(py),
+                    $call,
                 )
             }
         }
