@@ -631,23 +631,17 @@ mod kind_probe {
         })
     }
 
-    #[cfg(pep466_kind_case = "single_as_varargs")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method varargs c"d" => single, c""; })
+    /// A wrong case: one implementation registered under another kind (must not compile).
+    macro_rules! wrong_case {
+        ($case:literal: $kind:ident $imp:ident) => {
+            #[cfg(pep466_kind_case = $case)]
+            pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+                crate::py_members!(b, Probe { method $kind c"x" => $imp, c""; })
+            }
+        };
     }
-
-    #[cfg(pep466_kind_case = "keywords_as_varargs")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method varargs c"c" => kw_args, c""; })
-    }
-
-    #[cfg(pep466_kind_case = "varargs_as_keywords")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method keywords c"b" => var_args, c""; })
-    }
-
-    #[cfg(pep466_kind_case = "noargs_as_single")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method single c"a" => no_args, c""; })
-    }
+    wrong_case!("single_as_varargs": varargs single);
+    wrong_case!("keywords_as_varargs": varargs kw_args);
+    wrong_case!("varargs_as_keywords": keywords var_args);
+    wrong_case!("noargs_as_single": single no_args);
 }
