@@ -11,7 +11,7 @@ use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use std::ffi::CStr;
@@ -108,19 +108,12 @@ pub(crate) struct Blake2<V: Variant> {
     digest_size: usize,
 }
 
-static B_TYPE: TypeSlot = TypeSlot::new();
-static S_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Blake2<B> {
-    fn type_slot() -> &'static TypeSlot {
-        &B_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 impl PyClass for Blake2<S> {
-    fn type_slot() -> &'static TypeSlot {
-        &S_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 fn value_error(msg: &str) -> PyErr {

@@ -17,7 +17,7 @@ use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_unary_slot;
 use std::ffi::CStr;
@@ -66,12 +66,8 @@ pub(crate) fn prepare_names() -> PyResult<()> {
     Ok(())
 }
 
-static HASH_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Hash {
-    fn type_slot() -> &'static TypeSlot {
-        &HASH_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 /// `_hashlib.HASHXOF` (SHAKE), Python 3's subclass of `HASH` whose `digest` and `hexdigest`
@@ -79,12 +75,8 @@ impl PyClass for Hash {
 #[repr(transparent)]
 pub(crate) struct HashXof(Hash);
 
-static HASHXOF_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for HashXof {
-    fn type_slot() -> &'static TypeSlot {
-        &HASHXOF_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 /// The two docstrings differ in their first line and in `digest`'s argument.

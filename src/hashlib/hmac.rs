@@ -14,7 +14,7 @@ use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_unary_slot;
 use std::ffi::CStr;
@@ -26,12 +26,8 @@ pub(crate) struct Hmac {
     ctx: GilOrMutex<HmacCtx>,
 }
 
-static HMAC_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Hmac {
-    fn type_slot() -> &'static TypeSlot {
-        &HMAC_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 py_unary_slot!(hmac_tp_repr, Hmac, repr);

@@ -536,22 +536,20 @@ pub(crate) fn attribute_deleted() -> PyErr {
 
 /// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
 /// conversion errors are those of 2.7's `PyArg_Parse`.
-pub(crate) fn parse_setter_value(
+/// Returns the filled slot: `let n = parse_setter_value(v, c"i", IntArg(0))?.0;`.
+pub(crate) fn parse_setter_value<S: ArgSlot>(
     value: Option<Borrowed<'_>>,
     format: &CStr,
-    slot: &mut dyn ArgSlot,
-) -> PyResult<()> {
+    mut slot: S,
+) -> PyResult<S> {
     let value = value.ok_or_else(attribute_deleted)?;
     let tuple = value::tuple(vec![value.to_owned()])?;
-    parse(
-        Args {
-            args: Some(tuple.borrow()),
-            kwargs: None,
-        },
-        format,
-        None,
-        &mut [slot],
-    )
+    let call = Args {
+        args: Some(tuple.borrow()),
+        kwargs: None,
+    };
+    parse(call, format, None, &mut [&mut slot])?;
+    Ok(slot)
 }
 
 /// 2.7's `k` format: any int or long, masked to a C `unsigned long` (so -1 is all bits).

@@ -602,10 +602,7 @@ mod kind_probe {
     struct Probe;
 
     impl PyClass for Probe {
-        fn type_slot() -> &'static TypeSlot {
-            static SLOT: TypeSlot = TypeSlot::new();
-            &SLOT
-        }
+        crate::py_type_slot!();
     }
 
     fn no_args(_py: Python<'_>, _slf: Slf<'_, Probe>) -> PyResult<Owned> {

@@ -22,9 +22,7 @@ use crate::py::callback::FailureSlot;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{
-    downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
-};
+use crate::py::typeobj::{downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, Visit};
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::conn_info;
 use crate::ssl::context::SslContext;
@@ -61,12 +59,8 @@ pub(crate) struct Connection {
     pub(crate) failures: std::sync::Arc<FailureSlot>,
 }
 
-static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Connection {
-    fn type_slot() -> &'static TypeSlot {
-        &CONNECTION_TYPE
-    }
+    crate::py_type_slot!();
 
     fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         let ctx = self.ctx.get(py);

@@ -9,7 +9,7 @@ use crate::py::args::{bytes_like, IntArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
-use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder};
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain};
@@ -22,12 +22,8 @@ pub(crate) struct MemoryBio {
     eof_written: AtomicBool,
 }
 
-static MEMORY_BIO_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for MemoryBio {
-    fn type_slot() -> &'static TypeSlot {
-        &MEMORY_BIO_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 impl MemoryBio {
@@ -38,7 +34,7 @@ impl MemoryBio {
 
     /// The type object (`_wrap_bio` checks its arguments against it).
     pub(crate) fn type_object() -> Owned {
-        MEMORY_BIO_TYPE.object()
+        Self::type_slot().object()
     }
 }
 

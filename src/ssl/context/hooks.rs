@@ -93,9 +93,9 @@ pub(crate) fn set_sni_callback(
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let v = v.ok_or_else(attribute_deleted)?.to_owned();
+    let v = v.ok_or_else(attribute_deleted)?;
     slf.hooks.sni_a_label.store(true, Ordering::Release);
-    slf.replace_servername_callback(py, v).map(drop)
+    slf.replace_servername_callback(py, v.to_owned()).map(drop)
 }
 
 /// The path argument of `keylog_filename`: a str, or unicode in the file system encoding.

@@ -24,9 +24,7 @@ use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{
-    create_subtype, GilCell, PyClass, Slf, SubType, TypeBuilder, TypeSlot, Visit,
-};
+use crate::py::typeobj::{create_subtype, GilCell, PyClass, Slf, SubType, TypeBuilder, Visit};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain, ssl_error_text};
@@ -83,12 +81,8 @@ pub(crate) struct SslContext {
     hooks: hooks::Hooks,
 }
 
-static CONTEXT_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for SslContext {
-    fn type_slot() -> &'static TypeSlot {
-        &CONTEXT_TYPE
-    }
+    crate::py_type_slot!();
 
     fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         if let Some(cb) = self.servername_callback.get(py) {
@@ -195,8 +189,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method keywords c"_wrap_socket" => crate::ssl::wrap::wrap_socket, c"";
         method keywords c"_wrap_bio" => crate::ssl::wrap::wrap_bio, c"";
         method varargs c"set_ciphers" => set_ciphers, c"";
-        method varargs c"_set_alpn_protocols" => protos::set_alpn_protocols, c"";
-        method varargs c"_set_npn_protocols" => protos::set_npn_protocols, c"";
+        method varargs c"_set_alpn_protocols" => protos::set_protocols::<false>, c"";
+        method varargs c"_set_npn_protocols" => protos::set_protocols::<true>, c"";
         method keywords c"load_cert_chain" => load::load_cert_chain, c"";
         method single c"load_dh_params" => load::load_dh_params, c"";
         method keywords c"load_verify_locations" => load::load_verify_locations, c"";
@@ -302,10 +296,8 @@ fn get_options(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
 
 /// Python: `_ssl._SSLContext.options` (set): bits to clear are cleared, bits to set are set.
 fn set_options(py: Python<'_>, slf: Slf<'_, SslContext>, v: Option<Borrowed<'_>>) -> PyResult<()> {
-    let mut new = LongArg(0);
-    parse_setter_value(v, c"l", &mut new)?;
     // 2.7 works in C `long`: a negative value sets every high bit.
-    let new = new.0 as i64 as u64;
+    let new = parse_setter_value(v, c"l", LongArg(0))?.0 as i64 as u64;
     let _guard = slf.lock.acquire(py);
     let current = slf.ctx.options();
     let (clear, set) = (current & !new, !current & new);
@@ -339,9 +331,7 @@ fn set_verify_mode(
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let mut n = IntArg(0);
-    parse_setter_value(v, c"i", &mut n)?;
-    let mode = match n.0 {
+    let mode = match parse_setter_value(v, c"i", IntArg(0))?.0 {
         CERT_NONE => SSL_VERIFY_NONE,
         CERT_OPTIONAL => SSL_VERIFY_PEER,
         CERT_REQUIRED => SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,

@@ -66,11 +66,10 @@ fn get(slf: &SslContext, maximum: bool) -> PyResult<Owned> {
 }
 
 fn set(py: Python<'_>, slf: &SslContext, v: Option<Borrowed<'_>>, maximum: bool) -> PyResult<()> {
-    let mut n = LongArg(0);
-    parse_setter_value(v, c"l", &mut n)?;
+    let n = parse_setter_value(v, c"l", LongArg(0))?.0;
     // On Windows `long` is `int`: the conversion cannot fail there.
     #[allow(irrefutable_let_patterns)]
-    let Ok(v) = c_int::try_from(n.0) else {
+    let Ok(v) = c_int::try_from(n) else {
         return Err(PyErr::new(Builtin::OverflowError, "Option is too long"));
     };
     if !slf.protocol().is_generic() {
