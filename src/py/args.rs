@@ -473,6 +473,21 @@ pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
     exact_strs::<1>(call).map(|[bytes]| bytes)
 }
 
+/// A call's one required object (`O`): `set_servername_callback(method)`,
+/// `set_psk_client_callback(callback)`; borrowed from the call's arguments.
+pub(crate) fn single_object<'a>(
+    call: impl Into<Args<'a>>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+) -> PyResult<Borrowed<'a>> {
+    let mut obj = ObjectArg::new();
+    parse(call, format, keywords, &mut [&mut obj])?;
+    // SAFETY: the parser stored a reference borrowed from the call's tuple or keywords dict,
+    // which the caller holds for 'a.
+    let obj = unsafe { Borrowed::from_ptr(obj.0) };
+    Ok(obj.expect("`O` is a required unit"))
+}
+
 /// The one `s*` argument of an `update`-style method (`format`, e.g. `"s*:update"`, with its
 /// keyword when the method takes keywords): `f` gets its bytes, through `single_exact_str`'s
 /// fast path when the call is one exact `str`, else through 2.7's own `s*` conversion.

@@ -18,7 +18,8 @@ pub(crate) mod versions;
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
 use crate::parse_args;
 use crate::py::args::{
-    attribute_deleted, masked_unsigned_long, parse_setter_value, IntArg, LongArg, ObjectArg, StrArg,
+    attribute_deleted, masked_unsigned_long, parse_setter_value, single_object, IntArg, LongArg,
+    ObjectArg, StrArg,
 };
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
@@ -509,8 +510,7 @@ fn set_servername_callback(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    parse_args!(args, c"O" => positional(method: ObjectArg::new()));
-    let cb = method.get().expect("required argument").to_owned();
+    let cb = single_object(args, c"O", None)?.to_owned();
     slf.hooks
         .sni_a_label
         .store(false, std::sync::atomic::Ordering::Release);
