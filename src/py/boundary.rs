@@ -204,8 +204,7 @@ pub(crate) unsafe fn call_method_single<T: PyClass>(
     })
 }
 
-/// For module functions (`METH_VARARGS | METH_KEYWORDS`; the shells of `METH_VARARGS` and
-/// `METH_NOARGS` ones pass NULL keywords) and `tp_new`.
+/// For `METH_VARARGS | METH_KEYWORDS` module functions.
 ///
 /// # Safety
 /// `args`/`kwargs` are NULL or live for the call; the GIL is held.
@@ -218,6 +217,20 @@ pub(crate) unsafe fn call_function_kw(
     trampoline(name, |py| {
         // SAFETY: the caller's contract.
         imp(py, KwArgs(unsafe { Args::from_ptrs(args, kwargs) }))
+    })
+}
+
+/// # Safety
+/// `args`/`kwargs` are NULL or live for the call; the GIL is held.
+pub(crate) unsafe fn call_function(
+    name: &str,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Args<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        imp(py, unsafe { Args::from_ptrs(args, kwargs) })
     })
 }
 
@@ -257,31 +270,38 @@ impl<'a> Args<'a> {
 #[macro_export]
 macro_rules! py_method {
     (keywords $name:ident, $cls:ty, $imp:path) => {
-        $crate::py_method!(@tuple $name, $cls, $imp, [slf, args, kwargs], kwargs, $imp);
-    };
-    // No keywords dict: the implementation gets the `Args` inside (`Args::from`, not `into`,
-    // so that a `KwArgs` implementation does not compile here).
-    (varargs $name:ident, $cls:ty, $imp:path) => {
-        $crate::py_method!(@tuple $name, $cls, $imp, [slf, args], std::ptr::null_mut(),
-            |py, slf, call| $imp(py, slf, $crate::py::boundary::Args::from(call)));
-    };
-    // The shell of both: its C parameters in brackets (self, the tuple, the dict if any), the
-    // keywords dict to pass on, and what to call.
-    (@tuple $name:ident, $cls:ty, $imp:path, [$slf:ident, $args:ident $(, $kw:ident)?],
-        $kwargs:expr, $call:expr) => {
         unsafe extern "C" fn $name(
-            $slf: *mut $crate::ffi::PyObject,
-            $args: *mut $crate::ffi::PyObject,
-            $($kw: *mut $crate::ffi::PyObject,)?
+            slf: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+            kwargs: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
             // SAFETY: CPython passes a live instance of the class and the call's arguments.
             unsafe {
                 $crate::py::boundary::call_method_kw::<$cls>(
                     stringify!($imp),
-                    $slf,
-                    $args,
-                    $kwargs,
-                    $call,
+                    slf,
+                    args,
+                    kwargs,
+                    $imp,
+                )
+            }
+        }
+    };
+    (varargs $name:ident, $cls:ty, $imp:path) => {
+        unsafe extern "C" fn $name(
+            slf: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes a live instance of the class and the argument tuple; a
+            // METH_VARARGS method gets no keywords. `Args::from` (not `into`) keeps a
+            // `KwArgs` implementation from compiling here.
+            unsafe {
+                $crate::py::boundary::call_method_kw::<$cls>(
+                    stringify!($imp),
+                    slf,
+                    args,
+                    std::ptr::null_mut(),
+                    |py, slf, call| $imp(py, slf, $crate::py::boundary::Args::from(call)),
                 )
             }
         }
@@ -312,29 +332,35 @@ macro_rules! py_method {
 #[macro_export]
 macro_rules! py_function {
     (keywords $name:ident, $imp:path) => {
-        $crate::py_function!(@shell $name, $imp, [args, kwargs], kwargs, $imp);
+        unsafe extern "C" fn $name(
+            _module: *mut $crate::ffi::PyObject,
+            args: *mut $crate::ffi::PyObject,
+            kwargs: *mut $crate::ffi::PyObject,
+        ) -> *mut $crate::ffi::PyObject {
+            // SAFETY: CPython passes the call's live arguments.
+            unsafe { $crate::py::boundary::call_function_kw(stringify!($imp), args, kwargs, $imp) }
+        }
     };
-    // No keywords dict: the implementation gets the `Args` inside (`Args::from`, not `into`,
-    // so that a `KwArgs` implementation does not compile here).
     (varargs $name:ident, $imp:path) => {
-        $crate::py_function!(@shell $name, $imp, [args], std::ptr::null_mut(),
-            |py, call| $imp(py, $crate::py::boundary::Args::from(call)));
+        $crate::py_function!(@tuple $name, $imp, $imp);
     };
     // The same C signature: CPython passes NULL for the arguments, which are not read.
     (noargs $name:ident, $imp:path) => {
-        $crate::py_function!(@shell $name, $imp, [args], std::ptr::null_mut(), |py, _| $imp(py));
+        $crate::py_function!(@tuple $name, $imp, |py, _| $imp(py));
     };
-    // The shell of all three: its C parameters after the module in brackets (the tuple, the
-    // dict if any), the keywords dict to pass on, and what to call.
-    (@shell $name:ident, $imp:path, [$args:ident $(, $kw:ident)?], $kwargs:expr, $call:expr) => {
+    (@tuple $name:ident, $imp:path, $call:expr) => {
         unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
-            $args: *mut $crate::ffi::PyObject,
-            $($kw: *mut $crate::ffi::PyObject,)?
+            args: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: CPython passes the call's live arguments (NULL for METH_NOARGS).
+            // SAFETY: CPython passes the call's live argument tuple (NULL for METH_NOARGS).
             unsafe {
-                $crate::py::boundary::call_function_kw(stringify!($imp), $args, $kwargs, $call)
+                $crate::py::boundary::call_function(
+                    stringify!($imp),
+                    args,
+                    std::ptr::null_mut(),
+                    $call,
+                )
             }
         }
     };
@@ -495,12 +521,9 @@ macro_rules! py_new {
             // SAFETY: CPython passes a ready subtype and the call's live arguments.
             unsafe {
                 let subtype = $crate::py::typeobj::SubType::from_ptr(subtype);
-                $crate::py::boundary::call_function_kw(
-                    stringify!($imp),
-                    args,
-                    kwargs,
-                    |py, call| $imp(py, subtype, $crate::py::boundary::Args::from(call)),
-                )
+                $crate::py::boundary::call_function(stringify!($imp), args, kwargs, |py, args| {
+                    $imp(py, subtype, args)
+                })
             }
         }
     };
