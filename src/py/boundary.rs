@@ -151,8 +151,30 @@ impl<'a> From<KwArgs<'a>> for Args<'a> {
     }
 }
 
-/// For `METH_VARARGS | METH_KEYWORDS` methods, and `METH_VARARGS` ones (NULL keywords; their
-/// shell hands the implementation the `Args` inside).
+/// For `METH_VARARGS` methods: the implementation sees the positional tuple (never keywords).
+///
+/// # Safety
+/// `slf` is a live instance of `T`'s type (or a subtype); `args` is NULL or live for the call;
+/// the GIL is held.
+pub(crate) unsafe fn call_method<T: PyClass>(
+    name: &str,
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    imp: impl FnOnce(Python<'_>, Slf<'_, T>, Args<'_>) -> PyResult<Owned>,
+) -> *mut ffi::PyObject {
+    trampoline(name, |py| {
+        // SAFETY: the caller's contract.
+        let (slf, args) = unsafe {
+            (
+                Slf::from_ptr(slf),
+                Args::from_ptrs(args, std::ptr::null_mut()),
+            )
+        };
+        imp(py, slf, args)
+    })
+}
+
+/// For `METH_VARARGS | METH_KEYWORDS` methods.
 ///
 /// # Safety
 /// `slf` is a live instance of `T`'s type (or a subtype); `args`/`kwargs` are NULL or live for
@@ -292,18 +314,8 @@ macro_rules! py_method {
             slf: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: CPython passes a live instance of the class and the argument tuple; a
-            // METH_VARARGS method gets no keywords. `Args::from` (not `into`) keeps a
-            // `KwArgs` implementation from compiling here.
-            unsafe {
-                $crate::py::boundary::call_method_kw::<$cls>(
-                    stringify!($imp),
-                    slf,
-                    args,
-                    std::ptr::null_mut(),
-                    |py, slf, call| $imp(py, slf, $crate::py::boundary::Args::from(call)),
-                )
-            }
+            // SAFETY: CPython passes a live instance of the class and the argument tuple.
+            unsafe { $crate::py::boundary::call_method::<$cls>(stringify!($imp), slf, args, $imp) }
         }
     };
     (single $name:ident, $cls:ty, $imp:path) => {
