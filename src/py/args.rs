@@ -499,9 +499,21 @@ pub(crate) fn with_data<'a, R>(
     f: impl FnOnce(&[u8]) -> PyResult<R>,
 ) -> PyResult<R> {
     let call = call.into();
-    if let Some(bytes) = single_exact_str(&call) {
-        return f(bytes);
+    match single_exact_str(&call) {
+        Some(bytes) => f(bytes),
+        None => with_parsed_data(call, format, keywords, f),
     }
+}
+
+/// `with_data` when the call is not one exact `str`: 2.7's own `s*` conversion.
+#[cold]
+#[inline(never)]
+fn with_parsed_data<R>(
+    call: Args<'_>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
     let mut data = BufferArg::new();
     parse(call, format, keywords, &mut [&mut data])?;
     f(data.bytes().unwrap_or_default())
