@@ -6,12 +6,12 @@
 //! crate asserts on out-of-range values). Thread safety as for `HASH`.
 
 use crate::hashlib::hash::hex_into;
-use crate::py::args::{parse, single_exact_str, BufferArg, IntArg, ObjectArg};
+use crate::py::args::{parse, single_exact_str, with_data, BufferArg, IntArg, ObjectArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use std::ffi::CStr;
@@ -108,19 +108,12 @@ pub(crate) struct Blake2<V: Variant> {
     digest_size: usize,
 }
 
-static B_TYPE: TypeSlot = TypeSlot::new();
-static S_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Blake2<B> {
-    fn type_slot() -> &'static TypeSlot {
-        &B_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 impl PyClass for Blake2<S> {
-    fn type_slot() -> &'static TypeSlot {
-        &S_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 fn value_error(msg: &str) -> PyErr {
@@ -336,12 +329,9 @@ fn update<V: Variant>(py: Python<'_>, slf: Slf<'_, Blake2<V>>, args: Args<'_>) -
 where
     Blake2<V>: PyClass,
 {
-    if let Some(bytes) = single_exact_str(&args) {
-        return update_bytes(py, &slf, bytes);
-    }
-    let mut data = BufferArg::new();
-    parse(args, c"s*:update", None, &mut [&mut data])?;
-    update_bytes(py, &slf, data.bytes().unwrap_or_default())
+    with_data(args, c"s*:update", None, |bytes| {
+        update_bytes(py, &slf, bytes)
+    })
 }
 
 fn update_bytes<V: Variant>(

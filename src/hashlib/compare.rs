@@ -3,7 +3,8 @@
 //! `compare_digest` becomes).
 
 use crate::ossl::ct::constant_time_eq;
-use crate::py::args::{parse, ObjectArg};
+use crate::parse_args;
+use crate::py::args::ObjectArg;
 use crate::py::boundary::Args;
 use crate::py::buffer::{has_buffer, type_name, unicode_units, View};
 use crate::py::err::Builtin;
@@ -25,8 +26,7 @@ types and lengths of a and b--but not their values.";
 
 /// Python: `_hashlib.compare_digest(a, b)`
 pub(crate) fn compare_digest(_py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let (mut a, mut b) = (ObjectArg::new(), ObjectArg::new());
-    parse(args, c"OO:compare_digest", None, &mut [&mut a, &mut b])?;
+    parse_args!(args, c"OO:compare_digest" => positional(a: ObjectArg::new(), b: ObjectArg::new()));
     let (a, b) = (a.get().expect("required"), b.get().expect("required"));
     // Two text strings: compared by code units. Python 3 refuses non-ASCII text; 2.7's
     // `hmac.compare_digest` compares it, and 2.7 code keeps that (docs/COMPATIBILITY.md).

@@ -8,14 +8,16 @@
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
 use crate::hashlib::names::{constructor_context, digest_by_name, python_name, CONSTRUCTOR_NAMES};
-use crate::ossl::digest::{DigestBytes, DigestCtx, MAX_DIGEST};
-use crate::py::args::{parse, single_exact_str, BufferArg, ObjectArg};
+use crate::ossl::digest::{DigestCtx, MAX_DIGEST};
+use crate::ossl::error::OsslError;
+use crate::parse_args;
+use crate::py::args::{parse, single_exact_str, with_data, BufferArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::module::ModuleBuilder;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_unary_slot;
 use std::ffi::CStr;
@@ -64,12 +66,8 @@ pub(crate) fn prepare_names() -> PyResult<()> {
     Ok(())
 }
 
-static HASH_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Hash {
-    fn type_slot() -> &'static TypeSlot {
-        &HASH_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 /// `_hashlib.HASHXOF` (SHAKE), Python 3's subclass of `HASH` whose `digest` and `hexdigest`
@@ -77,12 +75,8 @@ impl PyClass for Hash {
 #[repr(transparent)]
 pub(crate) struct HashXof(Hash);
 
-static HASHXOF_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for HashXof {
-    fn type_slot() -> &'static TypeSlot {
-        &HASHXOF_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 /// The two docstrings differ in their first line and in `digest`'s argument.
@@ -147,8 +141,8 @@ fn ready_hash_type() -> PyResult<Owned> {
     crate::py_members!(builder, Hash {
         method varargs c"update" => update,
             c"Update this hash object's state with the provided string.";
-        method noargs c"digest" => digest, c"Return the digest value as a string of binary data.";
-        method noargs c"hexdigest" => hexdigest,
+        method noargs c"digest" => digest::<false>, c"Return the digest value as a string of binary data.";
+        method noargs c"hexdigest" => digest::<true>,
             c"Return the digest value as a string of hexadecimal digits.";
         method noargs c"copy" => copy, c"Return a copy of the hash object.";
         getset c"name" => get_name, set_name, c"algorithm name.";
@@ -158,18 +152,6 @@ fn ready_hash_type() -> PyResult<Owned> {
     })
     .repr(hash_tp_repr)
     .build::<Hash>()
-}
-
-impl Hash {
-    /// Runs `f` on the context under the object's lock (see `py::gil_or_mutex`).
-    fn with_ctx<R: Send>(
-        &self,
-        py: Python<'_>,
-        release_gil: bool,
-        f: impl FnOnce(&mut DigestCtx) -> R + Send,
-    ) -> R {
-        self.ctx.with(py, release_gil, f)
-    }
 }
 
 /// Makes a HASH object, hashing `data` first (with the GIL released when it is long; nobody
@@ -199,39 +181,42 @@ fn new_hash(
 
 /// Python: `_hashlib.HASH.update`
 fn update(py: Python<'_>, slf: Slf<'_, Hash>, args: Args<'_>) -> PyResult<Owned> {
-    // The common call, `h.update(some_str)`, skips the generic parser (same bytes, see
-    // `single_exact_str`); everything else goes through 2.7's own `s*` conversion.
-    if let Some(bytes) = single_exact_str(&args) {
-        return update_bytes(py, &slf, bytes);
-    }
-    let mut data = BufferArg::new();
-    parse(args, c"s*:update", None, &mut [&mut data])?;
-    update_bytes(py, &slf, data.bytes().unwrap_or_default())
+    // The common call, `h.update(some_str)`, skips the generic parser (see `with_data`).
+    with_data(args, c"s*:update", None, |bytes| {
+        feed(py, &slf.ctx, bytes, DigestCtx::update)
+    })
 }
 
-// Inlined into `update`'s fast path: one call frame fewer per short update.
+/// What `update` does to a HASH or HMAC object once it has the bytes: feeds its context under
+/// the object's lock, with the GIL released for long data. Inlined into `update`'s fast path:
+/// one call frame fewer per short update.
 #[inline(always)]
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hash>, bytes: &[u8]) -> PyResult<Owned> {
+pub(crate) fn feed<C: Send, X>(
+    py: Python<'_>,
+    ctx: &GilOrMutex<C, X>,
+    bytes: &[u8],
+    update: impl FnOnce(&mut C, &[u8]) -> Result<(), OsslError> + Send,
+) -> PyResult<Owned> {
     if !bytes.is_empty() {
-        slf.with_ctx(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
+        ctx.with(py, bytes.len() >= GIL_MINSIZE, |c| update(c, bytes))
             .map_err(openssl_failure)?;
     }
     Ok(value::none())
 }
 
-fn digest_bytes(py: Python<'_>, slf: &Slf<'_, Hash>) -> PyResult<DigestBytes> {
-    slf.with_ctx(py, false, |ctx| ctx.digest())
-        .map_err(openssl_failure)
+/// Python: `_hashlib.HASH.digest` / `hexdigest` (`HEX`)
+fn digest<const HEX: bool>(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
+    let raw = slf.ctx.with(py, false, |ctx| ctx.digest());
+    bytes_or_hex::<HEX>(raw.map_err(openssl_failure)?.as_slice())
 }
 
-/// Python: `_hashlib.HASH.digest`
-fn digest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    value::bytes(digest_bytes(py, &slf)?.as_slice())
-}
-
-/// Python: `_hashlib.HASH.hexdigest`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    hex_str(digest_bytes(py, &slf)?.as_slice())
+/// A digest as `digest()` (bytes) or `hexdigest()` (`HEX`) returns it.
+pub(crate) fn bytes_or_hex<const HEX: bool>(raw: &[u8]) -> PyResult<Owned> {
+    if HEX {
+        hex_str(raw)
+    } else {
+        value::bytes(raw)
+    }
 }
 
 /// A `str` of the lower-case hex of a digest (at most `MAX_DIGEST` bytes).
@@ -244,7 +229,8 @@ pub(crate) fn hex_str(raw: &[u8]) -> PyResult<Owned> {
 /// Python: `_hashlib.HASH.copy`
 fn copy(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
     let ctx = slf
-        .with_ctx(py, false, |ctx| ctx.try_clone())
+        .ctx
+        .with(py, false, |ctx| ctx.try_clone())
         .map_err(openssl_failure)?;
     let xof = ctx.md().is_xof();
     new_hash(py, slf.ctx.extra(py).cloned(), ctx, xof, None)
@@ -277,13 +263,13 @@ fn set_name(_py: Python<'_>, _slf: Slf<'_, Hash>, _value: Option<Borrowed<'_>>) 
 
 /// Python: `_hashlib.HASH.digest_size` (a long, as in 2.7)
 fn get_digest_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let size = slf.with_ctx(py, false, |ctx| ctx.digest_size());
+    let size = slf.ctx.with(py, false, |ctx| ctx.digest_size());
     value::long(size as i64)
 }
 
 /// Python: `_hashlib.HASH.block_size` (a long, as in 2.7)
 fn get_block_size(py: Python<'_>, slf: Slf<'_, Hash>) -> PyResult<Owned> {
-    let size = slf.with_ctx(py, false, |ctx| ctx.block_size());
+    let size = slf.ctx.with(py, false, |ctx| ctx.block_size());
     value::long(size as i64)
 }
 
@@ -306,8 +292,7 @@ fn xof_length(
     args: Args<'_>,
     name: &CStr,
 ) -> PyResult<usize> {
-    let mut length = ObjectArg::new();
-    parse(args, name, Some(&[c"length"]), &mut [&mut length])?;
+    parse_args!(args, name => keywords(length: ObjectArg::new()));
     let Some(length) = length.get() else {
         return Ok(slf.0.ctx.with(py, false, |ctx| ctx.digest_size()));
     };

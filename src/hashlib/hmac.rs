@@ -4,16 +4,17 @@
 //! Thread safety as for `HASH`: the context sits in a `GilOrMutex`; long updates release the GIL.
 
 use crate::hashlib::errors::{openssl_failure, unsupported};
-use crate::hashlib::hash::{hex_str, released_if_long, GIL_MINSIZE};
+use crate::hashlib::hash::{bytes_or_hex, feed, released_if_long};
 use crate::hashlib::names::{digest_by_name, python_name};
 use crate::ossl::digest::MessageDigest;
-use crate::ossl::hmac::{hmac, HmacCtx, MacBytes};
-use crate::py::args::{exact_strs, parse, single_exact_str, BufferArg, ObjectArg, OptBufferArg};
+use crate::ossl::hmac::{hmac, HmacCtx};
+use crate::parse_args;
+use crate::py::args::{exact_strs, with_data, BufferArg, ObjectArg, OptBufferArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::gil_or_mutex::GilOrMutex;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{address, create, PyClass, Slf, TypeBuilder};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_unary_slot;
 use std::ffi::CStr;
@@ -25,12 +26,8 @@ pub(crate) struct Hmac {
     ctx: GilOrMutex<HmacCtx>,
 }
 
-static HMAC_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Hmac {
-    fn type_slot() -> &'static TypeSlot {
-        &HMAC_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 py_unary_slot!(hmac_tp_repr, Hmac, repr);
@@ -42,9 +39,9 @@ pub(crate) fn ready_type() -> PyResult<Owned> {
     );
     crate::py_members!(builder, Hmac {
         method keywords c"update" => update, c"Update the HMAC object with msg.";
-        method noargs c"digest" => digest,
+        method noargs c"digest" => digest::<false>,
             c"Return the digest of the bytes passed to the update() method so far.";
-        method noargs c"hexdigest" => hexdigest,
+        method noargs c"hexdigest" => digest::<true>,
             c"Return hexadecimal digest of the bytes passed to the update() method so far.";
         method noargs c"copy" => copy, c"Return a copy (\"clone\") of the HMAC object.";
         get c"name" => get_name, c"";
@@ -104,14 +101,8 @@ pub(crate) fn hmac_new(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
         let md = digest_from_name(name)?;
         return new_object(py, md, key, Some(msg));
     }
-    let (mut key, mut msg, mut digestmod) =
-        (BufferArg::new(), OptBufferArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"s*|z*O:hmac_new",
-        Some(&[c"key", c"msg", c"digestmod"]),
-        &mut [&mut key, &mut msg, &mut digestmod],
-    )?;
+    parse_args!(args, c"s*|z*O:hmac_new" => keywords(
+        key: BufferArg::new(), msg: OptBufferArg::new(), digestmod: ObjectArg::new()));
     let md = digest_from_digestmod(digestmod.get())?;
     new_object(py, md, key.bytes().unwrap_or_default(), msg.bytes())
 }
@@ -144,42 +135,16 @@ fn check_key(key: &[u8]) -> PyResult<()> {
 
 /// Python: `_hashlib.HMAC.update(msg)`
 fn update(py: Python<'_>, slf: Slf<'_, Hmac>, args: KwArgs<'_>) -> PyResult<Owned> {
-    // `h.update(some_str)` skips the generic parser (same bytes, see `single_exact_str`).
-    if args.kwargs.is_none() {
-        if let Some(bytes) = single_exact_str(&args) {
-            return update_bytes(py, &slf, bytes);
-        }
-    }
-    let mut msg = BufferArg::new();
-    parse(args, c"s*:update", Some(&[c"msg"]), &mut [&mut msg])?;
-    update_bytes(py, &slf, msg.bytes().unwrap_or_default())
+    // `h.update(some_str)` skips the generic parser (see `with_data`).
+    with_data(args, c"s*:update", Some(&[c"msg"]), |bytes| {
+        feed(py, &slf.ctx, bytes, HmacCtx::update)
+    })
 }
 
-// Inlined into `update`'s fast path: one call frame fewer per short update.
-#[inline(always)]
-fn update_bytes(py: Python<'_>, slf: &Slf<'_, Hmac>, bytes: &[u8]) -> PyResult<Owned> {
-    if !bytes.is_empty() {
-        slf.ctx
-            .with(py, bytes.len() >= GIL_MINSIZE, |ctx| ctx.update(bytes))
-            .map_err(openssl_failure)?;
-    }
-    Ok(value::none())
-}
-
-fn mac(py: Python<'_>, slf: &Slf<'_, Hmac>) -> PyResult<MacBytes> {
-    slf.ctx
-        .with(py, false, |ctx| ctx.mac())
-        .map_err(openssl_failure)
-}
-
-/// Python: `_hashlib.HMAC.digest()`
-fn digest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    value::bytes(mac(py, &slf)?.as_slice())
-}
-
-/// Python: `_hashlib.HMAC.hexdigest()`
-fn hexdigest(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
-    hex_str(mac(py, &slf)?.as_slice())
+/// Python: `_hashlib.HMAC.digest()` / `hexdigest()` (`HEX`)
+fn digest<const HEX: bool>(py: Python<'_>, slf: Slf<'_, Hmac>) -> PyResult<Owned> {
+    let raw = slf.ctx.with(py, false, |ctx| ctx.mac());
+    bytes_or_hex::<HEX>(raw.map_err(openssl_failure)?.as_slice())
 }
 
 /// Python: `_hashlib.HMAC.copy()`
@@ -230,13 +195,8 @@ pub(crate) fn hmac_digest(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
     if let Some([key, msg, name]) = exact_strs::<3>(&args) {
         return one_shot(py, digest_from_name(name)?, key, msg);
     }
-    let (mut key, mut msg, mut digest) = (BufferArg::new(), BufferArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"s*s*O:hmac_digest",
-        Some(&[c"key", c"msg", c"digest"]),
-        &mut [&mut key, &mut msg, &mut digest],
-    )?;
+    parse_args!(args, c"s*s*O:hmac_digest" => keywords(
+        key: BufferArg::new(), msg: BufferArg::new(), digest: ObjectArg::new()));
     let md = digest_from_digestmod(digest.get())?;
     one_shot(
         py,

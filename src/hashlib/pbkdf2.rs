@@ -4,7 +4,8 @@ use crate::hashlib::errors::unsupported;
 use crate::hashlib::names::digest_by_name;
 use crate::ossl::digest::pbkdf2_hmac;
 use crate::ossl::error::OsslError;
-use crate::py::args::{parse, BufferArg, LongArg, ObjectArg, StrArg};
+use crate::parse_args;
+use crate::py::args::{BufferArg, LongArg, ObjectArg, StrArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
@@ -19,24 +20,13 @@ pseudorandom function.";
 
 /// Python: `_hashlib.pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)`
 pub(crate) fn pbkdf2_hmac_py(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let (mut name, mut password, mut salt) = (StrArg::new(), BufferArg::new(), BufferArg::new());
-    let (mut iterations, mut dklen) = (LongArg(0), ObjectArg::new());
-    parse(
-        args,
-        c"ss*s*l|O:pbkdf2_hmac",
-        Some(&[c"hash_name", c"password", c"salt", c"iterations", c"dklen"]),
-        &mut [
-            &mut name,
-            &mut password,
-            &mut salt,
-            &mut iterations,
-            &mut dklen,
-        ],
-    )?;
+    parse_args!(args, c"ss*s*l|O:pbkdf2_hmac" => keywords(
+        hash_name: StrArg::new(), password: BufferArg::new(), salt: BufferArg::new(),
+        iterations: LongArg(0), dklen: ObjectArg::new()));
     let fail = |ty, msg: &str| Err(PyErr::new(ty, msg));
     // Either spelling (`sha3_256`, `sha3-256`); an unknown name is 2.7's ValueError text,
     // raised as Python 3's UnsupportedDigestmodError (a ValueError).
-    let md = digest_by_name(name.bytes().unwrap_or_default(), true).ok_or_else(unsupported)?;
+    let md = digest_by_name(hash_name.bytes().unwrap_or_default(), true).ok_or_else(unsupported)?;
     let password = password.bytes().unwrap_or_default();
     let salt = salt.bytes().unwrap_or_default();
     let int_max = c_int::MAX as usize;

@@ -3,7 +3,8 @@
 
 use crate::hashlib::errors::openssl_failure;
 use crate::ossl::kdf::{scrypt, scrypt_check, ScryptParams};
-use crate::py::args::{parse, BufferArg, LongArg, ObjectArg};
+use crate::parse_args;
+use crate::py::args::{BufferArg, LongArg, ObjectArg};
 use crate::py::boundary::KwArgs;
 use crate::py::buffer::type_name;
 use crate::py::err::Builtin;
@@ -49,23 +50,9 @@ pub(crate) fn scrypt_py(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
             &format!("scrypt() takes exactly 1 positional argument ({given} given)"),
         ));
     }
-    let (mut password, mut salt) = (BufferArg::new(), BufferArg::new());
-    let (mut n, mut r, mut p) = (ObjectArg::new(), ObjectArg::new(), ObjectArg::new());
-    let (mut maxmem, mut dklen) = (LongArg(0), LongArg(64));
-    parse(
-        args,
-        c"s*|s*OOOll:scrypt",
-        Some(&[c"password", c"salt", c"n", c"r", c"p", c"maxmem", c"dklen"]),
-        &mut [
-            &mut password,
-            &mut salt,
-            &mut n,
-            &mut r,
-            &mut p,
-            &mut maxmem,
-            &mut dklen,
-        ],
-    )?;
+    parse_args!(args, c"s*|s*OOOll:scrypt" => keywords(
+        password: BufferArg::new(), salt: BufferArg::new(), n: ObjectArg::new(),
+        r: ObjectArg::new(), p: ObjectArg::new(), maxmem: LongArg(0), dklen: LongArg(64)));
     let password = password.bytes().unwrap_or_default();
     if password.len() > c_int::MAX as usize {
         return Err(PyErr::new(Builtin::OverflowError, "password is too long."));

@@ -226,40 +226,41 @@ impl Drop for EncodedStrArg {
     }
 }
 
+/// A slot whose outputs are its own fields, in order: one table line per format unit.
 macro_rules! slot {
-    ($ty:ty, $unit:literal, |$s:ident, $out:ident| $body:expr) => {
+    ($ty:ty, $unit:literal, $($field:tt),+) => {
         impl ArgSlot for $ty {
             fn unit(&self) -> &'static str {
                 $unit
             }
-            fn pointers(&mut self, $out: &mut Pointers) {
-                let $s = self;
-                $body
+            fn pointers(&mut self, out: &mut Pointers) {
+                $(out.push(ptr::addr_of_mut!(self.$field).cast());)+
             }
         }
     };
 }
 
-slot!(ObjectArg, "O", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(TypedObjectArg, "O!", |s, out| {
-    out.push(s.0.cast());
-    out.push(ptr::addr_of_mut!(s.1).cast());
-});
-slot!(BufferArg, "s*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(OptBufferArg, "z*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(WritableBufferArg, "w*", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(StrArg, "s", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(StrLenArg, "s#", |s, out| {
-    out.push(ptr::addr_of_mut!(s.0).cast());
-    out.push(ptr::addr_of_mut!(s.1).cast());
-});
-slot!(DoubleArg, "d", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
+slot!(ObjectArg, "O", 0);
+slot!(BufferArg, "s*", 0);
+slot!(OptBufferArg, "z*", 0);
+slot!(WritableBufferArg, "w*", 0);
+slot!(StrArg, "s", 0);
+slot!(StrLenArg, "s#", 0, 1);
+slot!(DoubleArg, "d", 0);
+slot!(LongArg, "l", 0);
+slot!(IntArg, "i", 0);
+slot!(SsizeArg, "n", 0);
+
+/// `O!` and `et` take an input before their output: the type to check, the codec's name.
+impl ArgSlot for TypedObjectArg {
+    fn unit(&self) -> &'static str {
+        "O!"
+    }
+    fn pointers(&mut self, out: &mut Pointers) {
+        out.push(self.0.cast());
+        out.push(ptr::addr_of_mut!(self.1).cast());
+    }
+}
 impl ArgSlot for EncodedStrArg {
     fn unit(&self) -> &'static str {
         "et"
@@ -275,12 +276,6 @@ impl ArgSlot for EncodedStrArg {
         self.1 = ptr::null_mut();
     }
 }
-slot!(LongArg, "l", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(IntArg, "i", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
-slot!(SsizeArg, "n", |s, out| out
-    .push(ptr::addr_of_mut!(s.0).cast()));
 
 /// Python 3's `Py_buffer` argument (`y*`), which 2.7's parser lacks: any buffer object but text.
 /// 2.7's `s*` would encode a `unicode` with the default codec; Python 3 refuses `str` (its
@@ -438,6 +433,37 @@ pub(crate) fn parse<'a>(
     Ok(())
 }
 
+/// Declares a call's arguments in one statement, the way a signature would: each argument's
+/// name, which is also its keyword, with its slot; the format string (2.7's, for CPython's
+/// parser and its messages) states the units, optional ones and the function's name:
+///
+/// ```text
+/// parse_args!(args, c"s*|z*O:hmac_new" => keywords(
+///     key: BufferArg::new(), msg: OptBufferArg::new(), digestmod: ObjectArg::new()));
+/// parse_args!(args, c"s:set_ciphers" => positional(cipherlist: StrArg::new()));
+/// ```
+///
+/// binds `key`, `msg`, `digestmod` (the filled slots) in the caller and returns its error if
+/// the parse fails. `keywords` passes the names to `PyArg_ParseTupleAndKeywords`
+/// (`METH_KEYWORDS` functions); `positional` parses the tuple alone (`PyArg_ParseTuple`). The
+/// keyword list is a constant: nothing is built per call.
+#[macro_export]
+macro_rules! parse_args {
+    ($call:expr, $format:expr => keywords($($name:ident: $slot:expr),+ $(,)?)) => {
+        $(let mut $name = $slot;)+
+        $crate::py::args::parse(
+            $call,
+            $format,
+            Some(const { &[$($crate::py::value::const_cstr(concat!(stringify!($name), "\0"))),+] }),
+            &mut [$(&mut $name),+],
+        )?;
+    };
+    ($call:expr, $format:expr => positional($($name:ident: $slot:expr),+ $(,)?)) => {
+        $(let mut $name = $slot;)+
+        $crate::py::args::parse($call, $format, None, &mut [$(&mut $name),+])?;
+    };
+}
+
 /// Fast path for METH_VARARGS functions whose format is one `s*` (`HASH.update`, the
 /// `openssl_*` constructors): when the call has exactly one positional argument, of exact type
 /// `str`, its bytes, borrowed from the argument tuple. `s*` would give the very same bytes (a
@@ -445,6 +471,52 @@ pub(crate) fn parse<'a>(
 /// skip `parse`; any other shape (subclasses, unicode, buffers, errors) goes through `parse`.
 pub(crate) fn single_exact_str<'a>(call: &Args<'a>) -> Option<&'a [u8]> {
     exact_strs::<1>(call).map(|[bytes]| bytes)
+}
+
+/// A call's one required object (`O`): `set_servername_callback(method)`,
+/// `set_psk_client_callback(callback)`; borrowed from the call's arguments.
+pub(crate) fn single_object<'a>(
+    call: impl Into<Args<'a>>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+) -> PyResult<Borrowed<'a>> {
+    let mut obj = ObjectArg::new();
+    parse(call, format, keywords, &mut [&mut obj])?;
+    // SAFETY: the parser stored a reference borrowed from the call's tuple or keywords dict,
+    // which the caller holds for 'a.
+    let obj = unsafe { Borrowed::from_ptr(obj.0) };
+    Ok(obj.expect("`O` is a required unit"))
+}
+
+/// The one `s*` argument of an `update`-style method (`format`, e.g. `"s*:update"`, with its
+/// keyword when the method takes keywords): `f` gets its bytes, through `single_exact_str`'s
+/// fast path when the call is one exact `str`, else through 2.7's own `s*` conversion.
+#[inline(always)]
+pub(crate) fn with_data<'a, R>(
+    call: impl Into<Args<'a>>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
+    let call = call.into();
+    match single_exact_str(&call) {
+        Some(bytes) => f(bytes),
+        None => with_parsed_data(call, format, keywords, f),
+    }
+}
+
+/// `with_data` when the call is not one exact `str`: 2.7's own `s*` conversion.
+#[cold]
+#[inline(never)]
+fn with_parsed_data<R>(
+    call: Args<'_>,
+    format: &CStr,
+    keywords: Option<&[&CStr]>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
+    let mut data = BufferArg::new();
+    parse(call, format, keywords, &mut [&mut data])?;
+    f(data.bytes().unwrap_or_default())
 }
 
 /// Like `single_exact_str`, for a call of exactly `N` positional arguments, all of exact type
@@ -491,22 +563,20 @@ pub(crate) fn attribute_deleted() -> PyErr {
 
 /// Parses a setter's value with one 2.7 format unit through `PyArg_ParseTuple`, whose
 /// conversion errors are those of 2.7's `PyArg_Parse`.
-pub(crate) fn parse_setter_value(
+/// Returns the filled slot: `let n = parse_setter_value(v, c"i", IntArg(0))?.0;`.
+pub(crate) fn parse_setter_value<S: ArgSlot>(
     value: Option<Borrowed<'_>>,
     format: &CStr,
-    slot: &mut dyn ArgSlot,
-) -> PyResult<()> {
+    mut slot: S,
+) -> PyResult<S> {
     let value = value.ok_or_else(attribute_deleted)?;
     let tuple = value::tuple(vec![value.to_owned()])?;
-    parse(
-        Args {
-            args: Some(tuple.borrow()),
-            kwargs: None,
-        },
-        format,
-        None,
-        &mut [slot],
-    )
+    let call = Args {
+        args: Some(tuple.borrow()),
+        kwargs: None,
+    };
+    parse(call, format, None, &mut [&mut slot])?;
+    Ok(slot)
 }
 
 /// 2.7's `k` format: any int or long, masked to a C `unsigned long` (so -1 is all bits).

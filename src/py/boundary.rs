@@ -354,33 +354,24 @@ macro_rules! py_function {
         }
     };
     (varargs $name:ident, $imp:path) => {
+        $crate::py_function!(@tuple $name, $imp, $imp);
+    };
+    // The same C signature: CPython passes NULL for the arguments, which are not read.
+    (noargs $name:ident, $imp:path) => {
+        $crate::py_function!(@tuple $name, $imp, |py, _| $imp(py));
+    };
+    (@tuple $name:ident, $imp:path, $call:expr) => {
         unsafe extern "C" fn $name(
             _module: *mut $crate::ffi::PyObject,
             args: *mut $crate::ffi::PyObject,
         ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: CPython passes the call's live argument tuple.
+            // SAFETY: CPython passes the call's live argument tuple (NULL for METH_NOARGS).
             unsafe {
                 $crate::py::boundary::call_function(
                     stringify!($imp),
                     args,
                     std::ptr::null_mut(),
-                    $imp,
-                )
-            }
-        }
-    };
-    (noargs $name:ident, $imp:path) => {
-        unsafe extern "C" fn $name(
-            _module: *mut $crate::ffi::PyObject,
-            _unused: *mut $crate::ffi::PyObject,
-        ) -> *mut $crate::ffi::PyObject {
-            // SAFETY: no arguments are read.
-            unsafe {
-                $crate::py::boundary::call_function(
-                    stringify!($imp),
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    |py, _| $imp(py),
+                    $call,
                 )
             }
         }
@@ -611,10 +602,7 @@ mod kind_probe {
     struct Probe;
 
     impl PyClass for Probe {
-        fn type_slot() -> &'static TypeSlot {
-            static SLOT: TypeSlot = TypeSlot::new();
-            &SLOT
-        }
+        crate::py_type_slot!();
     }
 
     fn no_args(_py: Python<'_>, _slf: Slf<'_, Probe>) -> PyResult<Owned> {
@@ -640,23 +628,17 @@ mod kind_probe {
         })
     }
 
-    #[cfg(pep466_kind_case = "single_as_varargs")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method varargs c"d" => single, c""; })
+    /// A wrong case: one implementation registered under another kind (must not compile).
+    macro_rules! wrong_case {
+        ($case:literal: $kind:ident $imp:ident) => {
+            #[cfg(pep466_kind_case = $case)]
+            pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
+                crate::py_members!(b, Probe { method $kind c"x" => $imp, c""; })
+            }
+        };
     }
-
-    #[cfg(pep466_kind_case = "keywords_as_varargs")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method varargs c"c" => kw_args, c""; })
-    }
-
-    #[cfg(pep466_kind_case = "varargs_as_keywords")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method keywords c"b" => var_args, c""; })
-    }
-
-    #[cfg(pep466_kind_case = "noargs_as_single")]
-    pub(super) fn table(b: TypeBuilder) -> TypeBuilder {
-        crate::py_members!(b, Probe { method single c"a" => no_args, c""; })
-    }
+    wrong_case!("single_as_varargs": varargs single);
+    wrong_case!("keywords_as_varargs": varargs kw_args);
+    wrong_case!("varargs_as_keywords": keywords var_args);
+    wrong_case!("noargs_as_single": single no_args);
 }

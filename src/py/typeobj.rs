@@ -19,6 +19,18 @@ struct PyCell<T> {
     value: ManuallyDrop<T>,
 }
 
+/// The `type_slot` of a `PyClass` impl, with the class's own static slot:
+/// `impl PyClass for T { py_type_slot!(); }`.
+#[macro_export]
+macro_rules! py_type_slot {
+    () => {
+        fn type_slot() -> &'static $crate::py::typeobj::TypeSlot {
+            static SLOT: $crate::py::typeobj::TypeSlot = $crate::py::typeobj::TypeSlot::new();
+            &SLOT
+        }
+    };
+}
+
 /// A Rust type exposed as a Python class.
 pub(crate) trait PyClass: Sized + 'static {
     /// The slot holding the ready type object, filled by `TypeBuilder::build`.

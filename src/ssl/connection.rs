@@ -13,6 +13,7 @@
 
 use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::ssl::{CipherInfo, Role, Ssl};
+use crate::parse_args;
 use crate::py::args::{
     bytes_like, parse, BufferArg, IntArg, ObjectArg, SsizeArg, StrArg, WritableBufferArg,
 };
@@ -21,9 +22,7 @@ use crate::py::callback::FailureSlot;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{
-    downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, TypeSlot, Visit,
-};
+use crate::py::typeobj::{downcast, downcast_owned, GilCell, PyClass, Slf, TypeBuilder, Visit};
 use crate::py::{value, weakref, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::ssl::conn_info;
 use crate::ssl::context::SslContext;
@@ -60,12 +59,8 @@ pub(crate) struct Connection {
     pub(crate) failures: std::sync::Arc<FailureSlot>,
 }
 
-static CONNECTION_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for Connection {
-    fn type_slot() -> &'static TypeSlot {
-        &CONNECTION_TYPE
-    }
+    crate::py_type_slot!();
 
     fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         let ctx = self.ctx.get(py);
@@ -274,8 +269,7 @@ fn write(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<O
     let data = if slf.is_memory() {
         bytes_like(args, c"s*:write")?
     } else {
-        let mut data = BufferArg::new();
-        parse(args, c"s*:write", None, &mut [&mut data])?;
+        parse_args!(args, c"s*:write" => positional(data: BufferArg::new()));
         data
     };
     let bytes = data.bytes().unwrap_or_default();
@@ -297,16 +291,14 @@ fn pending(py: Python<'_>, slf: Slf<'_, Connection>) -> PyResult<Owned> {
 
 /// Python: `_ssl._SSLSocket.peer_certificate([der=False])` (2.7's name)
 fn peer_certificate(py: Python<'_>, slf: Slf<'_, Connection>, args: Args<'_>) -> PyResult<Owned> {
-    let mut binary = ObjectArg::new();
-    parse(args, c"|O:peer_certificate", None, &mut [&mut binary])?;
-    peer_cert(py, &slf, binary.get())
+    parse_args!(args, c"|O:peer_certificate" => positional(der: ObjectArg::new()));
+    peer_cert(py, &slf, der.get())
 }
 
 /// Python: `_ssl._SSLSocket.getpeercert(der=False)` (Python 3's name)
 fn getpeercert(py: Python<'_>, slf: Slf<'_, Connection>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let mut binary = ObjectArg::new();
-    parse(args, c"|O:getpeercert", Some(&[c"der"]), &mut [&mut binary])?;
-    peer_cert(py, &slf, binary.get())
+    parse_args!(args, c"|O:getpeercert" => keywords(der: ObjectArg::new()));
+    peer_cert(py, &slf, der.get())
 }
 
 /// The peer's certificate: None without one, DER bytes when `binary` is true, else the decoded
@@ -444,13 +436,7 @@ fn get_channel_binding(
     slf: Slf<'_, Connection>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let mut cb_type = StrArg::new();
-    parse(
-        args,
-        c"|s:get_channel_binding",
-        Some(&[c"cb_type"]),
-        &mut [&mut cb_type],
-    )?;
+    parse_args!(args, c"|s:get_channel_binding" => keywords(cb_type: StrArg::new()));
     match cb_type.bytes() {
         None | Some(b"tls-unique") => tls_unique(py, &slf),
         Some(other) => Err(PyErr::new(

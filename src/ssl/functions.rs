@@ -8,7 +8,8 @@
 use crate::ossl::obj::{Asn1Object, ObjectInfo};
 use crate::ossl::x509::{default_cert_paths, LoadFileError, X509};
 use crate::ossl::{error::OsslError, rand};
-use crate::py::args::{parse, DoubleArg, IntArg, ObjectArg, StrArg, StrLenArg};
+use crate::parse_args;
+use crate::py::args::{DoubleArg, IntArg, ObjectArg, StrArg, StrLenArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::ModuleBuilder;
@@ -61,8 +62,7 @@ pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
 
 /// Python: `_ssl._test_decode_cert(path)`: the dict of the first PEM certificate of a file.
 fn test_decode_cert(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let mut path = StrArg::new();
-    parse(args, c"s:test_decode_certificate", None, &mut [&mut path])?;
+    parse_args!(args, c"s:test_decode_certificate" => positional(path: StrArg::new()));
     let path = CString::new(path.bytes().unwrap_or_default()).expect("`s` has no NUL");
     // 2.7 raises these bare (shape D) messages and ignores OpenSSL's reason.
     let cert = X509::load_pem_file(&path).map_err(|e| match e {
@@ -76,8 +76,7 @@ fn test_decode_cert(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
 
 /// Python: `_ssl.RAND_add(string, entropy)`.
 fn rand_add(py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let (mut data, mut entropy) = (StrLenArg::new(), DoubleArg(0.0));
-    parse(args, c"s#d:RAND_add", None, &mut [&mut data, &mut entropy])?;
+    parse_args!(args, c"s#d:RAND_add" => positional(data: StrLenArg::new(), entropy: DoubleArg(0.0)));
     let (data, entropy) = (data.bytes().unwrap_or_default().to_vec(), entropy.0);
     py.allow_threads(move || rand::add(&data, entropy));
     Ok(value::none())
@@ -91,8 +90,7 @@ fn rand_status(_py: Python<'_>) -> PyResult<Owned> {
 /// The count argument of `RAND_bytes` / `RAND_pseudo_bytes` (Python 3: "num must be
 /// positive").
 fn byte_count(args: Args<'_>, format: &CStr) -> PyResult<usize> {
-    let mut n = IntArg(0);
-    parse(args, format, None, &mut [&mut n])?;
+    parse_args!(args, format => positional(n: IntArg(0)));
     usize::try_from(n.0).map_err(|_| PyErr::new(Builtin::ValueError, "num must be positive"))
 }
 
@@ -154,13 +152,7 @@ fn object_tuple(obj: &Asn1Object) -> PyResult<Owned> {
 
 /// Python: `_ssl.txt2obj(txt, name=False)`.
 fn txt2obj(_py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let (mut txt, mut name) = (StrArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"s|O:txt2obj",
-        Some(&[c"txt", c"name"]),
-        &mut [&mut txt, &mut name],
-    )?;
+    parse_args!(args, c"s|O:txt2obj" => keywords(txt: StrArg::new(), name: ObjectArg::new()));
     let by_name = name.flag()?;
     let raw = txt.bytes().unwrap_or_default();
     let c_txt = CString::new(raw).expect("`s` has no NUL");
@@ -179,8 +171,7 @@ fn txt2obj(_py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
 
 /// Python: `_ssl.nid2obj(nid)`.
 fn nid2obj(_py: Python<'_>, args: Args<'_>) -> PyResult<Owned> {
-    let mut nid = IntArg(0);
-    parse(args, c"i:nid2obj", None, &mut [&mut nid])?;
+    parse_args!(args, c"i:nid2obj" => positional(nid: IntArg(0)));
     if nid.0 < 0 {
         return Err(PyErr::new(Builtin::ValueError, "NID must be positive."));
     }

@@ -4,11 +4,12 @@
 //! shared with every connection using it.
 
 use crate::ossl::membio::MemBio;
-use crate::py::args::{bytes_like, parse, IntArg};
+use crate::parse_args;
+use crate::py::args::{bytes_like, IntArg};
 use crate::py::boundary::Args;
 use crate::py::err::Builtin;
 use crate::py::module::Module;
-use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder, TypeSlot};
+use crate::py::typeobj::{create_subtype, PyClass, Slf, SubType, TypeBuilder};
 use crate::py::{value, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain};
@@ -21,12 +22,8 @@ pub(crate) struct MemoryBio {
     eof_written: AtomicBool,
 }
 
-static MEMORY_BIO_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for MemoryBio {
-    fn type_slot() -> &'static TypeSlot {
-        &MEMORY_BIO_TYPE
-    }
+    crate::py_type_slot!();
 }
 
 impl MemoryBio {
@@ -37,7 +34,7 @@ impl MemoryBio {
 
     /// The type object (`_wrap_bio` checks its arguments against it).
     pub(crate) fn type_object() -> Owned {
-        MEMORY_BIO_TYPE.object()
+        Self::type_slot().object()
     }
 }
 
@@ -98,8 +95,7 @@ fn new(_py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
 
 /// Python: `_ssl.MemoryBIO.read(size=-1)`: up to `size` bytes (all when negative or absent).
 fn read(_py: Python<'_>, slf: Slf<'_, MemoryBio>, args: Args<'_>) -> PyResult<Owned> {
-    let mut size = IntArg(-1);
-    parse(args, c"|i:read", None, &mut [&mut size])?;
+    parse_args!(args, c"|i:read" => positional(size: IntArg(-1)));
     let avail = slf.bio.pending();
     let len = match usize::try_from(size.0) {
         Ok(n) if n <= avail => n,

@@ -8,7 +8,7 @@
 
 use crate::ossl::session::Session;
 use crate::py::module::Module;
-use crate::py::typeobj::{create, downcast, PyClass, Slf, TypeBuilder, TypeSlot, Visit};
+use crate::py::typeobj::{create, downcast, PyClass, Slf, TypeBuilder, Visit};
 use crate::py::{value, Borrowed, Owned, PyResult, Python};
 use crate::py_richcompare;
 use crate::ssl::context::SslContext;
@@ -24,12 +24,8 @@ pub(crate) struct SslSession {
     context: Owned,
 }
 
-static SESSION_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for SslSession {
-    fn type_slot() -> &'static TypeSlot {
-        &SESSION_TYPE
-    }
+    crate::py_type_slot!();
 
     fn traverse(&self, _py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         visit.visit(&self.context)

@@ -3,7 +3,8 @@
 //! 2.7.18's `ssl.py` imports both on Windows; `create_default_context()` loads the "CA" and
 //! "ROOT" stores through them.
 
-use crate::py::args::{parse, StrArg};
+use crate::parse_args;
+use crate::py::args::StrArg;
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::module::ModuleBuilder;
 use crate::py::{value, Owned, PyErr, PyResult, Python};
@@ -30,9 +31,8 @@ pub(crate) fn add_functions(m: ModuleBuilder) -> ModuleBuilder {
 
 /// The one `store_name` argument, with 2.7's parsing (and its error messages).
 fn store_name(args: Args<'_>, format: &CStr) -> PyResult<CString> {
-    let mut name = StrArg::new();
-    parse(args, format, Some(&[c"store_name"]), &mut [&mut name])?;
-    Ok(CString::new(name.bytes().unwrap_or_default()).expect("`s` has no NUL"))
+    parse_args!(args, format => keywords(store_name: StrArg::new()));
+    Ok(CString::new(store_name.bytes().unwrap_or_default()).expect("`s` has no NUL"))
 }
 
 fn windows_error(e: WinError) -> PyErr {
@@ -49,43 +49,48 @@ fn encoding(e: Encoding) -> PyResult<Owned> {
     }
 }
 
+/// What both functions do: read the store named by the argument (GIL released), then make
+/// the list of each entry's Python value.
+fn store_entries<T: Send>(
+    py: Python<'_>,
+    args: KwArgs<'_>,
+    format: &CStr,
+    read: fn(&CStr) -> Result<Vec<T>, WinError>,
+    entry: impl Fn(T) -> PyResult<Owned>,
+) -> PyResult<Owned> {
+    let name = store_name(args.into(), format)?;
+    let found = py.allow_threads(|| read(&name)).map_err(windows_error)?;
+    value::list(found.into_iter().map(entry).collect::<PyResult<_>>()?)
+}
+
 /// Python: `_ssl.enum_certificates(store_name)`.
 fn enum_certificates(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let name = store_name(args.into(), c"s:enum_certificates")?;
-    let certs = py
-        .allow_threads(|| certstore::enum_certificates(&name))
-        .map_err(windows_error)?;
-    let mut items = Vec::with_capacity(certs.len());
-    for cert in certs {
-        let trust = match cert.trust {
-            Trust::All => value::boolean(true),
-            Trust::Oids(oids) => value::set(
-                oids.iter()
-                    .map(|oid| value::bytes(oid))
-                    .collect::<PyResult<_>>()?,
-            )?,
-        };
-        items.push(value::tuple(vec![
-            value::bytes(&cert.der)?,
-            encoding(cert.encoding)?,
-            trust,
-        ])?);
-    }
-    value::list(items)
+    store_entries(
+        py,
+        args,
+        c"s:enum_certificates",
+        certstore::enum_certificates,
+        |cert| {
+            let trust = match cert.trust {
+                Trust::All => value::boolean(true),
+                Trust::Oids(oids) => value::set(
+                    oids.iter()
+                        .map(|oid| value::bytes(oid))
+                        .collect::<PyResult<_>>()?,
+                )?,
+            };
+            value::tuple(vec![
+                value::bytes(&cert.der)?,
+                encoding(cert.encoding)?,
+                trust,
+            ])
+        },
+    )
 }
 
 /// Python: `_ssl.enum_crls(store_name)`.
 fn enum_crls(py: Python<'_>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let name = store_name(args.into(), c"s:enum_crls")?;
-    let crls = py
-        .allow_threads(|| certstore::enum_crls(&name))
-        .map_err(windows_error)?;
-    let mut items = Vec::with_capacity(crls.len());
-    for crl in crls {
-        items.push(value::tuple(vec![
-            value::bytes(&crl.der)?,
-            encoding(crl.encoding)?,
-        ])?);
-    }
-    value::list(items)
+    store_entries(py, args, c"s:enum_crls", certstore::enum_crls, |crl| {
+        value::tuple(vec![value::bytes(&crl.der)?, encoding(crl.encoding)?])
+    })
 }

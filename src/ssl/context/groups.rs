@@ -4,7 +4,8 @@
 //! OpenSSL decides what is valid. A refused list is an `SSLError` naming it, as Python 3.
 
 use crate::ossl::ssl_info::{builtin_sigalgs, Unsupported};
-use crate::py::args::{parse, ObjectArg, StrArg};
+use crate::parse_args;
+use crate::py::args::{ObjectArg, StrArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::typeobj::Slf;
@@ -36,8 +37,7 @@ pub(crate) fn set_list<const LIST: u8>(
         CLIENT_SIGALGS => c"s:set_client_sigalgs",
         _ => c"s:set_server_sigalgs",
     };
-    let mut list = StrArg::new();
-    parse(args, format, None, &mut [&mut list])?;
+    parse_args!(args, format => positional(list: StrArg::new()));
     let list =
         CString::new(list.bytes().expect("required argument")).expect("`s` rejects NUL bytes");
     let _config = slf.config_lock(py);
@@ -82,14 +82,8 @@ pub(crate) fn get_groups(
             "get_groups() takes no positional arguments",
         ));
     }
-    let mut aliases = ObjectArg::new();
-    parse(
-        args,
-        c"|O:get_groups",
-        Some(&[c"include_aliases"]),
-        &mut [&mut aliases],
-    )?;
-    let aliases = aliases.flag()?;
+    parse_args!(args, c"|O:get_groups" => keywords(include_aliases: ObjectArg::new()));
+    let aliases = include_aliases.flag()?;
     let list = {
         let _config = slf.config_lock(py);
         slf.ssl_ctx().implemented_groups(aliases)

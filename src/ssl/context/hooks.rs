@@ -5,8 +5,9 @@
 
 use crate::ossl::ctx::Protocol;
 use crate::ossl::hooks;
+use crate::parse_args;
 use crate::py::args::attribute_deleted;
-use crate::py::args::{parse, ObjectArg};
+use crate::py::args::{single_object, ObjectArg};
 use crate::py::boundary::KwArgs;
 use crate::py::err::Builtin;
 use crate::py::object::PyObjectRef;
@@ -92,35 +93,44 @@ pub(crate) fn set_sni_callback(
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let v = v.ok_or_else(attribute_deleted)?.to_owned();
+    let v = v.ok_or_else(attribute_deleted)?;
     slf.hooks.sni_a_label.store(true, Ordering::Release);
-    slf.replace_servername_callback(py, v).map(drop)
+    slf.replace_servername_callback(py, v.to_owned()).map(drop)
+}
+
+/// What the text arguments below take: a str's bytes, or a unicode encoded with `encoding`
+/// (asked for only then), as a C string. Any other type is a `TypeError` whose message
+/// `refused` makes from the type's name; a NUL byte is `ValueError(nul)`.
+fn c_text(
+    obj: &dyn PyObjectRef,
+    encoding: impl FnOnce() -> PyResult<Owned>,
+    refused: impl FnOnce(String) -> String,
+    nul: &str,
+) -> PyResult<CString> {
+    let bytes = if value::is_str(obj) {
+        value::as_bytes(obj)?
+    } else if value::is_unicode(obj) {
+        value::as_bytes(&obj.getattr(c"encode")?.call(&[&encoding()?])?)?
+    } else {
+        return Err(PyErr::new(Builtin::TypeError, &refused(obj.type_name())));
+    };
+    CString::new(bytes).map_err(|_| PyErr::new(Builtin::ValueError, nul))
 }
 
 /// The path argument of `keylog_filename`: a str, or unicode in the file system encoding.
 fn path_bytes(obj: &Owned) -> PyResult<CString> {
-    let bytes = if value::is_str(obj) {
-        value::as_bytes(obj)?
-    } else if value::is_unicode(obj) {
+    let fs_encoding = || {
         let enc = crate::py::module::import(c"sys")?
             .getattr(c"getfilesystemencoding")?
             .call(&[])?;
-        let enc = if enc.is_none() {
-            value::bytes(b"utf-8")?
+        if enc.is_none() {
+            value::bytes(b"utf-8")
         } else {
-            enc
-        };
-        value::as_bytes(&obj.getattr(c"encode")?.call(&[&enc])?)?
-    } else {
-        return Err(PyErr::new(
-            Builtin::TypeError,
-            &format!(
-                "expected str, bytes or os.PathLike object, not {}",
-                obj.type_name()
-            ),
-        ));
+            Ok(enc)
+        }
     };
-    CString::new(bytes).map_err(|_| PyErr::new(Builtin::ValueError, "embedded null byte"))
+    let refused = |t| format!("expected str, bytes or os.PathLike object, not {t}");
+    c_text(obj, fs_encoding, refused, "embedded null byte")
 }
 
 /// Python: `_ssl._SSLContext.keylog_filename` (get)
@@ -163,7 +173,7 @@ pub(crate) fn set_keylog_filename(
 /// (→ None) or a callable, else `TypeError`.
 fn psk_callback_arg(
     slf: &SslContext,
-    cb: &ObjectArg,
+    cb: Borrowed<'_>,
     refused: Protocol,
     message: &str,
     line: u32,
@@ -171,7 +181,6 @@ fn psk_callback_arg(
     if slf.protocol() == refused {
         return Err(ssl_error_text(message, line));
     }
-    let cb = cb.get().expect("required argument");
     if cb.is_none() {
         Ok(None)
     } else if cb.is_callable() {
@@ -187,16 +196,10 @@ pub(crate) fn set_psk_client_callback(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let mut cb = ObjectArg::new();
-    parse(
-        args,
-        c"O:set_psk_client_callback",
-        Some(&[c"callback"]),
-        &mut [&mut cb],
-    )?;
+    let callback = single_object(args, c"O:set_psk_client_callback", Some(&[c"callback"]))?;
     let cb = psk_callback_arg(
         &slf,
-        &cb,
+        callback,
         Protocol::TlsServer,
         "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
         lines::PSK_CLIENT,
@@ -213,22 +216,11 @@ fn hint_bytes(hint: Option<Borrowed<'_>>) -> PyResult<Option<CString>> {
     let Some(hint) = hint.filter(|h| !h.is_none()) else {
         return Ok(None);
     };
-    let bytes = if value::is_str(&hint) {
-        value::as_bytes(&hint)?
-    } else if value::is_unicode(&hint) {
-        value::as_bytes(&hint.getattr(c"encode")?.call(&[&value::bytes(b"utf-8")?])?)?
-    } else {
-        return Err(PyErr::new(
-            Builtin::TypeError,
-            &format!(
-                "set_psk_server_callback() argument 'identity_hint' must be str or None, not {}",
-                hint.type_name()
-            ),
-        ));
+    let refused = |t| {
+        format!("set_psk_server_callback() argument 'identity_hint' must be str or None, not {t}")
     };
-    CString::new(bytes)
-        .map(Some)
-        .map_err(|_| PyErr::new(Builtin::ValueError, "embedded null character"))
+    let utf8 = || value::bytes(b"utf-8");
+    c_text(&hint, utf8, refused, "embedded null character").map(Some)
 }
 
 /// Python: `_ssl._SSLContext.set_psk_server_callback(callback, identity_hint=None)`
@@ -237,17 +229,12 @@ pub(crate) fn set_psk_server_callback(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let (mut cb, mut hint) = (ObjectArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"O|O:set_psk_server_callback",
-        Some(&[c"callback", c"identity_hint"]),
-        &mut [&mut cb, &mut hint],
-    )?;
-    let hint = hint_bytes(hint.get())?;
+    parse_args!(args, c"O|O:set_psk_server_callback" => keywords(
+        callback: ObjectArg::new(), identity_hint: ObjectArg::new()));
+    let hint = hint_bytes(identity_hint.get())?;
     let cb = psk_callback_arg(
         &slf,
-        &cb,
+        callback.get().expect("required argument"),
         Protocol::TlsClient,
         "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
         lines::PSK_SERVER,

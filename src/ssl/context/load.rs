@@ -6,6 +6,7 @@ use super::SslContext;
 use crate::ossl::ctx::LoadFailure;
 use crate::ossl::dh::{DhFailure, DhParams};
 use crate::ossl::pem::{ChainFailure, ChainStep};
+use crate::parse_args;
 use crate::py::args::{parse, EncodedStrArg, ObjectArg};
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
@@ -103,14 +104,9 @@ pub(super) fn load_cert_chain(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let mut certfile = EncodedStrArg::new(fs_encoding(py)?);
-    let (mut keyfile, mut password) = (ObjectArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"et|OO:load_cert_chain",
-        Some(&[c"certfile", c"keyfile", c"password"]),
-        &mut [&mut certfile, &mut keyfile, &mut password],
-    )?;
+    parse_args!(args, c"et|OO:load_cert_chain" => keywords(
+        certfile: EncodedStrArg::new(fs_encoding(py)?), keyfile: ObjectArg::new(),
+        password: ObjectArg::new()));
     let certfile =
         CString::new(certfile.bytes().expect("required argument")).map_err(|_| nul_error())?;
     let keyfile = match keyfile.get().filter(|k| !k.is_none()) {
@@ -194,14 +190,8 @@ pub(super) fn load_verify_locations(
     slf: Slf<'_, SslContext>,
     args: KwArgs<'_>,
 ) -> PyResult<Owned> {
-    let (mut cafile, mut capath, mut cadata) =
-        (ObjectArg::new(), ObjectArg::new(), ObjectArg::new());
-    parse(
-        args,
-        c"|OOO:load_verify_locations",
-        Some(&[c"cafile", c"capath", c"cadata"]),
-        &mut [&mut cafile, &mut capath, &mut cadata],
-    )?;
+    parse_args!(args, c"|OOO:load_verify_locations" => keywords(
+        cafile: ObjectArg::new(), capath: ObjectArg::new(), cadata: ObjectArg::new()));
     let given = |a: &ObjectArg| a.get().filter(|o| !o.is_none()).map(|o| o.to_owned());
     let (cafile, capath, cadata) = (given(&cafile), given(&capath), given(&cadata));
     if cafile.is_none() && capath.is_none() && cadata.is_none() {

@@ -16,17 +16,16 @@ mod python3;
 pub(crate) mod versions;
 
 use crate::ossl::ctx::{short_name_to_nid, Protocol, SslCtx};
+use crate::parse_args;
 use crate::py::args::{
-    attribute_deleted, masked_unsigned_long, parse, parse_setter_value, IntArg, LongArg, ObjectArg,
-    StrArg,
+    attribute_deleted, masked_unsigned_long, parse_setter_value, single_object, IntArg, LongArg,
+    ObjectArg, StrArg,
 };
 use crate::py::boundary::{Args, KwArgs};
 use crate::py::err::Builtin;
 use crate::py::module::Module;
 use crate::py::object::PyObjectRef;
-use crate::py::typeobj::{
-    create_subtype, GilCell, PyClass, Slf, SubType, TypeBuilder, TypeSlot, Visit,
-};
+use crate::py::typeobj::{create_subtype, GilCell, PyClass, Slf, SubType, TypeBuilder, Visit};
 use crate::py::{value, Borrowed, Owned, PyErr, PyResult, Python};
 use crate::py_new;
 use crate::ssl::errors::{lines, ssl_error_from_queue, ssl_error_plain, ssl_error_text};
@@ -83,12 +82,8 @@ pub(crate) struct SslContext {
     hooks: hooks::Hooks,
 }
 
-static CONTEXT_TYPE: TypeSlot = TypeSlot::new();
-
 impl PyClass for SslContext {
-    fn type_slot() -> &'static TypeSlot {
-        &CONTEXT_TYPE
-    }
+    crate::py_type_slot!();
 
     fn traverse(&self, py: Python<'_>, visit: &mut Visit<'_>) -> c_int {
         if let Some(cb) = self.servername_callback.get(py) {
@@ -195,8 +190,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method keywords c"_wrap_socket" => crate::ssl::wrap::wrap_socket, c"";
         method keywords c"_wrap_bio" => crate::ssl::wrap::wrap_bio, c"";
         method varargs c"set_ciphers" => set_ciphers, c"";
-        method varargs c"_set_alpn_protocols" => protos::set_alpn_protocols, c"";
-        method varargs c"_set_npn_protocols" => protos::set_npn_protocols, c"";
+        method varargs c"_set_alpn_protocols" => protos::set_protocols::<false>, c"";
+        method varargs c"_set_npn_protocols" => protos::set_protocols::<true>, c"";
         method keywords c"load_cert_chain" => load::load_cert_chain, c"";
         method single c"load_dh_params" => load::load_dh_params, c"";
         method keywords c"load_verify_locations" => load::load_verify_locations, c"";
@@ -225,10 +220,10 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
         method varargs c"set_client_sigalgs" => groups::set_list::<{ groups::CLIENT_SIGALGS }>, c"";
         method varargs c"set_server_sigalgs" => groups::set_list::<{ groups::SERVER_SIGALGS }>, c"";
         // Python 3.7's protocol version range (the generic protocols only).
-        getset c"minimum_version" => versions::get_minimum_version,
-            versions::set_minimum_version, c"";
-        getset c"maximum_version" => versions::get_maximum_version,
-            versions::set_maximum_version, c"";
+        getset c"minimum_version" => versions::get_version::<false>,
+            versions::set_version::<false>, c"";
+        getset c"maximum_version" => versions::get_version::<true>,
+            versions::set_version::<true>, c"";
         // Python 3's TLS 1.3 and verification settings (context/python3.rs).
         getset c"hostname_checks_common_name" => python3::get_hostname_checks_common_name,
             python3::set_hostname_checks_common_name, c"";
@@ -244,14 +239,8 @@ pub(crate) fn add_type(_py: Python<'_>, m: &Module) -> PyResult<()> {
 
 /// Python: `_ssl._SSLContext.__new__(cls, protocol)`
 fn context_new(py: Python<'_>, subtype: SubType, args: Args<'_>) -> PyResult<Owned> {
-    let mut proto = IntArg(0);
-    parse(
-        args,
-        c"i:_SSLContext",
-        Some(&[c"protocol"]),
-        &mut [&mut proto],
-    )?;
-    let protocol = Protocol::from_python(proto.0)
+    parse_args!(args, c"i:_SSLContext" => keywords(protocol: IntArg(0)));
+    let protocol = Protocol::from_python(protocol.0)
         .ok_or_else(|| PyErr::new(Builtin::ValueError, "invalid protocol version"))?;
     let ctx = py
         .allow_threads(|| SslCtx::new(protocol))
@@ -308,10 +297,8 @@ fn get_options(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
 
 /// Python: `_ssl._SSLContext.options` (set): bits to clear are cleared, bits to set are set.
 fn set_options(py: Python<'_>, slf: Slf<'_, SslContext>, v: Option<Borrowed<'_>>) -> PyResult<()> {
-    let mut new = LongArg(0);
-    parse_setter_value(v, c"l", &mut new)?;
     // 2.7 works in C `long`: a negative value sets every high bit.
-    let new = new.0 as i64 as u64;
+    let new = parse_setter_value(v, c"l", LongArg(0))?.0 as i64 as u64;
     let _guard = slf.lock.acquire(py);
     let current = slf.ctx.options();
     let (clear, set) = (current & !new, !current & new);
@@ -345,9 +332,7 @@ fn set_verify_mode(
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let mut n = IntArg(0);
-    parse_setter_value(v, c"i", &mut n)?;
-    let mode = match n.0 {
+    let mode = match parse_setter_value(v, c"i", IntArg(0))?.0 {
         CERT_NONE => SSL_VERIFY_NONE,
         CERT_OPTIONAL => SSL_VERIFY_PEER,
         CERT_REQUIRED => SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
@@ -427,8 +412,7 @@ fn set_check_hostname(
 
 /// Python: `_ssl._SSLContext.set_ciphers(cipherlist)`
 fn set_ciphers(py: Python<'_>, slf: Slf<'_, SslContext>, args: Args<'_>) -> PyResult<Owned> {
-    let mut list = StrArg::new();
-    parse(args, c"s:set_ciphers", None, &mut [&mut list])?;
+    parse_args!(args, c"s:set_ciphers" => positional(list: StrArg::new()));
     let list = std::ffi::CString::new(list.bytes().expect("required argument"))
         .expect("`s` rejects NUL bytes");
     let _guard = slf.lock.acquire(py);
@@ -462,14 +446,8 @@ fn cert_store_stats(py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned>
 
 /// Python: `_ssl._SSLContext.get_ca_certs(binary_form=False)`
 fn get_ca_certs(py: Python<'_>, slf: Slf<'_, SslContext>, args: KwArgs<'_>) -> PyResult<Owned> {
-    let mut binary = ObjectArg::new();
-    parse(
-        args,
-        c"|O:get_ca_certs",
-        Some(&[c"binary_form"]),
-        &mut [&mut binary],
-    )?;
-    let binary = binary.flag()?;
+    parse_args!(args, c"|O:get_ca_certs" => keywords(binary_form: ObjectArg::new()));
+    let binary = binary_form.flag()?;
     let certs = {
         let _guard = slf.lock.acquire(py);
         slf.ctx.ca_certs()
@@ -532,9 +510,7 @@ fn set_servername_callback(
     slf: Slf<'_, SslContext>,
     args: Args<'_>,
 ) -> PyResult<Owned> {
-    let mut cb = ObjectArg::new();
-    parse(args, c"O", None, &mut [&mut cb])?;
-    let cb = cb.get().expect("required argument").to_owned();
+    let cb = single_object(args, c"O", None)?.to_owned();
     slf.hooks
         .sni_a_label
         .store(false, std::sync::atomic::Ordering::Release);

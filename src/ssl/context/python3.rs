@@ -59,9 +59,7 @@ pub(crate) fn set_num_tickets(
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    let mut n = SsizeArg(0);
-    parse_setter_value(v, c"n", &mut n)?;
-    let Ok(n) = usize::try_from(n.0) else {
+    let Ok(n) = usize::try_from(parse_setter_value(v, c"n", SsizeArg(0))?.0) else {
         return Err(PyErr::new(
             Builtin::ValueError,
             "value must be non-negative",

@@ -32,32 +32,21 @@ pub(crate) const PROTO_TLSV1_3: c_int = 0x304;
 const MINIMUM_AVAILABLE: c_int = PROTO_TLSV1;
 const MAXIMUM_AVAILABLE: c_int = PROTO_TLSV1_3;
 
-/// Python: `_ssl._SSLContext.minimum_version` (get)
-pub(crate) fn get_minimum_version(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
-    get(&slf, false)
+/// Python: `_ssl._SSLContext.minimum_version` / `maximum_version` (get): `MAXIMUM` says which.
+pub(crate) fn get_version<const MAXIMUM: bool>(
+    _py: Python<'_>,
+    slf: Slf<'_, SslContext>,
+) -> PyResult<Owned> {
+    get(&slf, MAXIMUM)
 }
 
-/// Python: `_ssl._SSLContext.maximum_version` (get)
-pub(crate) fn get_maximum_version(_py: Python<'_>, slf: Slf<'_, SslContext>) -> PyResult<Owned> {
-    get(&slf, true)
-}
-
-/// Python: `_ssl._SSLContext.minimum_version` (set)
-pub(crate) fn set_minimum_version(
+/// Python: `_ssl._SSLContext.minimum_version` / `maximum_version` (set)
+pub(crate) fn set_version<const MAXIMUM: bool>(
     py: Python<'_>,
     slf: Slf<'_, SslContext>,
     v: Option<Borrowed<'_>>,
 ) -> PyResult<()> {
-    set(py, &slf, v, false)
-}
-
-/// Python: `_ssl._SSLContext.maximum_version` (set)
-pub(crate) fn set_maximum_version(
-    py: Python<'_>,
-    slf: Slf<'_, SslContext>,
-    v: Option<Borrowed<'_>>,
-) -> PyResult<()> {
-    set(py, &slf, v, true)
+    set(py, &slf, v, MAXIMUM)
 }
 
 fn get(slf: &SslContext, maximum: bool) -> PyResult<Owned> {
@@ -77,11 +66,10 @@ fn get(slf: &SslContext, maximum: bool) -> PyResult<Owned> {
 }
 
 fn set(py: Python<'_>, slf: &SslContext, v: Option<Borrowed<'_>>, maximum: bool) -> PyResult<()> {
-    let mut n = LongArg(0);
-    parse_setter_value(v, c"l", &mut n)?;
+    let n = parse_setter_value(v, c"l", LongArg(0))?.0;
     // On Windows `long` is `int`: the conversion cannot fail there.
     #[allow(irrefutable_let_patterns)]
-    let Ok(v) = c_int::try_from(n.0) else {
+    let Ok(v) = c_int::try_from(n) else {
         return Err(PyErr::new(Builtin::OverflowError, "Option is too long"));
     };
     if !slf.protocol().is_generic() {

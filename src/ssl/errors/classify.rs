@@ -249,107 +249,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_2_7_table() {
+    /// 2.7's classification, one row per case: the I/O outcome (return value, SSL_get_error,
+    /// errno, queued error) and the failure it becomes.
+    #[rustfmt::skip]
+    fn rows_2_7() -> Vec<(IoOutcome, SslFailure)> {
+        use sys::{SSL_ERROR_SSL, SSL_ERROR_SYSCALL, SSL_ERROR_WANT_ACCEPT, SSL_ERROR_WANT_CONNECT};
+        use sys::{SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE, SSL_ERROR_WANT_X509_LOOKUP};
+        use sys::SSL_ERROR_ZERO_RETURN;
         use ErrorClass::*;
         let none = OsslError::default;
         let verify = || queued(20, 134, "certificate verify failed");
-        let rows: Vec<(IoOutcome, SslFailure)> = vec![
-            (
-                state(0, sys::SSL_ERROR_ZERO_RETURN, 0, none()),
-                ssl(
-                    ZeroReturn,
-                    6,
-                    Some("TLS/SSL connection has been closed (EOF)"),
-                    none(),
-                ),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_WANT_READ, 11, none()),
-                ssl(
-                    WantRead,
-                    2,
-                    Some("The operation did not complete (read)"),
-                    none(),
-                ),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_WANT_WRITE, 11, none()),
-                ssl(
-                    WantWrite,
-                    3,
-                    Some("The operation did not complete (write)"),
-                    none(),
-                ),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_WANT_X509_LOOKUP, 0, none()),
-                ssl(
-                    SslError,
-                    4,
-                    Some("The operation did not complete (X509 lookup)"),
-                    none(),
-                ),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_WANT_CONNECT, 0, none()),
-                ssl(
-                    SslError,
-                    7,
-                    Some("The operation did not complete (connect)"),
-                    none(),
-                ),
-            ),
+        vec![
+            (state(0, SSL_ERROR_ZERO_RETURN, 0, none()), ssl(ZeroReturn, 6, Some("TLS/SSL connection has been closed (EOF)"), none())),
+            (state(-1, SSL_ERROR_WANT_READ, 11, none()), ssl(WantRead, 2, Some("The operation did not complete (read)"), none())),
+            (state(-1, SSL_ERROR_WANT_WRITE, 11, none()), ssl(WantWrite, 3, Some("The operation did not complete (write)"), none())),
+            (state(-1, SSL_ERROR_WANT_X509_LOOKUP, 0, none()), ssl(SslError, 4, Some("The operation did not complete (X509 lookup)"), none())),
+            (state(-1, SSL_ERROR_WANT_CONNECT, 0, none()), ssl(SslError, 7, Some("The operation did not complete (connect)"), none())),
             // 1.1.1's ragged EOF.
-            (
-                state(0, sys::SSL_ERROR_SYSCALL, 0, none()),
-                ssl(Eof, 8, Some(EOF_TEXT), none()),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_SYSCALL, 104, none()),
-                SslFailure::Socket { errno: 104 },
-            ),
-            (
-                state(-2, sys::SSL_ERROR_SYSCALL, 0, none()),
-                ssl(Syscall, 5, Some("Some I/O error occurred"), none()),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_SYSCALL, 0, verify()),
-                ssl(SslError, 5, None, verify()),
-            ),
+            (state(0, SSL_ERROR_SYSCALL, 0, none()), ssl(Eof, 8, Some(EOF_TEXT), none())),
+            (state(-1, SSL_ERROR_SYSCALL, 104, none()), SslFailure::Socket { errno: 104 }),
+            (state(-2, SSL_ERROR_SYSCALL, 0, none()), ssl(Syscall, 5, Some("Some I/O error occurred"), none())),
+            (state(-1, SSL_ERROR_SYSCALL, 0, verify()), ssl(SslError, 5, None, verify())),
             // OpenSSL 3.2+: the socket's errno queued as a system error.
-            (
-                state(
-                    -1,
-                    sys::SSL_ERROR_SYSCALL,
-                    0,
-                    queued(2, 104, "Connection reset"),
-                ),
-                SslFailure::Socket { errno: 104 },
-            ),
-            (
-                state(-1, sys::SSL_ERROR_SSL, 0, verify()),
-                // Python 3.7's class (2.7.18 raised a plain SSLError here).
-                ssl(CertVerification, 1, None, verify()),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_SSL, 0, none()),
-                ssl(
-                    SslError,
-                    1,
-                    Some("A failure in the SSL library occurred"),
-                    none(),
-                ),
-            ),
-            (
-                state(-1, 99, 0, none()),
-                ssl(SslError, 10, Some("Invalid error code"), none()),
-            ),
-            (
-                state(-1, sys::SSL_ERROR_WANT_ACCEPT, 0, none()),
-                ssl(SslError, 10, Some("Invalid error code"), none()),
-            ),
-        ];
+            (state(-1, SSL_ERROR_SYSCALL, 0, queued(2, 104, "Connection reset")), SslFailure::Socket { errno: 104 }),
+            // Python 3.7's class (2.7.18 raised a plain SSLError here).
+            (state(-1, SSL_ERROR_SSL, 0, verify()), ssl(CertVerification, 1, None, verify())),
+            (state(-1, SSL_ERROR_SSL, 0, none()), ssl(SslError, 1, Some("A failure in the SSL library occurred"), none())),
+            (state(-1, 99, 0, none()), ssl(SslError, 10, Some("Invalid error code"), none())),
+            (state(-1, SSL_ERROR_WANT_ACCEPT, 0, none()), ssl(SslError, 10, Some("Invalid error code"), none())),
+        ]
+    }
+
+    #[test]
+    fn the_2_7_table() {
+        let rows = rows_2_7();
         for (input, want) in rows {
             assert_eq!(classify(input.clone(), false, 1), want, "{input:?}");
         }
