@@ -45,7 +45,7 @@ EXPECTED = os.path.join(HERE, "expected-failures.txt")
 WORK = os.path.join(ROOT, "target", "clients")
 CACHE = os.path.join(WORK, "cache")
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
-from pep466_support import find_python27, stock_view_dir  # noqa: E402
+from pep466_support import find_python27, run_captured, stock_view_dir  # noqa: E402
 import tls_support  # noqa: E402
 
 URLLIB3 = "urllib3-1.26.20"
@@ -330,12 +330,7 @@ def urllib3_tests(python, path, site, tree, tmp, name, permissive):
         env["OPENSSL_CONF"] = tls_support.permissive_openssl_conf(tmp)
     argv = [python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rfE",
             "--timeout", str(PER_TEST_TIMEOUT), "--junitxml", xml] + URLLIB3_TESTS
-    try:
-        proc = subprocess.run(argv, cwd=tree, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=RUN_TIMEOUT)
-        text = proc.stdout.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired as e:
-        text = (e.stdout or b"").decode("utf-8", "replace") + "\n*** TIMEOUT ***\n"
+    text, _ = run_captured(argv, RUN_TIMEOUT, cwd=tree, env=env)
     with open(os.path.join(WORK, name + "-urllib3.log"), "w") as f:
         f.write(text)
     if not os.path.exists(xml):

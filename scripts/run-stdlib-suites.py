@@ -33,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB_LAYER = os.path.join(ROOT, "scripts", "lib-layer.py")
 LIB_FILES = ("ssl.py", "hashlib.py", "hmac.py")  # those the Lib layer may patch
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
-from pep466_support import find_python27, stock_view_dir  # noqa: E402
+from pep466_support import find_python27, run_captured, stock_view_dir  # noqa: E402
 import tls_support  # noqa: E402
 DEFAULT_SUITES = [
     "test_ssl", "test_hashlib", "test_hmac", "test_httplib", "test_urllib2_localnet",
@@ -194,12 +194,7 @@ def run_suite(python, env, suite, timeout):
     else:
         cmd = [python, "-m", "test.regrtest", "-v", suite]
     with tempfile.TemporaryDirectory(prefix="pep466-suite-") as cwd:
-        try:
-            proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=timeout)
-            text = proc.stdout.decode("utf-8", "replace")
-        except subprocess.TimeoutExpired as e:
-            text = (e.stdout or b"").decode("utf-8", "replace") + "\n*** TIMEOUT ***\n"
+        text, _ = run_captured(cmd, timeout, cwd=cwd, env=env)
     return testdir, text
 
 

@@ -43,6 +43,18 @@ def use_lib_layer():
     return layer
 
 
+def run_captured(cmd, timeout, **popen_args):
+    """Runs `cmd` with stdout and stderr as one text; returns (text, exit status), the status
+    "timeout" (and the text ending in a TIMEOUT line) when `timeout` seconds ran out first.
+    For the Python 3 runner scripts."""
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout, **popen_args)
+        return proc.stdout.decode("utf-8", "replace"), proc.returncode
+    except subprocess.TimeoutExpired as e:
+        return (e.stdout or b"").decode("utf-8", "replace") + "\n*** TIMEOUT ***\n", "timeout"
+
+
 def find_python27():
     """The 2.7 interpreter the test runners use: $PYTHON27, else pyenv's 2.7.18, else
     python2.7 on PATH (the order build.rs and scripts/install.sh follow). Runners only (Python 3).

@@ -8,13 +8,12 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from pep466_support import find_python27  # noqa: E402
+from pep466_support import find_python27, run_captured  # noqa: E402
 RAN = re.compile(r"^Ran (\d+) tests? in")
 OUTCOME = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
 
@@ -56,12 +55,7 @@ def main():
         env.update(PYTHONPATH=libdir + os.pathsep + HERE, PEP466_LIBDIR=libdir, PEP466_PYTHON27=python)
         for f in files:
             path = os.path.join(HERE, os.path.basename(f))
-            try:
-                proc = subprocess.run([python, path, "-v"], env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, timeout=args.timeout)
-                text, code = proc.stdout.decode("utf-8", "replace"), proc.returncode
-            except subprocess.TimeoutExpired as e:
-                text, code = (e.stdout or b"").decode("utf-8", "replace"), "timeout"
+            text, code = run_captured([python, path, "-v"], args.timeout, env=env)
             run, failed, skipped = counts(text)
             if code != 0 and failed == 0:
                 failed = 1  # crashed, timed out or failed outside a test
