@@ -32,21 +32,28 @@ client_context = functools.partial(tls_support.client_context, ssl.PROTOCOL_TLS_
 server_context = functools.partial(tls_support.server_context, protocol=ssl.PROTOCOL_TLS_SERVER)
 
 
+def exchange(ctx, server_args, check):
+    """Connects with `ctx` to an `openssl s_server` started with `server_args`, runs
+    `check(sslsocket)`, sends a line; returns what s_server printed."""
+    with SServer(server_args) as srv:
+        s = connect(srv.port, ctx)
+        try:
+            check(s)
+            s.sendall(b"x\n")
+        finally:
+            s.close()
+        srv.reader.join(5)
+    return srv.text()
+
+
 class OurClient(unittest.TestCase):
     """We are the client; `openssl s_server` reports what we offered."""
 
     def test_groups_offered_and_negotiated(self):
         ctx = client_context()
         ctx.set_groups("secp384r1:x25519")
-        with SServer(cert_args()) as srv:
-            s = connect(srv.port, ctx)
-            try:
-                self.assertEqual(s.group(), u"secp384r1")
-                s.sendall(b"x\n")
-            finally:
-                s.close()
-            srv.reader.join(5)
-        self.assertIn(b"Supported groups: secp384r1:x25519", srv.text())
+        seen = exchange(ctx, cert_args(), lambda s: self.assertEqual(s.group(), u"secp384r1"))
+        self.assertIn(b"Supported groups: secp384r1:x25519", seen)
 
     def test_group_none_before_handshake(self):
         s = client_context().wrap_socket(socket.socket(), server_hostname="localhost")
@@ -73,27 +80,20 @@ class OurClient(unittest.TestCase):
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
         ctx.set_client_sigalgs("ECDSA+SHA512")
         args = cert_args() + ["-verify", "1", "-CAfile", pki()["ca"]]
-        with SServer(args) as srv:
-            s = connect(srv.port, ctx)
-            try:
-                s.sendall(b"x\n")
-                if V >= (3, 5):
-                    self.assertEqual(s.client_sigalg(), u"ecdsa_secp521r1_sha512")
-            finally:
-                s.close()
-            srv.reader.join(5)
-        self.assertIn(b"Peer signing digest: SHA512", srv.text())
+
+        def check(s):
+            if V >= (3, 5):
+                self.assertEqual(s.client_sigalg(), u"ecdsa_secp521r1_sha512")
+        self.assertIn(b"Peer signing digest: SHA512", exchange(ctx, args, check))
 
     def test_ciphersuites(self):
         ctx = client_context()
         ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")
-        with SServer(cert_args()) as srv:
-            s = connect(srv.port, ctx)
-            try:
-                self.assertEqual(s.cipher()[0], "TLS_CHACHA20_POLY1305_SHA256")
-                self.assertEqual(s.version(), "TLSv1.3")
-            finally:
-                s.close()
+
+        def check(s):
+            self.assertEqual(s.cipher()[0], "TLS_CHACHA20_POLY1305_SHA256")
+            self.assertEqual(s.version(), "TLSv1.3")
+        exchange(ctx, cert_args(), check)
 
 
 class OurServer(unittest.TestCase):
