@@ -19,6 +19,7 @@ pub(crate) mod kdf;
 pub(crate) mod legacy;
 pub(crate) mod membio;
 pub(crate) mod obj;
+mod owned;
 pub(crate) mod pem;
 pub(crate) mod protos;
 pub(crate) mod rand;
