@@ -12,8 +12,8 @@
 use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
-use crate::ossl::owned::owned;
 use crate::ossl::membio::MemBio;
+use crate::ossl::owned::owned;
 use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::session::Session;
 use crate::ossl::x509::X509;

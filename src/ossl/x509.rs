@@ -144,8 +144,6 @@ impl X509 {
         Ok(out)
     }
 
-    /// The raw pointer, for other `ossl` code (never freed by the callee).
-
     /// `X509_get_version() + 1` (1 for v1, 3 for v3).
     // `long` is 32 bits on Windows: the conversion is not useless there.
     #[allow(clippy::useless_conversion)]
