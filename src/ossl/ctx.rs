@@ -487,6 +487,15 @@ pub(crate) fn short_name_to_nid(name: &[u8]) -> c_int {
     unsafe { sys::OBJ_sn2nid(cname.as_ptr() as *const c_char) }
 }
 
+#[cfg(test)]
+impl SslCtx {
+    /// A `PROTOCOL_TLS` context for unit tests, OpenSSL initialised first.
+    pub(crate) fn for_test() -> SslCtx {
+        crate::ossl::init();
+        SslCtx::new(Protocol::Tls).expect("context")
+    }
+}
+
 /// A certificate borrowed from a locked store.
 #[derive(Clone, Copy)]
 struct CertRef<'a> {
@@ -517,8 +526,7 @@ mod tests {
 
     #[test]
     fn new_context_has_empty_store_and_stats() {
-        crate::ossl::init();
-        let ctx = SslCtx::new(Protocol::Tls).expect("context");
+        let ctx = SslCtx::for_test();
         assert_eq!(ctx.store_stats(), StoreStats::default());
         assert!(ctx.session_stats().iter().all(|&(_, v)| v == 0));
         assert!(ctx.ca_certs().is_empty());
@@ -533,7 +541,7 @@ mod tests {
         assert_eq!(short_name_to_nid(b"a\0b"), 0);
         let nid = short_name_to_nid(b"prime256v1");
         assert_ne!(nid, 0);
-        let ctx = SslCtx::new(Protocol::Tls).expect("context");
+        let ctx = SslCtx::for_test();
         assert!(ctx.set_ecdh_curve(nid).is_ok());
     }
 }

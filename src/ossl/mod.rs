@@ -38,6 +38,12 @@ pub(crate) fn init() {
     openssl_sys::init();
 }
 
+/// Lower-case hex of `bytes`, for unit tests comparing digests with published vectors.
+#[cfg(test)]
+pub(crate) fn test_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A string OpenSSL returns as NULL or a static NUL-terminated C string (names, reason and
 /// version texts), as an owned Rust string.
 ///
