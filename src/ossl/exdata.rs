@@ -8,6 +8,7 @@
 //! own lock.
 
 use openssl_sys as sys;
+use openssl_sys::{SSL_CTX_get_ex_data, SSL_CTX_set_ex_data, SSL_get_ex_data, SSL_set_ex_data};
 use std::ffi::{c_int, c_long, c_void};
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -42,8 +43,8 @@ macro_rules! parent {
 }
 
 parent! {
-    sys::SSL => sys::CRYPTO_EX_INDEX_SSL, sys::SSL_get_ex_data, sys::SSL_set_ex_data;
-    sys::SSL_CTX => sys::CRYPTO_EX_INDEX_SSL_CTX, sys::SSL_CTX_get_ex_data, sys::SSL_CTX_set_ex_data;
+    sys::SSL => sys::CRYPTO_EX_INDEX_SSL, SSL_get_ex_data, SSL_set_ex_data;
+    sys::SSL_CTX => sys::CRYPTO_EX_INDEX_SSL_CTX, SSL_CTX_get_ex_data, SSL_CTX_set_ex_data;
 }
 
 /// One ex_data index of kind `P` holding a `Box<T>`.
