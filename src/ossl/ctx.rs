@@ -6,6 +6,7 @@
 //! side serialises configuration changes (the context's lock, `ssl::context::lock`).
 
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use crate::ossl::x509::X509;
 use openssl_sys as sys;
 use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void, CStr};
@@ -170,9 +171,10 @@ pub(crate) const SESSION_STATS: [(&str, c_int); 11] = [
     ("cache_full", 11),
 ];
 
-/// An owned `SSL_CTX`. Dropping it releases our reference (SSL objects hold their own).
-pub(crate) struct SslCtx {
-    ptr: NonNull<sys::SSL_CTX>,
+owned! {
+    /// An owned `SSL_CTX`. Dropping it releases our reference (SSL objects hold their own).
+    pub(crate) struct SslCtx(sys::SSL_CTX);
+    free = sys::SSL_CTX_free;
 }
 
 // SAFETY: SSL_CTX is reference counted with atomic counts and OpenSSL locks its shared caches;
@@ -181,13 +183,6 @@ pub(crate) struct SslCtx {
 unsafe impl Send for SslCtx {}
 // SAFETY: as above.
 unsafe impl Sync for SslCtx {}
-
-impl Drop for SslCtx {
-    fn drop(&mut self) {
-        // SAFETY: we own one reference, released once.
-        unsafe { sys::SSL_CTX_free(self.ptr.as_ptr()) }
-    }
-}
 
 impl SslCtx {
     /// `SSL_CTX_new` for `protocol`, pinned to its version when it names one.
@@ -201,9 +196,7 @@ impl SslCtx {
                 _ => sys::TLS_method(),
             })
         };
-        let ctx = SslCtx {
-            ptr: NonNull::new(raw).ok_or_else(OsslError::take)?,
-        };
+        let ctx = SslCtx(NonNull::new(raw).ok_or_else(OsslError::take)?);
         if let Some(version) = protocol.pinned_version() {
             // SAFETY: a live context; versions are the TLS1_*_VERSION constants.
             let ok = unsafe {
@@ -215,11 +208,6 @@ impl SslCtx {
             }
         }
         Ok(ctx)
-    }
-
-    /// The raw context, for the other `ossl` wrappers (SSL_new, callbacks).
-    pub(crate) fn as_ptr(&self) -> *mut sys::SSL_CTX {
-        self.ptr.as_ptr()
     }
 
     pub(crate) fn options(&self) -> u64 {
@@ -499,6 +487,15 @@ pub(crate) fn short_name_to_nid(name: &[u8]) -> c_int {
     unsafe { sys::OBJ_sn2nid(cname.as_ptr() as *const c_char) }
 }
 
+#[cfg(test)]
+impl SslCtx {
+    /// A `PROTOCOL_TLS` context for unit tests, OpenSSL initialised first.
+    pub(crate) fn for_test() -> SslCtx {
+        crate::ossl::init();
+        SslCtx::new(Protocol::Tls).expect("context")
+    }
+}
+
 /// A certificate borrowed from a locked store.
 #[derive(Clone, Copy)]
 struct CertRef<'a> {
@@ -529,8 +526,7 @@ mod tests {
 
     #[test]
     fn new_context_has_empty_store_and_stats() {
-        crate::ossl::init();
-        let ctx = SslCtx::new(Protocol::Tls).expect("context");
+        let ctx = SslCtx::for_test();
         assert_eq!(ctx.store_stats(), StoreStats::default());
         assert!(ctx.session_stats().iter().all(|&(_, v)| v == 0));
         assert!(ctx.ca_certs().is_empty());
@@ -545,7 +541,7 @@ mod tests {
         assert_eq!(short_name_to_nid(b"a\0b"), 0);
         let nid = short_name_to_nid(b"prime256v1");
         assert_ne!(nid, 0);
-        let ctx = SslCtx::new(Protocol::Tls).expect("context");
+        let ctx = SslCtx::for_test();
         assert!(ctx.set_ecdh_curve(nid).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use openssl_sys as sys;
 use std::ffi::c_char;
 use std::ffi::CStr;
@@ -11,18 +12,14 @@ extern "C" {
     fn BIO_new_file(filename: *const c_char, mode: *const c_char) -> *mut sys::BIO;
 }
 
-/// Owned DH parameters.
-pub(crate) struct DhParams(NonNull<sys::DH>);
+owned! {
+    /// Owned DH parameters.
+    pub(crate) struct DhParams(sys::DH);
+    free = sys::DH_free;
+}
 
 // SAFETY: a DH object we own exclusively; OpenSSL objects are not tied to a thread.
 unsafe impl Send for DhParams {}
-
-impl Drop for DhParams {
-    fn drop(&mut self) {
-        // SAFETY: we own one reference.
-        unsafe { sys::DH_free(self.0.as_ptr()) }
-    }
-}
 
 /// Why reading failed: the file could not be opened (errno), or reading/parsing failed
 /// (errno if the C library set one, and OpenSSL's error).
@@ -66,7 +63,7 @@ impl SslCtx {
     /// `SSL_CTX_set_tmp_dh` (the context copies the parameters).
     pub(crate) fn set_tmp_dh(&self, dh: &DhParams) -> Result<(), OsslError> {
         // SAFETY: a live context and live parameters; OpenSSL takes its own reference.
-        let r = unsafe { sys::SSL_CTX_set_tmp_dh(self.as_ptr(), dh.0.as_ptr()) };
+        let r = unsafe { sys::SSL_CTX_set_tmp_dh(self.as_ptr(), dh.as_ptr()) };
         (r != 0).then_some(()).ok_or_else(OsslError::take)
     }
 }

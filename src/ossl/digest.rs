@@ -3,6 +3,7 @@
 
 use crate::ossl::compat;
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use openssl_sys as sys;
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
@@ -194,8 +195,11 @@ impl DigestBytes {
     }
 }
 
-/// An `EVP_MD_CTX` that has been successfully initialised.
-pub(crate) struct DigestCtx(NonNull<sys::EVP_MD_CTX>);
+owned! {
+    /// An `EVP_MD_CTX` that has been successfully initialised.
+    pub(crate) struct DigestCtx(sys::EVP_MD_CTX);
+    free = sys::EVP_MD_CTX_free;
+}
 
 // SAFETY: an EVP_MD_CTX may move between threads; all use goes through &mut (or a Mutex).
 unsafe impl Send for DigestCtx {}
@@ -213,7 +217,7 @@ impl DigestCtx {
     pub(crate) fn new(md: MessageDigest) -> Result<DigestCtx, OsslError> {
         let ctx = DigestCtx::alloc()?;
         // SAFETY: valid context and digest; no engine.
-        match unsafe { sys::EVP_DigestInit_ex(ctx.0.as_ptr(), md.0, std::ptr::null_mut()) } {
+        match unsafe { sys::EVP_DigestInit_ex(ctx.as_ptr(), md.0, std::ptr::null_mut()) } {
             1 => Ok(ctx),
             _ => Err(OsslError::take()),
         }
@@ -225,7 +229,7 @@ impl DigestCtx {
         while !data.is_empty() {
             let n = data.len().min(c_int::MAX as usize);
             // SAFETY: initialised context; data valid for n bytes.
-            if unsafe { sys::EVP_DigestUpdate(self.0.as_ptr(), data.as_ptr().cast::<c_void>(), n) }
+            if unsafe { sys::EVP_DigestUpdate(self.as_ptr(), data.as_ptr().cast::<c_void>(), n) }
                 != 1
             {
                 return Err(OsslError::take());
@@ -273,7 +277,7 @@ impl DigestCtx {
         }
         let copy = self.try_clone()?;
         // SAFETY: an initialised XOF context (callers check `is_xof`); out valid for its length.
-        match unsafe { sys::EVP_DigestFinalXOF(copy.0.as_ptr(), out.as_mut_ptr(), out.len()) } {
+        match unsafe { sys::EVP_DigestFinalXOF(copy.as_ptr(), out.as_mut_ptr(), out.len()) } {
             1 => Ok(()),
             _ => Err(OsslError::take()),
         }
@@ -282,7 +286,7 @@ impl DigestCtx {
     /// Makes `out` a copy of this context (`out`'s previous state is released).
     fn copy_into(&self, out: &mut DigestCtx) -> Result<(), OsslError> {
         // SAFETY: both valid; src initialised; out may hold any state (copy_ex resets it).
-        match unsafe { sys::EVP_MD_CTX_copy_ex(out.0.as_ptr(), self.0.as_ptr()) } {
+        match unsafe { sys::EVP_MD_CTX_copy_ex(out.as_ptr(), self.as_ptr()) } {
             1 => Ok(()),
             _ => Err(OsslError::take()),
         }
@@ -290,7 +294,7 @@ impl DigestCtx {
 
     /// Finalises this context (which must then be re-initialised or copied into before reuse).
     fn finish(&mut self) -> Result<DigestBytes, OsslError> {
-        let ctx = self.0.as_ptr();
+        let ctx = self.as_ptr();
         // SAFETY: a valid EVP_MD.
         if let Some(n) = unsafe { compat::shake_length(self.md().0) } {
             return DigestBytes::from_final(|out, len| {
@@ -313,7 +317,7 @@ impl DigestCtx {
 
     pub(crate) fn md(&self) -> MessageDigest {
         // SAFETY: an initialised context always has its digest.
-        MessageDigest(unsafe { sys::EVP_MD_CTX_md(self.0.as_ptr()) })
+        MessageDigest(unsafe { sys::EVP_MD_CTX_md(self.as_ptr()) })
     }
 }
 
@@ -334,13 +338,6 @@ impl DigestTemplate {
     /// A fresh context in the template's (initial) state.
     pub(crate) fn instantiate(&self) -> Result<DigestCtx, OsslError> {
         self.0.try_clone()
-    }
-}
-
-impl Drop for DigestCtx {
-    fn drop(&mut self) {
-        // SAFETY: we own the context.
-        unsafe { sys::EVP_MD_CTX_free(self.0.as_ptr()) }
     }
 }
 

@@ -8,6 +8,7 @@
 //! own lock.
 
 use openssl_sys as sys;
+use openssl_sys::{SSL_CTX_get_ex_data, SSL_CTX_set_ex_data, SSL_get_ex_data, SSL_set_ex_data};
 use std::ffi::{c_int, c_long, c_void};
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -24,28 +25,26 @@ pub(crate) trait Parent {
     unsafe fn set(parent: *mut Self, idx: c_int, value: *mut c_void) -> c_int;
 }
 
-impl Parent for sys::SSL {
-    const CLASS: c_int = sys::CRYPTO_EX_INDEX_SSL;
-    unsafe fn get(parent: *const Self, idx: c_int) -> *mut c_void {
-        // SAFETY: the caller's contract.
-        unsafe { sys::SSL_get_ex_data(parent, idx) }
-    }
-    unsafe fn set(parent: *mut Self, idx: c_int, value: *mut c_void) -> c_int {
-        // SAFETY: the caller's contract.
-        unsafe { sys::SSL_set_ex_data(parent, idx, value) }
-    }
+/// `impl Parent` for each kind: its class and its get/set functions, one line per kind.
+macro_rules! parent {
+    ($($kind:ty => $class:expr, $get:path, $set:path;)+) => {$(
+        impl Parent for $kind {
+            const CLASS: c_int = $class;
+            unsafe fn get(parent: *const Self, idx: c_int) -> *mut c_void {
+                // SAFETY: the caller's contract.
+                unsafe { $get(parent, idx) }
+            }
+            unsafe fn set(parent: *mut Self, idx: c_int, value: *mut c_void) -> c_int {
+                // SAFETY: the caller's contract.
+                unsafe { $set(parent, idx, value) }
+            }
+        }
+    )+};
 }
 
-impl Parent for sys::SSL_CTX {
-    const CLASS: c_int = sys::CRYPTO_EX_INDEX_SSL_CTX;
-    unsafe fn get(parent: *const Self, idx: c_int) -> *mut c_void {
-        // SAFETY: the caller's contract.
-        unsafe { sys::SSL_CTX_get_ex_data(parent, idx) }
-    }
-    unsafe fn set(parent: *mut Self, idx: c_int, value: *mut c_void) -> c_int {
-        // SAFETY: the caller's contract.
-        unsafe { sys::SSL_CTX_set_ex_data(parent, idx, value) }
-    }
+parent! {
+    sys::SSL => sys::CRYPTO_EX_INDEX_SSL, SSL_get_ex_data, SSL_set_ex_data;
+    sys::SSL_CTX => sys::CRYPTO_EX_INDEX_SSL_CTX, SSL_CTX_get_ex_data, SSL_CTX_set_ex_data;
 }
 
 /// One ex_data index of kind `P` holding a `Box<T>`.

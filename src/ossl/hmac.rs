@@ -188,10 +188,7 @@ fn hmac_evp_q(md: MessageDigest, key: &[u8], msg: &[u8]) -> Result<MacBytes, Oss
 mod tests {
     use super::{hmac, hmac_evp_q, HmacCtx};
     use crate::ossl::digest::MessageDigest;
-
-    fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
-    }
+    use crate::ossl::test_hex as hex;
 
     #[test]
     fn rfc_4231_case_2_and_paths_agree() {

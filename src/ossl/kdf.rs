@@ -72,10 +72,7 @@ pub(crate) fn scrypt(
 #[cfg(test)]
 mod tests {
     use super::{scrypt, ScryptParams};
-
-    fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
-    }
+    use crate::ossl::test_hex as hex;
 
     #[test]
     fn rfc_7914_vectors() {

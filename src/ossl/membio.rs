@@ -4,6 +4,7 @@
 //! so a BIO outlives whichever of its holders goes first, and one BIO may serve two connections.
 
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use crate::ossl::readbuf::ReadBuf;
 use openssl_sys as sys;
 use std::ffi::{c_int, c_long};
@@ -16,9 +17,11 @@ extern "C" {
     fn BIO_ctrl_pending(bio: *mut sys::BIO) -> usize;
 }
 
-/// One reference to a memory BIO. Cloning takes another reference (`BIO_up_ref`).
-pub(crate) struct MemBio {
-    ptr: NonNull<sys::BIO>,
+owned! {
+    /// One reference to a memory BIO. Cloning takes another reference (`BIO_up_ref`).
+    pub(crate) struct MemBio(sys::BIO);
+    free = BIO_free;
+    up_ref = BIO_up_ref;
 }
 
 // SAFETY: a BIO's reference count is atomic; its buffer is only touched by calls that Python's
@@ -34,14 +37,10 @@ impl MemBio {
         // SAFETY: BIO_s_mem is a static method table; BIO_new returns an owned BIO or NULL.
         let ptr =
             NonNull::new(unsafe { sys::BIO_new(sys::BIO_s_mem()) }).ok_or_else(OsslError::take)?;
-        let bio = MemBio { ptr };
+        let bio = MemBio(ptr);
         // An empty BIO says "try again" (-1 with the retry flag), as Python 3 sets it up.
         bio.set_eof_return(-1);
         Ok(bio)
-    }
-
-    fn as_ptr(&self) -> *mut sys::BIO {
-        self.ptr.as_ptr()
     }
 
     /// The value `BIO_read` returns on an empty BIO: -1 ("retry") or 0 (end of data).
@@ -91,22 +90,6 @@ impl MemBio {
         let ptr = self.as_ptr();
         std::mem::forget(self);
         ptr
-    }
-}
-
-impl Clone for MemBio {
-    fn clone(&self) -> MemBio {
-        // SAFETY: a live BIO; up_ref only fails on a BIO being freed, which we hold a reference
-        // to, so it cannot be.
-        unsafe { BIO_up_ref(self.as_ptr()) };
-        MemBio { ptr: self.ptr }
-    }
-}
-
-impl Drop for MemBio {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference, released once.
-        unsafe { BIO_free(self.as_ptr()) };
     }
 }
 

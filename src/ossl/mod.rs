@@ -19,6 +19,7 @@ pub(crate) mod kdf;
 pub(crate) mod legacy;
 pub(crate) mod membio;
 pub(crate) mod obj;
+mod owned;
 pub(crate) mod pem;
 pub(crate) mod protos;
 pub(crate) mod rand;
@@ -35,6 +36,12 @@ pub(crate) mod x509v3;
 /// not loaded here: `legacy` keeps it in a library context of its own, made on first use.
 pub(crate) fn init() {
     openssl_sys::init();
+}
+
+/// Lower-case hex of `bytes`, for unit tests comparing digests with published vectors.
+#[cfg(test)]
+pub(crate) fn test_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A string OpenSSL returns as NULL or a static NUL-terminated C string (names, reason and

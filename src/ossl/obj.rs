@@ -1,12 +1,17 @@
 //! ASN.1 object identifiers as OpenSSL's object table knows them (`OBJ_*`).
 
 use crate::ossl::asn1::obj2txt;
+use crate::ossl::owned::owned;
 use openssl_sys as sys;
 use std::ffi::{c_int, CStr};
 use std::ptr::NonNull;
 
-/// An owned `ASN1_OBJECT`.
-pub(crate) struct Asn1Object(NonNull<sys::ASN1_OBJECT>);
+owned! {
+    /// An owned `ASN1_OBJECT` (static table objects, which `OBJ_nid2obj` returns, are left
+    /// alone by `ASN1_OBJECT_free`).
+    pub(crate) struct Asn1Object(sys::ASN1_OBJECT);
+    free = sys::ASN1_OBJECT_free;
+}
 
 /// What `_ssl.txt2obj` / `nid2obj` report about an object.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,7 +46,7 @@ impl Asn1Object {
     }
 
     pub(crate) fn info(&self) -> ObjectInfo {
-        let obj = self.0.as_ptr();
+        let obj = self.as_ptr();
         // SAFETY: live object; the name lookups return static strings or NULL.
         unsafe {
             let nid = sys::OBJ_obj2nid(obj);
@@ -52,12 +57,5 @@ impl Asn1Object {
                 oid: obj2txt(obj, true).unwrap_or_default(),
             }
         }
-    }
-}
-
-impl Drop for Asn1Object {
-    fn drop(&mut self) {
-        // SAFETY: we own the object (static table objects are not freed by this call).
-        unsafe { sys::ASN1_OBJECT_free(self.0.as_ptr()) }
     }
 }

@@ -235,12 +235,11 @@ impl SslCtx {
 
 #[cfg(test)]
 mod tests {
-    use crate::ossl::ctx::{Protocol, SslCtx};
+    use crate::ossl::ctx::SslCtx;
 
     #[test]
     fn cadata_garbage_fails_with_the_stock_reasons() {
-        crate::ossl::init();
-        let ctx = SslCtx::new(Protocol::Tls).expect("context");
+        let ctx = SslCtx::for_test();
         let pem = ctx.add_ca_certs(b"broken", false).unwrap_err();
         assert_eq!((pem.lib, pem.reason), (9, 108), "PEM no start line");
         let der = ctx.add_ca_certs(b"broken", true).unwrap_err();

@@ -337,13 +337,11 @@ impl SslCtx {
 
 #[cfg(test)]
 mod tests {
-    use crate::ossl::ctx::{Protocol, SslCtx};
+    use crate::ossl::ctx::SslCtx;
 
     #[test]
     fn lists_are_stored_per_context() {
-        crate::ossl::init();
-        let a = SslCtx::new(Protocol::Tls).expect("context");
-        let b = SslCtx::new(Protocol::Tls).expect("context");
+        let (a, b) = (SslCtx::for_test(), SslCtx::for_test());
         assert!(a.alpn_protocols().is_empty());
         a.set_alpn_protocols(b"\x02h2\x08http/1.1").expect("alpn");
         a.set_npn_protocols(b"\x06spdy/2").expect("npn");

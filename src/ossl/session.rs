@@ -2,6 +2,7 @@
 //! handshake, taken from one connection and given to a later one of the same context.
 
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use openssl_sys as sys;
 use std::ffi::{c_int, c_long, c_uint, c_ulong};
 use std::ptr::NonNull;
@@ -13,9 +14,11 @@ extern "C" {
     fn SSL_SESSION_get_ticket_lifetime_hint(session: *const sys::SSL_SESSION) -> c_ulong;
 }
 
-/// One reference to a session.
-pub(crate) struct Session {
-    ptr: NonNull<sys::SSL_SESSION>,
+owned! {
+    /// One reference to a session.
+    pub(crate) struct Session(sys::SSL_SESSION);
+    free = sys::SSL_SESSION_free;
+    up_ref = sys::SSL_SESSION_up_ref;
 }
 
 // SAFETY: sessions are reference-counted with atomics and immutable once a handshake made them;
@@ -31,11 +34,7 @@ impl Session {
     /// `ssl` is a live `SSL`.
     pub(crate) unsafe fn of_ssl(ssl: *mut sys::SSL) -> Option<Session> {
         // SAFETY: the caller's contract; returns NULL or a new reference we take over.
-        NonNull::new(unsafe { SSL_get1_session(ssl) }).map(|ptr| Session { ptr })
-    }
-
-    pub(crate) fn as_ptr(&self) -> *mut sys::SSL_SESSION {
-        self.ptr.as_ptr()
+        NonNull::new(unsafe { SSL_get1_session(ssl) }).map(Session)
     }
 
     /// The session id (empty for a TLS 1.3 or ticket-only session that has none).
@@ -78,22 +77,7 @@ impl Session {
 
     /// Do both hold the same session, or sessions with the same id (Python 3's equality)?
     pub(crate) fn same_as(&self, other: &Session) -> bool {
-        self.ptr == other.ptr || self.id() == other.id()
-    }
-}
-
-impl Clone for Session {
-    fn clone(&self) -> Session {
-        // SAFETY: a live session; up_ref cannot fail while we hold a reference.
-        unsafe { sys::SSL_SESSION_up_ref(self.as_ptr()) };
-        Session { ptr: self.ptr }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        // SAFETY: we hold one reference, released once.
-        unsafe { sys::SSL_SESSION_free(self.as_ptr()) }
+        self.0 == other.0 || self.id() == other.id()
     }
 }
 

@@ -123,31 +123,59 @@ unsafe extern "C" fn sock_create(_bio: *mut sys::BIO) -> c_int {
     1
 }
 
+/// Which way a call moves bytes: decides the retry flag and whether 0 means EOF.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Read,
+    Write,
+}
+
 unsafe extern "C" fn sock_write(bio: *mut sys::BIO, data: *const c_char, len: c_int) -> c_int {
-    guarded(|| {
-        let len = usize::try_from(len).unwrap_or(0);
-        // SAFETY: OpenSSL passes one of our BIOs and `len` readable bytes at `data`.
-        unsafe {
-            sys::BIO_clear_retry_flags(bio);
-            let n = send_nowait(fd_of(bio), data.cast(), len);
-            if n < 0 && is_retryable(last_errno()) {
-                sys::BIO_set_retry_write(bio);
-            }
-            n
-        }
-    })
+    // SAFETY: OpenSSL passes one of our BIOs and `len` readable bytes at `data`.
+    unsafe {
+        sock_io(bio, len, Direction::Write, |fd, n| {
+            send_nowait(fd, data.cast(), n)
+        })
+    }
 }
 
 unsafe extern "C" fn sock_read(bio: *mut sys::BIO, buf: *mut c_char, len: c_int) -> c_int {
+    // SAFETY: OpenSSL passes one of our BIOs and `len` writable bytes at `buf`.
+    unsafe {
+        sock_io(bio, len, Direction::Read, |fd, n| {
+            recv_nowait(fd, buf.cast(), n)
+        })
+    }
+}
+
+/// The shell of both callbacks: `call(fd, len)` is the non-blocking `send`/`recv`, and its
+/// result sets the BIO's flags by the rules of `dir`. Inlined into each callback, so `dir`
+/// is a constant there.
+///
+/// # Safety
+/// `bio` is one of ours; `call` is safe to make with its descriptor and `len` (the buffer it
+/// captured is valid for `len` bytes).
+#[inline(always)]
+unsafe fn sock_io(
+    bio: *mut sys::BIO,
+    len: c_int,
+    dir: Direction,
+    call: impl FnOnce(c_int, usize) -> c_int,
+) -> c_int {
     guarded(|| {
         let len = usize::try_from(len).unwrap_or(0);
-        // SAFETY: OpenSSL passes one of our BIOs and `len` writable bytes at `buf`.
+        // SAFETY: the caller's contract.
         unsafe {
             sys::BIO_clear_retry_flags(bio);
-            let n = recv_nowait(fd_of(bio), buf.cast(), len);
+            let n = call(fd_of(bio), len);
             if n < 0 && is_retryable(last_errno()) {
-                sys::BIO_set_retry_read(bio);
-            } else if n == 0 && len > 0 {
+                // No data yet / a full send buffer: retry once the socket is ready.
+                match dir {
+                    Direction::Read => sys::BIO_set_retry_read(bio),
+                    Direction::Write => sys::BIO_set_retry_write(bio),
+                }
+            } else if dir == Direction::Read && n == 0 && len > 0 {
+                // The peer closed its side (a read into an empty buffer also returns 0).
                 sys::BIO_set_flags(bio, FLAG_IN_EOF);
             }
             n

@@ -13,6 +13,7 @@ use crate::ossl::compat;
 use crate::ossl::ctx::{with_errno, SslCtx};
 use crate::ossl::error::OsslError;
 use crate::ossl::membio::MemBio;
+use crate::ossl::owned::owned;
 use crate::ossl::readbuf::ReadBuf;
 use crate::ossl::session::Session;
 use crate::ossl::x509::X509;
@@ -83,10 +84,11 @@ pub(crate) struct CipherInfo {
     pub(crate) bits: c_int,
 }
 
-/// An owned `SSL`. Dropping it frees the connection state (not the fd, which the Python socket
-/// owns).
-pub(crate) struct Ssl {
-    ptr: NonNull<sys::SSL>,
+owned! {
+    /// An owned `SSL`. Dropping it frees the connection state (not the fd, which the Python
+    /// socket owns).
+    pub(crate) struct Ssl(sys::SSL);
+    free = free_shut_down;
 }
 
 // SAFETY: an SSL object may be used from any thread; see the file doc for why concurrent use is
@@ -95,18 +97,18 @@ unsafe impl Send for Ssl {}
 // SAFETY: as above.
 unsafe impl Sync for Ssl {}
 
-impl Drop for Ssl {
-    fn drop(&mut self) {
-        // Freeing a connection that did not send close_notify makes OpenSSL mark its session
-        // not resumable (RFC 5246's rule for aborted connections). Python code rarely unwraps
-        // before closing, so, as Python 3.13 does, the connection is marked as shut down first
-        // and a session taken from it (or cached by a server) stays resumable.
-        // SAFETY: we own the SSL, freed once.
-        unsafe {
-            let ssl = self.ptr.as_ptr();
-            sys::SSL_set_shutdown(ssl, sys::SSL_get_shutdown(ssl) | sys::SSL_SENT_SHUTDOWN);
-            sys::SSL_free(ssl)
-        }
+/// `Ssl`'s free function. Freeing a connection that did not send close_notify makes OpenSSL
+/// mark its session not resumable (RFC 5246's rule for aborted connections). Python code rarely
+/// unwraps before closing, so, as Python 3.13 does, the connection is marked as shut down first
+/// and a session taken from it (or cached by a server) stays resumable.
+///
+/// # Safety
+/// `ssl` is a live SSL the caller owns; it is freed.
+unsafe fn free_shut_down(ssl: *mut sys::SSL) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        sys::SSL_set_shutdown(ssl, sys::SSL_get_shutdown(ssl) | sys::SSL_SENT_SHUTDOWN);
+        sys::SSL_free(ssl)
     }
 }
 
@@ -148,14 +150,7 @@ impl Ssl {
     pub(crate) fn new(ctx: &SslCtx) -> Result<Ssl, OsslError> {
         // SAFETY: a live context; returns NULL or a new SSL we own.
         let raw = unsafe { sys::SSL_new(ctx.as_ptr()) };
-        NonNull::new(raw)
-            .map(|ptr| Ssl { ptr })
-            .ok_or_else(OsslError::take)
-    }
-
-    /// The raw SSL, for the other `ossl` wrappers and the callback kit's typed ex_data.
-    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
-        self.ptr.as_ptr()
+        NonNull::new(raw).map(Ssl).ok_or_else(OsslError::take)
     }
 
     /// OpenSSL does the socket I/O itself on `fd`, through our never-blocking socket BIO

@@ -6,6 +6,7 @@
 use crate::ossl::asn1;
 use crate::ossl::bio::Bio;
 use crate::ossl::error::OsslError;
+use crate::ossl::owned::owned;
 use openssl_sys as sys;
 use std::ffi::{c_int, CStr};
 use std::ptr::NonNull;
@@ -21,8 +22,12 @@ extern "C" {
     ) -> *mut sys::X509;
 }
 
-/// A strong reference to an `X509`.
-pub(crate) struct X509(NonNull<sys::X509>);
+owned! {
+    /// A strong reference to an `X509`.
+    pub(crate) struct X509(sys::X509);
+    free = sys::X509_free;
+    up_ref = sys::X509_up_ref;
+}
 
 // SAFETY: X509 objects are reference counted atomically, and this wrapper only reads them
 // (OpenSSL locks its lazily computed extension cache), so they may move between threads.
@@ -139,11 +144,6 @@ impl X509 {
         Ok(out)
     }
 
-    /// The raw pointer, for other `ossl` code (never freed by the callee).
-    pub(crate) fn as_ptr(&self) -> *mut sys::X509 {
-        self.0.as_ptr()
-    }
-
     /// `X509_get_version() + 1` (1 for v1, 3 for v3).
     // `long` is 32 bits on Windows: the conversion is not useless there.
     #[allow(clippy::useless_conversion)]
@@ -178,20 +178,6 @@ impl X509 {
     pub(crate) fn issuer(&self) -> Vec<NameEntry> {
         // SAFETY: live X509; the name is owned by it.
         unsafe { name_entries(sys::X509_get_issuer_name(self.as_ptr())) }
-    }
-}
-
-impl Clone for X509 {
-    fn clone(&self) -> X509 {
-        // SAFETY: self is a live X509.
-        unsafe { X509::from_borrowed_ptr(self.as_ptr()) }.expect("non-NULL")
-    }
-}
-
-impl Drop for X509 {
-    fn drop(&mut self) {
-        // SAFETY: we own one reference.
-        unsafe { sys::X509_free(self.0.as_ptr()) }
     }
 }
 

@@ -11,12 +11,13 @@
 
 use std::ffi::CStr;
 use std::ptr;
+use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{GetLastError, CRYPT_E_NOT_FOUND};
 use windows_sys::Win32::Security::Cryptography::{
     CertAddEncodedCRLToStore, CertAddEncodedCertificateToStore, CertCloseStore,
-    CertEnumCRLsInStore, CertEnumCertificatesInStore, CertFreeCertificateContext,
-    CertGetEnhancedKeyUsage, CertOpenStore, CertSetEnhancedKeyUsage, CERT_CONTEXT,
-    CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, CERT_FIND_PROP_ONLY_ENHKEY_USAGE_FLAG,
+    CertEnumCRLsInStore, CertEnumCertificatesInStore, CertFreeCRLContext,
+    CertFreeCertificateContext, CertGetEnhancedKeyUsage, CertOpenStore, CertSetEnhancedKeyUsage,
+    CERT_CONTEXT, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, CERT_FIND_PROP_ONLY_ENHKEY_USAGE_FLAG,
     CERT_STORE_ADD_ALWAYS, CERT_STORE_PROV_MEMORY, CERT_STORE_PROV_SYSTEM_A,
     CERT_STORE_READONLY_FLAG, CERT_SYSTEM_STORE_LOCAL_MACHINE, CRL_CONTEXT, CTL_USAGE, HCERTSTORE,
     PKCS_7_ASN_ENCODING, X509_ASN_ENCODING,
@@ -198,45 +199,28 @@ impl Store {
 
     /// Every certificate, in the store's order, with its encoding and trust.
     pub fn certificates(&self) -> Result<Vec<StoreCert>, WinError> {
-        let mut out = Vec::new();
-        let mut ctx: *const CERT_CONTEXT = ptr::null();
-        loop {
-            // SAFETY: `ctx` is NULL or the context the previous call returned; the call frees
-            // it and returns the next one (NULL at the end, or on error).
-            ctx = unsafe { CertEnumCertificatesInStore(self.handle, ctx) }.cast_const();
-            if ctx.is_null() {
-                return Ok(out);
-            }
-            // SAFETY: a non-NULL context from the enumeration is valid until passed back.
-            let entry = unsafe { read_certificate(ctx) };
-            match entry {
-                Ok(entry) => out.push(entry),
-                Err(e) => {
-                    // SAFETY: leaving the loop early: the current context is ours to free.
-                    unsafe { CertFreeCertificateContext(ctx) };
-                    return Err(e);
-                }
-            }
+        // SAFETY: crypt32's certificate enumeration, its free function and a reader of
+        // certificate contexts.
+        unsafe {
+            enumerate(
+                self.handle,
+                CertEnumCertificatesInStore,
+                CertFreeCertificateContext,
+                read_certificate,
+            )
         }
     }
 
     /// Every CRL, in the store's order, with its encoding.
     pub fn crls(&self) -> Result<Vec<StoreCrl>, WinError> {
-        let mut out = Vec::new();
-        let mut ctx: *const CRL_CONTEXT = ptr::null();
-        loop {
-            // SAFETY: as in `certificates`: NULL or the previous context, which the call frees.
-            ctx = unsafe { CertEnumCRLsInStore(self.handle, ctx) }.cast_const();
-            if ctx.is_null() {
-                return Ok(out);
-            }
-            // SAFETY: a non-NULL context is valid; its encoded bytes are `cbCrlEncoded` long.
-            let crl = unsafe { &*ctx };
-            out.push(StoreCrl {
-                // SAFETY: as above.
-                der: unsafe { encoded(crl.pbCrlEncoded, crl.cbCrlEncoded) },
-                encoding: Encoding::of(crl.dwCertEncodingType),
-            });
+        // SAFETY: crypt32's CRL enumeration, its free function and a reader of CRL contexts.
+        unsafe {
+            enumerate(
+                self.handle,
+                CertEnumCRLsInStore,
+                CertFreeCRLContext,
+                read_crl,
+            )
         }
     }
 
@@ -270,6 +254,55 @@ unsafe fn encoded(data: *const u8, len: u32) -> Vec<u8> {
     }
     // SAFETY: the caller guarantees `data` is readable for `len` bytes.
     unsafe { std::slice::from_raw_parts(data, len as usize) }.to_vec()
+}
+
+/// Every entry of one kind in `store`, in order: `next(store, prev)` returns the context after
+/// `prev` (the first for NULL) and frees `prev`, NULL at the end or on error; `read` makes each
+/// entry. When `read` fails the walk stops, and the current context, which no further `next`
+/// call will free, is freed with `free`.
+///
+/// # Safety
+/// `store` is open; `next`/`free` are crypt32's enumeration and free function of `C`
+/// contexts; `read` accepts any valid `C` context.
+unsafe fn enumerate<C, T>(
+    store: HCERTSTORE,
+    next: unsafe extern "system" fn(HCERTSTORE, *const C) -> *mut C,
+    free: unsafe extern "system" fn(*const C) -> BOOL,
+    read: unsafe fn(*const C) -> Result<T, WinError>,
+) -> Result<Vec<T>, WinError> {
+    let mut out = Vec::new();
+    let mut ctx: *const C = ptr::null();
+    loop {
+        // SAFETY: `ctx` is NULL or the context the previous call returned; the call frees it
+        // and returns the next one.
+        ctx = unsafe { next(store, ctx) }.cast_const();
+        if ctx.is_null() {
+            return Ok(out);
+        }
+        // SAFETY: a non-NULL context from the enumeration is valid until passed back.
+        match unsafe { read(ctx) } {
+            Ok(entry) => out.push(entry),
+            Err(e) => {
+                // SAFETY: leaving the walk early: the current context is ours to free.
+                unsafe { free(ctx) };
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// One CRL's entry: its bytes and encoding.
+///
+/// # Safety
+/// `ctx` must be a valid CRL context.
+unsafe fn read_crl(ctx: *const CRL_CONTEXT) -> Result<StoreCrl, WinError> {
+    // SAFETY: the caller's contract; its encoded bytes are `cbCrlEncoded` long.
+    let crl = unsafe { &*ctx };
+    Ok(StoreCrl {
+        // SAFETY: as above.
+        der: unsafe { encoded(crl.pbCrlEncoded, crl.cbCrlEncoded) },
+        encoding: Encoding::of(crl.dwCertEncodingType),
+    })
 }
 
 /// One certificate's entry: its bytes, encoding and trust (property first, then extension).
